@@ -1,0 +1,29 @@
+from functools import lru_cache
+
+from django.conf import settings
+from vietnam_provinces import Province, VietNamDivisionType
+
+from organizations.selectors import user_scope
+
+from .navigation import nav_items_for
+
+
+@lru_cache(maxsize=4)
+def _province_label(code: int) -> str:
+    try:
+        province = Province.from_code(code)
+    except (ValueError, KeyError):
+        return ""
+    prefix = "thành phố" if province.division_type == VietNamDivisionType.THANH_PHO_TRUNG_UONG else "tỉnh"
+    return f"{prefix} {province.name}"
+
+
+def portal(request):
+    scope = user_scope(user=getattr(request, "user", None))
+    province = _province_label(settings.PORTAL_PROVINCE_CODE)
+    return {
+        "portal_province": province,
+        "portal_front_name": f"Ủy ban MTTQ Việt Nam {province}",
+        "scope": scope,
+        "nav_items": nav_items_for(scope),
+    }

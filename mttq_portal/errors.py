@@ -1,0 +1,85 @@
+"""One error type for the services and one error shape for every API endpoint.
+
+Every API error body is ``{"error": {"code": ..., "message": ..., "fields": {...}}}``, with the message in
+the request's language.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class ApplicationError(Exception):
+    """A business rule refused the request. ``code`` is stable for clients; ``message`` is translated."""
+
+    http_status = status.HTTP_400_BAD_REQUEST
+
+    def __init__(self, message: str, *, code: str = "invalid", fields: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.fields = fields or {}
+
+
+class NotAllowedError(ApplicationError):
+    """The user may not do this (403)."""
+
+    http_status = status.HTTP_403_FORBIDDEN
+
+    def __init__(self, message: str, *, code: str = "forbidden", fields: dict | None = None):
+        super().__init__(message, code=code, fields=fields)
+
+
+class ConflictError(ApplicationError):
+    """The object is not in a state that allows this (409)."""
+
+    http_status = status.HTTP_409_CONFLICT
+
+    def __init__(self, message: str, *, code: str = "conflict", fields: dict | None = None):
+        super().__init__(message, code=code, fields=fields)
+
+
+def _error(code: str, message: str, http_status: int, fields: dict | None = None) -> Response:
+    return Response({"error": {"code": code, "message": message, "fields": fields or {}}}, status=http_status)
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        return _error(exc.code, exc.message, exc.http_status, exc.fields)
+    if isinstance(exc, DjangoValidationError):
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {}
+        message = "; ".join(exc.messages)
+        return _error("invalid", message, status.HTTP_400_BAD_REQUEST, fields)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+        if isinstance(detail, dict):
+            fields = detail
+            message = _("Some fields are not valid.")
+            non_field = detail.get("non_field_errors")
+            if non_field:
+                message = str(non_field[0])
+        else:
+            fields = {}
+            message = "; ".join(str(d) for d in detail) if isinstance(detail, list) else str(detail)
+        response.data = {"error": {"code": "invalid", "message": message, "fields": fields}}
+        return response
+    if isinstance(exc, exceptions.ParseError):
+        response.data = {
+            "error": {"code": "malformed", "message": _("The request body could not be read."), "fields": {}}
+        }
+        return response
+    detail = getattr(exc, "detail", "")
+    code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+    response.data = {"error": {"code": code, "message": str(detail), "fields": {}}}
+    return response

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+
+class VietnameseFirstLocaleMiddleware:
+    """Choose the language from the visitor's explicit choice (the language cookie), else Vietnamese.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so a phone set to English
+    would never see the Vietnamese portal; the portal is Vietnamese first (ADR 0002). API clients
+    may still ask for English error messages with Accept-Language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in self.supported:
+            language = settings.LANGUAGE_CODE
+            if request.path.startswith(("/api/", "/open311/")):
+                accepted = translation.get_language_from_request(request)
+                if accepted in self.supported:
+                    language = accepted
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        response.headers.setdefault("Content-Language", language)
+        return response

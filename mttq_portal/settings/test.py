@@ -1,0 +1,19 @@
+"""Test settings: the real PostgreSQL and Redis of the machine, fast password hashing, mail kept in memory."""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mttq_portal")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+from .base import *  # noqa: F403
+from .base import CACHES, env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Unit tests run tasks inline; the end-to-end tests start a real worker with eager mode off.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+CACHES["default"]["KEY_PREFIX"] = "test"
+AXES_FAILURE_LIMIT = 3
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

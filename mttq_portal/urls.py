@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("organizations.urls")),
+    path("quan-tri/", admin.site.urls),
+    path("api/", include("mttq_portal.api_urls")),
+    path("", include("feedback.urls")),
+    path("", include("programs.urls")),
+    path("", include("targets.urls")),
+    path("", include("reports.urls")),
+]
+
+handler403 = "mttq_portal.views.error_403"
+handler404 = "mttq_portal.views.error_404"
+handler500 = "mttq_portal.views.error_500"

@@ -1,0 +1,205 @@
+"""Places (the province, its communes and residential areas), organisations, staff and their roles."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("Centrally-run city")
+    COMMUNE = "commune", _("Commune")
+    WARD = "ward", _("Ward")
+    SPECIAL_ZONE = "special_zone", _("Special zone")
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    COMMUNE = "commune", _("Commune")
+
+
+class AdministrativeUnit(models.Model):
+    """The province or one of its communes/wards (two-level local government since 1 July 2025)."""
+
+    code = models.PositiveIntegerField(_("official code"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_remote_area = models.BooleanField(
+        _("remote area"), default=False, help_text=_("Vùng sâu, vùng xa: longer legal deadlines apply.")
+    )
+    # Lower-case, diacritic-free copy of the name for accent-insensitive search.
+    name_folded = models.CharField(max_length=120, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="unit_province_has_no_parent",
+                condition=Q(kind__in=["province", "city"], parent__isnull=True)
+                | (~Q(kind__in=["province", "city"]) & Q(parent__isnull=False)),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def level(self) -> str:
+        return Level.PROVINCE if self.kind in (UnitKind.PROVINCE, UnitKind.CITY) else Level.COMMUNE
+
+
+class ResidentialArea(models.Model):
+    """Khu dân cư (thôn, bản, tổ dân phố): maintained by staff, no official list exists."""
+
+    class Kind(models.TextChoices):
+        VILLAGE = "thon", _("Village (thôn)")
+        HAMLET = "ban", _("Hamlet (bản)")
+        STREET_GROUP = "to_dan_pho", _("Residential group (tổ dân phố)")
+        OTHER = "other", _("Other")
+
+    commune = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="residential_areas"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.HAMLET)
+    work_committee_head = models.CharField(_("head of the Front Work Committee"), max_length=120, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    name_folded = models.CharField(max_length=120, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("residential area")
+        verbose_name_plural = _("residential areas")
+        ordering = ["commune__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["commune", "name"], name="unique_area_name_per_commune")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.commune.name})"
+
+
+class OrganizationKind(models.TextChoices):
+    FRONT_COMMITTEE = "front_committee", _("Fatherland Front committee")
+    FRONT_STANDING_BOARD = "front_standing_board", _("Front Standing Board")
+    TRADE_UNION = "trade_union", _("Trade Union")
+    FARMERS_UNION = "farmers_union", _("Farmers' Union")
+    YOUTH_UNION = "youth_union", _("Ho Chi Minh Communist Youth Union")
+    WOMENS_UNION = "womens_union", _("Women's Union")
+    VETERANS = "veterans_association", _("Veterans' Association")
+    MASS_ASSOCIATION = "mass_association", _("Mass association")
+    PEOPLES_INSPECTION_BOARD = "peoples_inspection_board", _("People's Inspection Board")
+    COMMUNITY_INVESTMENT_BOARD = "community_investment_board", _("Community Investment Supervision Board")
+    PARTY_COMMITTEE = "party_committee", _("Party committee")
+    PROPAGANDA_COMMISSION = "propaganda_commission", _("Propaganda and Mass Mobilisation Commission")
+    PEOPLES_COUNCIL = "peoples_council", _("People's Council")
+    PEOPLES_COMMITTEE = "peoples_committee", _("People's Committee")
+    DEPARTMENT = "department", _("Provincial department or body")
+    NA_DELEGATION = "na_delegation", _("National Assembly delegation")
+    UTILITY = "utility", _("Utility or enterprise")
+    OTHER = "other", _("Other body")
+
+
+SOCIO_POLITICAL_KINDS = frozenset(
+    {
+        OrganizationKind.TRADE_UNION,
+        OrganizationKind.FARMERS_UNION,
+        OrganizationKind.YOUTH_UNION,
+        OrganizationKind.WOMENS_UNION,
+        OrganizationKind.VETERANS,
+    }
+)
+# Bodies that receive forwarded items and must answer them.
+AGENCY_KINDS = frozenset(
+    {
+        OrganizationKind.PARTY_COMMITTEE,
+        OrganizationKind.PEOPLES_COUNCIL,
+        OrganizationKind.PEOPLES_COMMITTEE,
+        OrganizationKind.DEPARTMENT,
+        OrganizationKind.NA_DELEGATION,
+        OrganizationKind.UTILITY,
+        OrganizationKind.OTHER,
+    }
+)
+
+
+class Organization(models.Model):
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    kind = models.CharField(_("kind"), max_length=40, choices=OrganizationKind.choices)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("administrative unit"),
+        on_delete=models.PROTECT,
+        related_name="organizations",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("superior organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    email = models.EmailField(_("email"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    name_folded = models.CharField(max_length=255, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["level", "name"]
+        indexes = [models.Index(fields=["unit", "kind"], name="org_unit_kind_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_agency(self) -> bool:
+        return self.kind in AGENCY_KINDS
+
+    @property
+    def is_front(self) -> bool:
+        return self.kind in (OrganizationKind.FRONT_COMMITTEE, OrganizationKind.FRONT_STANDING_BOARD)
+
+
+class User(AbstractUser):
+    """A staff account. Citizens need no account."""
+
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class Role(models.TextChoices):
+    FRONT_OFFICER = "front_officer", _("Front officer")
+    AGENCY_OFFICER = "agency_officer", _("Agency officer")
+    BOARD_VIEWER = "board_viewer", _("Provincial board viewer")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class Membership(models.Model):
+    """A user works for an organisation in a role. The organisation's level and unit give the scope."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "organization", "role"], name="unique_membership_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.organization}"

@@ -1,0 +1,85 @@
+"""factory_boy factories shared by the whole suite."""
+
+import factory
+from factory.django import DjangoModelFactory
+
+from mttq_portal.text import fold_vietnamese
+from organizations.models import (
+    AdministrativeUnit,
+    Level,
+    Membership,
+    Organization,
+    OrganizationKind,
+    ResidentialArea,
+    Role,
+    UnitKind,
+    User,
+)
+
+
+class ProvinceFactory(DjangoModelFactory):
+    class Meta:
+        model = AdministrativeUnit
+        django_get_or_create = ("code",)
+
+    code = 11
+    name = "Tỉnh Điện Biên"
+    kind = UnitKind.PROVINCE
+    parent = None
+    name_folded = factory.LazyAttribute(lambda o: fold_vietnamese(o.name))
+
+
+class CommuneFactory(DjangoModelFactory):
+    class Meta:
+        model = AdministrativeUnit
+
+    code = factory.Sequence(lambda n: 90000 + n)
+    name = factory.Sequence(lambda n: f"Xã Thử Nghiệm {n}")
+    kind = UnitKind.COMMUNE
+    parent = factory.SubFactory(ProvinceFactory)
+    name_folded = factory.LazyAttribute(lambda o: fold_vietnamese(o.name))
+
+
+class ResidentialAreaFactory(DjangoModelFactory):
+    class Meta:
+        model = ResidentialArea
+
+    commune = factory.SubFactory(CommuneFactory)
+    name = factory.Sequence(lambda n: f"Bản {n}")
+    name_folded = factory.LazyAttribute(lambda o: fold_vietnamese(o.name))
+
+
+class OrganizationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    code = factory.Sequence(lambda n: f"org-{n}")
+    name = factory.Sequence(lambda n: f"Tổ chức {n}")
+    kind = OrganizationKind.FRONT_COMMITTEE
+    level = Level.COMMUNE
+    unit = factory.SubFactory(CommuneFactory)
+    name_folded = factory.LazyAttribute(lambda o: fold_vietnamese(o.name))
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Role.FRONT_OFFICER

@@ -1,0 +1,85 @@
+"""docker-compose.yml cannot run here (no Docker engine), so its references are checked by reading it."""
+
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def _compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_runs_the_five_services_of_the_deployment():
+    services = _compose()["services"]
+
+    assert {"db", "redis", "web", "worker", "beat"} <= set(services)
+    assert services["db"]["image"].startswith("postgres:")
+    assert services["redis"]["image"].startswith("redis:")
+
+
+def test_compose_commands_refer_to_modules_that_exist():
+    services = _compose()["services"]
+
+    web = services["web"]["command"]
+    assert web[0] == "gunicorn"
+    module, attribute = web[1].split(":")
+    assert module == "mttq_portal.wsgi"
+    assert (ROOT / "mttq_portal" / "wsgi.py").exists()
+    assert f"{attribute} =" in (ROOT / "mttq_portal" / "wsgi.py").read_text()
+    for name in ("worker", "beat"):
+        command = services[name]["command"]
+        assert command[:3] == ["celery", "-A", "mttq_portal"]
+        assert command[3] == name
+        assert importlib.import_module("mttq_portal.celery").app.main == "mttq_portal"
+    scheduler = services["beat"]["command"][services["beat"]["command"].index("--scheduler") + 1]
+    module, cls = scheduler.split(":")
+    assert hasattr(importlib.import_module(module), cls)
+
+
+def test_compose_uses_the_production_settings_module_and_a_dockerfile():
+    for name in ("web", "worker", "beat", "migrate"):
+        service = _compose()["services"][name]
+        settings_module = service["environment"]["DJANGO_SETTINGS_MODULE"]
+        assert settings_module == "mttq_portal.settings.production"
+        assert (ROOT / (settings_module.replace(".", "/") + ".py")).exists()
+        assert service["build"] == "."
+    assert (ROOT / "Dockerfile").exists()
+    assert "requirements.txt" in (ROOT / "Dockerfile").read_text()
+
+
+def _deploy_check(extra_env: dict) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "ALLOWED_HOSTS"))}
+    env.update({"DJANGO_SETTINGS_MODULE": "mttq_portal.settings.production", **extra_env})
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_production_settings_pass_check_deploy_without_warning():
+    result = _deploy_check(
+        {
+            "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+            "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
+            "ALLOWED_HOSTS": "mttq.example.gov.vn",
+        }
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _deploy_check({"DATABASE_URL": "sqlite:////tmp/x.sqlite3", "ALLOWED_HOSTS": "example.org"})
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set in production" in result.stderr
