@@ -1,0 +1,82 @@
+from django.contrib import admin
+
+from .models import CalendarException, Campaign, Category, DeadlineRule, Item, ItemEvent, PersonalDataAccess
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name_vi", "name_en", "code", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    search_fields = ["name_vi", "name_en", "code"]
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(admin.ModelAdmin):
+    list_display = [
+        "step",
+        "item_type",
+        "channel",
+        "days",
+        "day_count",
+        "complex_days",
+        "remote_days",
+        "max_extensions",
+        "legal_reference",
+        "is_active",
+    ]
+    list_filter = ["step", "day_count", "is_active"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Due dates record the rule that produced them: deactivate a rule instead of deleting it.
+        return False
+
+
+@admin.register(CalendarException)
+class CalendarExceptionAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "note"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "unit", "starts_on", "ends_on"]
+    autocomplete_fields = ["organization", "unit"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The history is never edited or deleted, not even by administrators."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Item)
+class ItemAdmin(ReadOnlyAdmin):
+    list_display = ["tracking_code", "title", "type", "status", "commune", "current_agency", "due_date", "received_at"]
+    list_filter = ["status", "type", "channel"]
+    search_fields = ["tracking_code"]
+    list_select_related = ["commune", "current_agency"]
+    show_full_result_count = False
+
+
+@admin.register(ItemEvent)
+class ItemEventAdmin(ReadOnlyAdmin):
+    list_display = ["item", "kind", "from_status", "to_status", "actor", "actor_label", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["item", "actor"]
+    show_full_result_count = False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user", "item", "action", "detail"]
+    list_filter = ["action"]
+    list_select_related = ["user", "item"]
+    show_full_result_count = False

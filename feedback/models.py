@@ -1,0 +1,463 @@
+"""The feedback item (one matter raised by the people), its history, attachments and the tables that
+govern its deadlines. Workflow rules live in ``workflow.py``; writes in ``services/``."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import AdministrativeUnit, Organization, ResidentialArea
+
+
+class ItemType(models.TextChoices):
+    OPINION = "opinion", _("Opinion")
+    RECOMMENDATION = "recommendation", _("Recommendation")
+    REPORT = "report", _("Report")
+    COMPLAINT = "complaint", _("Complaint")
+    DENUNCIATION = "denunciation", _("Denunciation")
+    # The Front's own recommendations (counted by target A1).
+    FRONT_RECOMMENDATION = "front_recommendation", _("Recommendation of the Front's Standing Board")
+    OVERSIGHT_RECOMMENDATION = "oversight_recommendation", _("Recommendation after oversight")
+    CRITIQUE_RECOMMENDATION = "critique_recommendation", _("Recommendation after social critique")
+    INSPECTION_BOARD_RECOMMENDATION = (
+        "inspection_board_recommendation",
+        _("Recommendation of the People's Inspection Board"),
+    )
+    VOTER_PETITION = "voter_petition", _("Voters' petition")
+
+
+# What a citizen may choose on the public form; the others are recorded by officers.
+PUBLIC_ITEM_TYPES = (
+    ItemType.OPINION,
+    ItemType.RECOMMENDATION,
+    ItemType.REPORT,
+    ItemType.COMPLAINT,
+    ItemType.DENUNCIATION,
+)
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    API = "api", _("API")
+    OPEN311 = "open311", _("Open311")
+    PHONE = "phone", _("Hotline or phone")
+    IN_PERSON = "in_person", _("In person")
+    VOTER_MEETING = "voter_meeting", _("Voter meeting")
+    DIALOGUE = "dialogue", _("Dialogue")
+    LISTENING_SESSION = "listening_session", _("Listening session")
+    LISTENING_MONTH = "listening_month", _("Listening-to-the-People Month")
+    WORK_COMMITTEE = "work_committee", _("Front Work Committee")
+    OVERSIGHT = "oversight", _("Oversight")
+    SOCIAL_CRITIQUE = "social_critique", _("Social critique")
+    IMPORT = "import", _("Spreadsheet import")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    MERGED = "merged", _("Merged")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    FORWARDED = "forwarded", _("Forwarded")
+    RETURNED = "returned", _("Returned by the agency")
+    ANSWERED = "answered", _("Answered")
+    RESOLVED = "resolved", _("Resolved")
+    ON_ROADMAP = "on_roadmap", _("On the roadmap")
+    CANNOT_RESOLVE = "cannot_resolve", _("Cannot be resolved")
+    REOPENED = "reopened", _("Reopened")
+
+
+class PublicStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+PUBLIC_STATUS = {
+    Status.RECEIVED: PublicStatus.RECEIVED,
+    Status.ACCEPTED: PublicStatus.IN_PROGRESS,
+    Status.FORWARDED: PublicStatus.IN_PROGRESS,
+    Status.RETURNED: PublicStatus.IN_PROGRESS,
+    Status.REOPENED: PublicStatus.IN_PROGRESS,
+    Status.ANSWERED: PublicStatus.ANSWERED,
+    Status.RESOLVED: PublicStatus.CLOSED,
+    Status.ON_ROADMAP: PublicStatus.CLOSED,
+    Status.CANNOT_RESOLVE: PublicStatus.CLOSED,
+    Status.REJECTED: PublicStatus.CLOSED,
+    Status.MERGED: PublicStatus.CLOSED,
+    Status.WITHDRAWN: PublicStatus.CLOSED,
+}
+OPEN_STATUSES = frozenset(
+    {Status.RECEIVED, Status.ACCEPTED, Status.FORWARDED, Status.RETURNED, Status.REOPENED, Status.ANSWERED}
+)
+CLOSED_STATUSES = frozenset(set(Status) - OPEN_STATUSES)
+
+
+class Step(models.TextChoices):
+    """The two clocks: the Front's triage and the agency's answer."""
+
+    TRIAGE = "triage", _("Triage by the Front")
+    ANSWER = "answer", _("Answer by the agency")
+
+
+class HandlingLevel(models.TextChoices):
+    COMMUNE = "commune", _("Commune Front")
+    PROVINCE = "province", _("Provincial Front")
+
+
+class ConsentMethod(models.TextChoices):
+    ONLINE_FORM = "online_form", _("Ticked on the online form")
+    API = "api", _("Given through the API")
+    VERBAL = "verbal", _("Given orally to the officer")
+    WRITTEN = "written", _("Signed on paper")
+    MEETING_RECORD = "meeting_record", _("Recorded in the meeting minutes")
+
+
+class Category(models.Model):
+    """Admin-editable list of fields (land, environment, ...). Names in both languages."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["order", "name_vi"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+
+
+class Campaign(models.Model):
+    """A Listening-to-the-People Month (Tháng nghe dân nói): items received in it are tagged with it."""
+
+    name = models.CharField(_("name"), max_length=200)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organising Front committee"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("scope"),
+        help_text=_("A commune, or the province for a province-wide campaign."),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Listening-to-the-People Month")
+        verbose_name_plural = _("Listening-to-the-People Months")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(name="campaign_dates_ordered", condition=Q(ends_on__gte=models.F("starts_on")))
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Item(models.Model):
+    """One matter raised by the people. At any moment: one status, one responsible agency, one due date."""
+
+    tracking_code = models.CharField(_("tracking code"), max_length=20, unique=True)
+    # Hash of the short secret given on the receipt (the secret itself is never stored).
+    secret_hash = models.CharField(max_length=128)
+    # One submission per form/idempotency key: a double tap or a retry returns the same item.
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+
+    type = models.CharField(_("type"), max_length=40, choices=ItemType.choices)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="items")
+    commune = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="feedback_items"
+    )
+    residential_area = models.ForeignKey(
+        ResidentialArea,
+        verbose_name=_("residential area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="feedback_items",
+    )
+    address_text = models.CharField(_("place"), max_length=255, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    content = models.TextField(_("what happened"))
+    request_text = models.TextField(_("what is asked"), blank=True)
+    # Lower-case, diacritic-free copy of title + content: accent-insensitive search and duplicate detection.
+    search_text = models.TextField(editable=False, default="")
+    channel = models.CharField(_("channel"), max_length=30, choices=Channel.choices)
+    source_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("source organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="raised_items",
+    )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), null=True, blank=True, on_delete=models.PROTECT, related_name="items"
+    )
+    is_mass_petition = models.BooleanField(_("mass petition (5 or more signatories)"), default=False)
+    is_complex = models.BooleanField(_("complex case"), default=False)
+
+    # Submitter (all optional; anonymous allowed). Sensitive data (ethnicity, religion, ID images) is not collected.
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    submitter_name = models.CharField(_("full name"), max_length=120, blank=True)
+    submitter_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    submitter_email = models.EmailField(_("email"), blank=True)
+    submitter_address = models.CharField(_("address"), max_length=255, blank=True)
+
+    # Consent per purpose (Law 91/2025 on personal data protection; Decree 356/2025).
+    consent_processing = models.BooleanField(_("consent to handle and forward the item"), default=False)
+    consent_contact = models.BooleanField(_("consent to be contacted"), default=False)
+    consent_publish = models.BooleanField(_("consent to publish anonymised"), default=False)
+    privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20)
+    consent_method = models.CharField(_("how consent was obtained"), max_length=30, choices=ConsentMethod.choices)
+
+    # Workflow state. Only the workflow service assigns these.
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    handling_level = models.CharField(
+        _("handled by"), max_length=20, choices=HandlingLevel.choices, default=HandlingLevel.COMMUNE
+    )
+    current_agency = models.ForeignKey(
+        Organization,
+        verbose_name=_("responsible agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_items",
+    )
+    # The one current due date and the clock it belongs to; the rule that produced it is recorded.
+    due_step = models.CharField(_("current step"), max_length=10, choices=Step.choices, default=Step.TRIAGE)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_rule = models.ForeignKey(
+        "DeadlineRule",
+        verbose_name=_("deadline rule"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    extension_count = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
+    # On time / late is frozen when each step closes, so later edits cannot change past statistics.
+    triage_due_date = models.DateField(null=True, blank=True)
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    triage_on_time = models.BooleanField(null=True)
+    forwarded_at = models.DateTimeField(null=True, blank=True)
+    answer_due_date = models.DateField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_on_time = models.BooleanField(null=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    is_legitimate = models.BooleanField(_("lawful and legitimate"), null=True)
+    public_answer = models.TextField(_("public answer"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_items",
+    )
+
+    # The citizen's verdict on the answer.
+    citizen_satisfied = models.BooleanField(_("satisfied"), null=True)
+    rating_comment = models.TextField(_("comment on the answer"), blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    anonymized_at = models.DateTimeField(null=True, blank=True)
+    # Set when the acknowledgement and other after-commit work has been queued; the sweeper finds the rest.
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("feedback item")
+        verbose_name_plural = _("feedback items")
+        ordering = ["-received_at"]
+        indexes = [
+            # Work lists: open items by due date, per commune and per agency.
+            models.Index(fields=["commune", "status", "due_date"], name="item_commune_work_idx"),
+            models.Index(fields=["current_agency", "status", "due_date"], name="item_agency_work_idx"),
+            models.Index(fields=["status", "due_date"], name="item_status_due_idx"),
+            models.Index(fields=["-received_at", "-id"], name="item_received_idx"),
+            models.Index(fields=["answer_due_date"], name="item_answer_due_idx"),
+            # The trigram index on search_text is created by a PostgreSQL-only migration (SQLite has none).
+        ]
+        constraints = [
+            models.CheckConstraint(name="item_consent_to_processing_required", condition=Q(consent_processing=True)),
+            models.CheckConstraint(
+                name="item_forwarded_has_agency",
+                condition=~Q(status__in=["forwarded", "answered"]) | Q(current_agency__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} · {self.title}"
+
+    @property
+    def public_status(self) -> str:
+        return PUBLIC_STATUS[Status(self.status)]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class EventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    TRANSITION = "transition", _("Status changed")
+    NOTE = "note", _("Internal note")
+    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+    EXTENSION_GRANTED = "extension_granted", _("Extension granted")
+    EXTENSION_REFUSED = "extension_refused", _("Extension refused")
+    ESCALATED = "escalated", _("Escalated to the provincial Front")
+    RATED = "rated", _("Answer rated by the citizen")
+    ATTACHMENT = "attachment", _("Attachment added")
+    EDITED = "edited", _("Details corrected")
+    ANONYMIZED = "anonymized", _("Personal data anonymised")
+    REMINDER = "reminder", _("Reminder sent")
+
+
+class ItemEvent(models.Model):
+    """One row per thing that happened to an item: the audit trail and the source of every statistic."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # "citizen" or "system" when there is no user.
+    actor_label = models.CharField(max_length=40, blank=True)
+    agency = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    due_date = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    is_public = models.BooleanField(default=False)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["item", "created_at"], name="event_item_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.kind} {self.from_status}->{self.to_status}"
+
+
+class Attachment(models.Model):
+    """A file stored under MEDIA_ROOT with an unguessable name; served only through a permission check."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="attachments")
+    event = models.ForeignKey(ItemEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    is_public = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DayCount(models.TextChoices):
+    WORKING = "working", _("Working days")
+    CALENDAR = "calendar", _("Calendar days")
+
+
+class DeadlineRule(models.Model):
+    """Admin-editable: how long a step may take for a type and channel. The most specific active rule wins."""
+
+    step = models.CharField(_("step"), max_length=10, choices=Step.choices)
+    item_type = models.CharField(
+        _("item type"), max_length=40, choices=ItemType.choices, blank=True, help_text=_("Empty: every type.")
+    )
+    channel = models.CharField(
+        _("channel"), max_length=30, choices=Channel.choices, blank=True, help_text=_("Empty: every channel.")
+    )
+    days = models.PositiveSmallIntegerField(_("days"))
+    day_count = models.CharField(_("counted in"), max_length=10, choices=DayCount.choices)
+    complex_days = models.PositiveSmallIntegerField(_("days for a complex case"), null=True, blank=True)
+    remote_days = models.PositiveSmallIntegerField(_("days in a remote area"), null=True, blank=True)
+    remote_complex_days = models.PositiveSmallIntegerField(
+        _("days for a complex case in a remote area"), null=True, blank=True
+    )
+    max_extensions = models.PositiveSmallIntegerField(_("extensions allowed"), default=1)
+    extension_days = models.PositiveSmallIntegerField(_("days per extension"), null=True, blank=True)
+    legal_reference = models.CharField(_("legal basis"), max_length=255)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        ordering = ["step", "item_type", "channel"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "item_type", "channel"], condition=Q(is_active=True), name="one_active_rule_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} · {self.item_type or '*'} · {self.channel or '*'} · {self.days}"
+
+
+class CalendarException(models.Model):
+    """The government's yearly day swaps: a day off that is not in the holidays package, or a working Saturday."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Day off")
+        WORKING_DAY = "working_day", _("Working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar exception")
+        verbose_name_plural = _("calendar exceptions")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class PersonalDataAccess(models.Model):
+    """Every view and export of personal data is logged (Law 91/2025)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        EXPORT = "export", _("Exported")
+        API = "api", _("Read through the API")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    detail = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.item_id}"

@@ -1,0 +1,139 @@
+"""The one service that moves an item between states. Nothing else assigns ``Item.status``.
+
+Callers (the workflow services of the workspace, the citizen's lookup page, the API, tasks) decide the
+move's data (agency, due date and rule, public answer) and call ``item_move``; it locks the row, treats a
+repeat as a no-op, checks the move for the actor, applies the fields, writes the event row, saves with
+``update_fields`` and runs the after-commit hooks.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import CLOSED_STATUSES, EventKind, Item, ItemEvent, Status, Step
+from ..workflow import Actor, Move, check_move, is_repeat
+
+# Functions called after commit with (item_id, event_id, move); the notification service registers here.
+AFTER_MOVE_HOOKS: list[Callable[[int, int, str], None]] = []
+
+
+@dataclass
+class MoveResult:
+    item: Item
+    event: ItemEvent | None
+    changed: bool
+
+
+@dataclass
+class MoveData:
+    note: str = ""
+    is_public: bool = False
+    agency_id: int | None = None
+    due_date: date | None = None
+    due_rule_id: int | None = None
+    public_answer: str = ""
+    merged_into_id: int | None = None
+    is_legitimate: bool | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def item_move(
+    *,
+    item_id: int,
+    move: Move | str,
+    actor: Actor | str,
+    user=None,
+    data: MoveData | None = None,
+    actor_label: str = "",
+) -> MoveResult:
+    move, actor, data = Move(move), Actor(actor), data or MoveData()
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=item_id)
+        if is_repeat(item.status, move):
+            return MoveResult(item=item, event=None, changed=False)
+        previous = Status(item.status)
+        target = check_move(previous, move, actor=actor)
+        now = timezone.now()
+        today = timezone.localdate(now)
+        updated = {"status", "updated_at"}
+        item.status = target
+
+        if move in (Move.ACCEPT,):
+            item.is_legitimate = True if data.is_legitimate is None else data.is_legitimate
+            updated.add("is_legitimate")
+        if move in (Move.FORWARD, Move.REJECT, Move.MERGE):
+            # The triage clock stops when the Front forwards or refuses (accepting alone does not stop it).
+            _close_triage(item, today, now, updated)
+        if move == Move.REJECT:
+            item.is_legitimate = False
+            updated.add("is_legitimate")
+        if move == Move.MERGE:
+            item.merged_into_id = data.merged_into_id
+            updated.add("merged_into")
+        if move in (Move.FORWARD, Move.REFORWARD, Move.SEND_BACK):
+            if data.agency_id:
+                item.current_agency_id = data.agency_id
+            item.forwarded_at = now
+            updated |= {"current_agency", "forwarded_at"}
+        if move in (Move.FORWARD, Move.REFORWARD, Move.EXTEND, Move.SEND_BACK) and data.due_date:
+            item.due_step = Step.ANSWER
+            item.due_date = data.due_date
+            item.due_rule_id = data.due_rule_id or item.due_rule_id
+            item.answer_due_date = data.due_date
+            item.answer_on_time = None
+            item.answered_at = None
+            updated |= {"due_step", "due_date", "due_rule", "answer_due_date", "answer_on_time", "answered_at"}
+        if move == Move.EXTEND:
+            item.extension_count += 1
+            updated.add("extension_count")
+        if move == Move.ANSWER:
+            # Frozen when the step closes: later edits cannot change last quarter's statistics.
+            item.answered_at = now
+            item.answer_on_time = item.answer_due_date is None or today <= item.answer_due_date
+            item.due_date = None
+            updated |= {"answered_at", "answer_on_time", "due_date"}
+        if move == Move.RETURN:
+            item.current_agency = None
+            item.due_step, item.due_date = Step.TRIAGE, item.triage_due_date
+            updated |= {"current_agency", "due_step", "due_date"}
+        if data.public_answer and move in (Move.ANSWER, Move.RESOLVE, Move.ROADMAP, Move.CANNOT_RESOLVE):
+            item.public_answer = data.public_answer
+            updated.add("public_answer")
+        if target in CLOSED_STATUSES:
+            item.closed_at = now
+            item.due_date = None
+            updated |= {"closed_at", "due_date"}
+        if move == Move.REOPEN:
+            item.closed_at = None
+            item.due_step, item.due_date = Step.TRIAGE, None
+            updated |= {"closed_at", "due_step", "due_date"}
+
+        item.save(update_fields=sorted(updated))
+        event = ItemEvent.objects.create(
+            item=item,
+            kind=EventKind.TRANSITION,
+            from_status=previous,
+            to_status=target,
+            actor=user if user is not None and user.is_authenticated else None,
+            actor_label=actor_label or actor.value,
+            agency_id=item.current_agency_id if move in (Move.FORWARD, Move.REFORWARD, Move.SEND_BACK) else None,
+            due_date=data.due_date,
+            note=data.note,
+            is_public=data.is_public,
+            data={"move": move.value, **data.extra},
+        )
+        event_id, moved = event.id, move.value
+        for hook in AFTER_MOVE_HOOKS:
+            transaction.on_commit(lambda hook=hook: hook(item.id, event_id, moved))
+    return MoveResult(item=item, event=event, changed=True)
+
+
+def _close_triage(item: Item, today, now, updated: set) -> None:
+    if item.triaged_at is not None:
+        return
+    item.triaged_at = now
+    item.triage_on_time = item.triage_due_date is None or today <= item.triage_due_date
+    updated |= {"triaged_at", "triage_on_time"}
