@@ -134,6 +134,20 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 
+# Citizen intake (feedback/services/intake.py, docs/adr/0011-0013).
+# The version of the privacy notice shown with the consent boxes; stored with every consent.
+PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-01")
+FEEDBACK_MAX_ATTACHMENTS = env.int("FEEDBACK_MAX_ATTACHMENTS", default=5)
+FEEDBACK_MAX_ATTACHMENT_BYTES = env.int("FEEDBACK_MAX_ATTACHMENT_MB", default=10) * 1024 * 1024
+# Days after closing during which the citizen may dispute the result (which reopens the item).
+FEEDBACK_DISPUTE_DAYS = env.int("FEEDBACK_DISPUTE_DAYS", default=30)
+# Rate limits per client address, held in the shared cache: "count/seconds".
+FEEDBACK_SUBMIT_RATE = env("FEEDBACK_SUBMIT_RATE", default="10/3600")
+FEEDBACK_LOOKUP_FAILURE_RATE = env("FEEDBACK_LOOKUP_FAILURE_RATE", default="10/900")
+FEEDBACK_LOOKUP_CODE_FAILURE_RATE = env("FEEDBACK_LOOKUP_CODE_FAILURE_RATE", default="5/900")
+# Number of reverse proxies in front of the app whose X-Forwarded-For is trusted for the client address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # Email: EMAIL_URL such as smtp+tls://user:pass@host:587, consolemail://, filemail:///path.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
