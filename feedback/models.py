@@ -4,6 +4,7 @@ govern its deadlines. Workflow rules live in ``workflow.py``; writes in ``servic
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import AdministrativeUnit, Organization, ResidentialArea
@@ -168,8 +169,46 @@ class Campaign(models.Model):
         return self.name
 
 
+# Personal data of the submitter: hidden from an agency for denunciations (Law on Denunciations Arts. 8, 47).
+SUBMITTER_IDENTITY_FIELDS = ("submitter_name", "submitter_phone", "submitter_email", "submitter_address")
+
+
+class _MaskingIterable(ModelIterable):
+    """Yields items with the fields the viewer may not see blanked (see ``ItemQuerySet.mask_rows``)."""
+
+    def __iter__(self):
+        mask = self.queryset._row_mask
+        for obj in super().__iter__():
+            if mask is not None:
+                mask(obj)
+            yield obj
+
+
+class ItemQuerySet(models.QuerySet):
+    """A queryset whose model rows can be masked for the viewer before any caller sees them, so a template
+    or serializer cannot show what the scope forbids (the masking rule lives in ``selectors/items.py``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._row_mask = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._row_mask = self._row_mask
+        return clone
+
+    def mask_rows(self, mask):
+        clone = self._chain()
+        clone._row_mask = mask
+        if clone._iterable_class is ModelIterable:
+            clone._iterable_class = _MaskingIterable
+        return clone
+
+
 class Item(models.Model):
     """One matter raised by the people. At any moment: one status, one responsible agency, one due date."""
+
+    objects = ItemQuerySet.as_manager()
 
     tracking_code = models.CharField(_("tracking code"), max_length=20, unique=True)
     # Hash of the short secret given on the receipt (the secret itself is never stored).

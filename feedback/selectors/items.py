@@ -1,0 +1,107 @@
+"""THE scoping selectors for feedback items: every list, page, API view and export of items starts here.
+
+Scope (``organizations.selectors.user_scope``):
+- administrator and provincial Front officer: every item of the province;
+- commune Front officer: the items of their communes;
+- agency officer: the items whose *current* agency is theirs (a re-forwarded item leaves their inbox), and
+  never the identity of a denouncer (Law on Denunciations 2018, Arts. 8 and 47), nor contact details the
+  citizen did not agree to share;
+- provincial board viewer: no item (they read aggregates, elsewhere).
+
+A user may hold several roles (a commune Front officer who also answers for a commune People's Committee):
+the union of what each role sees, and the identity is hidden only on rows seen through the agency role alone.
+"""
+
+import operator
+from functools import reduce
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from organizations.selectors import UserScope, user_scope
+
+from ..models import SUBMITTER_IDENTITY_FIELDS, HandlingLevel, Item, ItemType
+from ..workflow import Actor
+
+
+def _scope_filter(scope: UserScope) -> Q | None:
+    """The WHERE clause of the scope; None when the user sees nothing."""
+    if scope.sees_whole_province:
+        return Q()
+    conditions = []
+    if scope.front_unit_ids:
+        conditions.append(Q(commune_id__in=sorted(scope.front_unit_ids)))
+    if scope.agency_ids:
+        conditions.append(Q(current_agency_id__in=sorted(scope.agency_ids)))
+    if not conditions:
+        return None
+    return reduce(operator.or_, conditions)
+
+
+def sees_as_front(scope: UserScope, item: Item) -> bool:
+    return scope.sees_whole_province or item.commune_id in scope.front_unit_ids
+
+
+def _identity_mask(scope: UserScope):
+    """What an agency-only viewer must not see; None when the viewer sees every row whole."""
+    if scope.sees_whole_province or not scope.agency_ids:
+        return None
+
+    def mask(item: Item) -> None:
+        if sees_as_front(scope, item):
+            item.identity_hidden = False
+            return
+        hide_all = item.type == ItemType.DENUNCIATION
+        for name in SUBMITTER_IDENTITY_FIELDS:
+            # Without consent to be contacted the agency does not need the phone and email either.
+            if hide_all or (name in ("submitter_phone", "submitter_email") and not item.consent_contact):
+                setattr(item, name, "")
+        item.identity_hidden = hide_all
+
+    return mask
+
+
+def items_for_user(*, user) -> QuerySet[Item]:
+    """The items the user may see, joined with what a list renders, masked for the viewer."""
+    scope = user_scope(user=user)
+    condition = _scope_filter(scope)
+    if condition is None:
+        return Item.objects.none()
+    qs = Item.objects.filter(condition).select_related("category", "commune", "current_agency")
+    mask = _identity_mask(scope)
+    return qs.mask_rows(mask) if mask else qs
+
+
+def item_get_for_user(*, user, item_id: int, for_update: bool = False) -> Item:
+    """One item the user may see, with everything the item page shows; 404 outside the scope (an officer
+    of another commune learns nothing, not even that the item exists)."""
+    qs = items_for_user(user=user).select_related(
+        "residential_area", "source_organization", "campaign", "due_rule", "merged_into", "created_by"
+    )
+    try:
+        return qs.get(pk=int(item_id))
+    except (Item.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such item.") from None
+
+
+def item_actor_roles(*, user, item: Item) -> frozenset[Actor]:
+    """The workflow roles (``workflow.Actor``) the user holds for this item.
+
+    FRONT: the administrator, the provincial Front, or the Front of the item's commune while the item is
+    handled at commune level (after an escalation the provincial Front alone decides). AGENCY: an officer
+    of the item's current agency.
+    """
+    scope = user_scope(user=user)
+    roles = set()
+    if scope.sees_whole_province or (
+        item.commune_id in scope.front_unit_ids and item.handling_level == HandlingLevel.COMMUNE
+    ):
+        roles.add(Actor.FRONT)
+    if item.current_agency_id is not None and item.current_agency_id in scope.agency_ids:
+        roles.add(Actor.AGENCY)
+    return frozenset(roles)
+
+
+def item_identity_visible(*, user, item: Item) -> bool:
+    """Whether the page may show the submitter's identity (and so must log the access)."""
+    return not getattr(item, "identity_hidden", False) and not item.is_anonymous
