@@ -208,8 +208,6 @@ class ItemQuerySet(models.QuerySet):
 class Item(models.Model):
     """One matter raised by the people. At any moment: one status, one responsible agency, one due date."""
 
-    objects = ItemQuerySet.as_manager()
-
     tracking_code = models.CharField(_("tracking code"), max_length=20, unique=True)
     # Hash of the short secret given on the receipt (the secret itself is never stored).
     secret_hash = models.CharField(max_length=128)
@@ -324,6 +322,8 @@ class Item(models.Model):
     anonymized_at = models.DateTimeField(null=True, blank=True)
     # Set when the acknowledgement and other after-commit work has been queued; the sweeper finds the rest.
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("feedback item")
