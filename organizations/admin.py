@@ -1,9 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext as _
 
 from mttq_portal.text import fold_vietnamese
 
-from .models import AdministrativeUnit, Membership, Organization, ResidentialArea, User
+from .models import AdministrativeUnit, ApiToken, Membership, Organization, ResidentialArea, User
+from .tokens import api_token_issue, api_token_revoke
 
 
 class FoldedNameAdmin(admin.ModelAdmin):
@@ -65,3 +67,60 @@ class MembershipAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Deactivate instead: who could see what must stay on record.
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Administrators issue a key (shown once, on saving) and revoke it; a key is never deleted or edited."""
+
+    list_display = ["name", "organization", "scope", "can_submit", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["scope", "can_submit", "revoked_at"]
+    search_fields = ["name", "prefix", "organization__name"]
+    autocomplete_fields = ["organization"]
+    list_select_related = ["organization"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["name", "organization", "scope", "can_submit"]
+        return [
+            "name",
+            "organization",
+            "scope",
+            "can_submit",
+            "prefix",
+            "created_by",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
+            "revoked_by",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj) if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        token, key = api_token_issue(
+            organization=obj.organization,
+            name=obj.name,
+            scope=obj.scope,
+            can_submit=obj.can_submit,
+            created_by=request.user,
+        )
+        obj.pk = token.pk
+        messages.warning(
+            request,
+            _("The key for “%(name)s” is shown only this once; copy it now: %(key)s")
+            % {"name": token.name, "key": key},
+        )
+
+    @admin.action(description=_("Revoke the selected API tokens"))
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True):
+            api_token_revoke(token=token, revoked_by=request.user)
+        messages.success(request, _("The selected API tokens are revoked."))

@@ -203,3 +203,51 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organization}"
+
+
+class ApiTokenScope(models.TextChoices):
+    """What a REST client may read with its token, within its organisation's scope."""
+
+    FIGURES = "figures", _("Figures only (compliance, targets, programmes)")
+    ITEMS = "items", _("Figures and feedback items (no personal data)")
+
+
+class ApiToken(models.Model):
+    """A per-organisation key for another system. Only a hash of the key is stored; the key is shown once.
+
+    The client acts as a service identity whose scope is its organisation's (a commune Front sees its
+    commune, an agency its forwarded items, the provincial Front or board the province).
+    """
+
+    name = models.CharField(_("name"), max_length=120, help_text=_("Which system uses this key."))
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    scope = models.CharField(_("may read"), max_length=20, choices=ApiTokenScope.choices, default=ApiTokenScope.FIGURES)
+    can_submit = models.BooleanField(
+        _("may submit feedback items (Open311)"), default=False, help_text=_("Used as the Open311 api_key.")
+    )
+    # The first characters of the key, shown in the admin and used to find the row; the rest is secret.
+    prefix = models.CharField(_("key prefix"), max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("issued by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, verbose_name=_("revoked by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("reports/compliance/", api.ComplianceApi.as_view(), name="api-compliance"),
+]

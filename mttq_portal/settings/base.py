@@ -198,10 +198,19 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = 1
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
+# Dashboards read summary tables refreshed by a set-based job (reports, ADR 0006).
+CELERY_BEAT_SCHEDULE["reports-refresh-summaries"] = {"task": "reports.tasks.refresh_summaries", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["reports-rebuild-summaries-nightly"] = {
+    "task": "reports.tasks.refresh_summaries",
+    "schedule": 24 * 3600.0,
+    "kwargs": {"full": True},
+}
 
 # REST API.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Per-organisation keys for other systems (organizations/tokens.py); staff use the session.
+        "organizations.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
@@ -211,7 +220,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "mttq_portal.errors.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute"},
+    "DEFAULT_THROTTLE_CLASSES": ["organizations.tokens.ApiTokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "120/minute",
+        "user": "600/minute",
+        "api_token": env("API_TOKEN_RATE", default="600/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "MTTQ Portal API",

@@ -1,0 +1,88 @@
+# ruff: noqa: S608 -- table names are model constants; values go in as parameters.
+"""Writes of the reports app: refreshing the summary tables (set-based) and logging exports."""
+
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from feedback.selectors.statistics import (
+    answer_time_sql,
+    daily_item_figures_sql,
+    days_touched_since_sql,
+    open_items_sql,
+)
+
+from .models import AnswerTimeSummary, DailyItemSummary, ExportLog, OpenItemSnapshot, SummaryState
+
+_DAILY = DailyItemSummary._meta.db_table
+_ANSWER = AnswerTimeSummary._meta.db_table
+_OPEN = OpenItemSnapshot._meta.db_table
+_DAILY_COLS = (
+    "day, commune_id, agency_id, source_organization_id, category_id, type, channel, received, answered, "
+    "answered_on_time, resolved, due, due_answered, due_on_time, due_resolved"
+)
+_ANSWER_COLS = "day, commune_id, agency_id, category_id, type, channel, days_taken, answers"
+_OPEN_COLS = "commune_id, agency_id, source_organization_id, category_id, type, channel, status, items, overdue"
+
+
+def summary_refresh(*, full: bool = False, now: datetime | None = None) -> dict:
+    """Bring the summary tables up to date. Safe to run twice and concurrently (one runs, the other waits).
+
+    Incremental by default: only the days touched by items changed since the last run are recomputed
+    (delete those days, insert them again from one grouped SELECT). ``full`` rebuilds everything; the
+    nightly run does so, which also repairs anything an incremental run could not see.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        state, _created = SummaryState.objects.select_for_update().get_or_create(key="default")
+        since = None if full or state.refreshed_at is None else state.refreshed_at
+        with connection.cursor() as cursor:
+            if since is None:
+                days = None
+                cursor.execute(f"DELETE FROM {_DAILY}")
+                cursor.execute(f"DELETE FROM {_ANSWER}")
+            else:
+                sql, params = days_touched_since_sql(since=since)
+                cursor.execute(sql, params)
+                days = [row[0] for row in cursor.fetchall()]
+                if days:
+                    cursor.execute(f"DELETE FROM {_DAILY} WHERE day = ANY(%s::date[])", [days])
+                    cursor.execute(f"DELETE FROM {_ANSWER} WHERE day = ANY(%s::date[])", [days])
+            if days is None or days:
+                sql, params = daily_item_figures_sql(days=days)
+                cursor.execute(f"INSERT INTO {_DAILY} ({_DAILY_COLS}) {sql}", params)
+                sql, params = answer_time_sql(days=days)
+                cursor.execute(f"INSERT INTO {_ANSWER} ({_ANSWER_COLS}) {sql}", params)
+            # The open items are few next to all items and "overdue" moves with the clock: rebuilt every run.
+            cursor.execute(f"DELETE FROM {_OPEN}")
+            sql, params = open_items_sql(today=timezone.localdate(now))
+            cursor.execute(f"INSERT INTO {_OPEN} ({_OPEN_COLS}) {sql}", params)
+        state.refreshed_at = now
+        fields = ["refreshed_at"]
+        if since is None:
+            state.full_rebuild_at = now
+            fields.append("full_rebuild_at")
+        state.save(update_fields=fields)
+    return {"full": since is None, "days": None if days is None else len(days)}
+
+
+def export_log(
+    *,
+    kind: str,
+    what: str,
+    user=None,
+    api_token=None,
+    filters: dict | None = None,
+    rows: int = 0,
+    with_personal_data: bool = False,
+) -> ExportLog:
+    return ExportLog.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        api_token=api_token,
+        kind=kind,
+        what=what,
+        filters={k: v for k, v in (filters or {}).items() if v not in ("", None)},
+        rows=rows,
+        with_personal_data=with_personal_data,
+    )
