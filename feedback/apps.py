@@ -10,3 +10,9 @@ class FeedbackConfig(AppConfig):
         from .seeding import seed_reference_data
 
         seed_reference_data(stdout=stdout)
+
+    def generate_demo_data(self, *, rng, stdout, scale, until=None, years=2, batch_size=5000) -> None:
+        """Called first by ``manage.py generate_demo_data``; ``scale`` is the number of items."""
+        from .demo import generate_items
+
+        generate_items(rng=rng, stdout=stdout, count=scale, until=until, years=years, batch_size=batch_size)

@@ -500,3 +500,51 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.item_id}"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the Front's decision")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+
+
+class ExtensionRequest(models.Model):
+    """An agency asks for more time (gia hạn) with a reason; the Front grants or refuses it.
+
+    Granting replaces the item's one due date through ``item_move(EXTEND)``; the request, the decision and
+    the previous due date stay here and in the item's history. The deadline rule limits how many are granted.
+    """
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="extension_requests")
+    agency = models.ForeignKey(Organization, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    requested_days = models.PositiveSmallIntegerField(_("days requested"), null=True, blank=True)
+    requested_due_date = models.DateField(_("new due date requested"))
+    previous_due_date = models.DateField(_("due date when asked"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    granted_due_date = models.DateField(_("new due date granted"), null=True, blank=True)
+    decision_note = models.TextField(_("grounds of the decision"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open question at a time per item: a second click cannot file a second request.
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(status="pending"), name="one_pending_extension_per_item"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} → {self.requested_due_date} ({self.status})"

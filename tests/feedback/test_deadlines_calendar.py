@@ -48,8 +48,14 @@ def test_rules_pick_the_most_specific_and_the_remote_complex_amount(seeded):
     CalendarException.objects.create(date=date(2026, 12, 31), kind=CalendarException.Kind.DAY_OFF)
 
     plain = compute_due_date(step=Step.ANSWER, item_type=ItemType.REPORT, channel="web", start=date(2026, 3, 2))
-    complaint = compute_due_date(step=Step.ANSWER, item_type=ItemType.COMPLAINT, channel="web",
-                                 start=date(2026, 3, 2), is_complex=True, is_remote=True)
+    complaint = compute_due_date(
+        step=Step.ANSWER,
+        item_type=ItemType.COMPLAINT,
+        channel="web",
+        start=date(2026, 3, 2),
+        is_complex=True,
+        is_remote=True,
+    )
 
     assert plain.days == 15 and plain.due_date == date(2026, 3, 17)
     assert complaint.days == 60

@@ -1,0 +1,55 @@
+"""generate_demo_data: realistic, consistent with the workflow's invariants, reproducible for a seed."""
+
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from feedback.models import ExtensionRequest, Item, ItemEvent, Status
+
+pytestmark = pytest.mark.django_db
+
+ARGS = ["--items", "600", "--seed", "7", "--until", "2026-11-20", "--batch-size", "250"]
+
+
+def _codes():
+    return list(Item.objects.order_by("id").values_list("tracking_code", "status", "due_date"))
+
+
+def test_demo_items_cover_the_lifecycle_and_keep_one_agency_one_due_date(seeded):
+    # when
+    out = StringIO()
+    call_command("generate_demo_data", *ARGS, stdout=out)
+
+    # then: every state is represented, with events and some extensions
+    assert Item.objects.count() == 600
+    statuses = Counter(Item.objects.values_list("status", flat=True))
+    assert {Status.RESOLVED, Status.FORWARDED, Status.ANSWERED, Status.REJECTED} <= set(statuses)
+    assert ItemEvent.objects.count() > 600 * 3
+    assert ExtensionRequest.objects.exists()
+    assert Item.objects.filter(answer_on_time=True).exists() and Item.objects.filter(answer_on_time=False).exists()
+    # one focal point and one due date while waiting for an agency
+    forwarded = Item.objects.filter(status=Status.FORWARDED)
+    assert not forwarded.filter(current_agency__isnull=True).exists()
+    assert not forwarded.filter(due_date__isnull=True).exists()
+    assert not Item.objects.filter(status__in=[Status.RESOLVED, Status.REJECTED], closed_at__isnull=True).exists()
+    # every item's last transition event leads to its status
+    for item in Item.objects.all()[:100]:
+        last = item.events.exclude(to_status="").order_by("created_at", "id").last()
+        assert last.to_status == item.status
+    assert "100%" in out.getvalue()
+
+
+def test_the_same_seed_gives_the_same_items(seeded):
+    call_command("generate_demo_data", *ARGS, stdout=StringIO())
+    first = _codes()
+    ExtensionRequest.objects.all().delete()
+    ItemEvent.objects.all().delete()
+    Item.objects.filter(merged_into__isnull=False).delete()
+    Item.objects.all().delete()
+
+    call_command("generate_demo_data", *ARGS, stdout=StringIO())
+
+    assert [row[1:] for row in _codes()] == [row[1:] for row in first]
+    assert [row[0] for row in _codes()] == [row[0] for row in first]
