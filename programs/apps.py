@@ -21,3 +21,9 @@ class ProgramsConfig(AppConfig):
             NavItem(label=_("Programmes"), url_name="programs:programme_list", order=60),
             NavItem(label=_('"Dân vận khéo" models'), url_name="programs:skilful_model_list", order=62),
         ]
+
+    def generate_demo_data(self, *, rng, stdout, scale) -> None:
+        """Activities over two years and milestones done on time, done late and left late."""
+        from .demo import generate_demo_data
+
+        generate_demo_data(rng=rng, stdout=stdout, scale=scale)

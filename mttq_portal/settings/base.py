@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -205,6 +206,11 @@ CELERY_BEAT_SCHEDULE["reports-rebuild-summaries-nightly"] = {
     "schedule": 24 * 3600.0,
     "kwargs": {"full": True},
 }
+# Daily at 07:00 (Asia/Ho_Chi_Minh): milestone reminders 14 and 3 days before, once each.
+CELERY_BEAT_SCHEDULE["programs-milestone-reminders"] = {
+    "task": "programs.send_milestone_reminders",
+    "schedule": crontab(hour=7, minute=0),
+}
 
 # REST API.
 REST_FRAMEWORK = {
@@ -236,6 +242,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "programs.models.ActivityKind.choices",
+        "MilestoneKindEnum": "programs.models.MilestoneKind.choices",
+    },
 }
 
 # Content-Security-Policy (django-csp 4): everything is served from this origin; no CDN at run time.

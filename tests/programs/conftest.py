@@ -1,0 +1,51 @@
+"""Fixtures of the programs tests: the annex seeded, evidence files, and an activity helper."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from programs.models import Activity, ActivityKind, Programme
+from programs.seeding import seed_programmes
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489") + b"\x00" * 32
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def programmes(db):
+    seed_programmes(stdout=StringIO())
+    return {p.number: p for p in Programme.objects.all()}
+
+
+@pytest.fixture
+def pdf():
+    return SimpleUploadedFile("bien-ban.pdf", PDF_BYTES, content_type="application/pdf")
+
+
+@pytest.fixture
+def fake_pdf():
+    """A script renamed .pdf and claiming to be a PDF: the content decides."""
+    return SimpleUploadedFile("bien-ban.pdf", b"#!/bin/sh\necho hello\n" * 10, content_type="application/pdf")
+
+
+def make_activity(
+    *, programme, organization, user, held_on=datetime.date(2026, 3, 1), kind=ActivityKind.DIALOGUE, **extra
+):
+    commune = organization.unit if organization.unit.parent_id else None
+    return Activity.objects.create(
+        programme=programme,
+        kind=kind,
+        held_on=held_on,
+        organization=organization,
+        commune=commune,
+        description=extra.pop("description", "Đối thoại với Nhân dân"),
+        created_by=user,
+        **extra,
+    )

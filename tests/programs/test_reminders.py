@@ -1,0 +1,92 @@
+"""Milestone reminders 14 and 3 days before, to the lead organisation and its members, once each."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from organizations.models import Role
+from programs.models import Milestone, MilestoneReminder, ProgrammeEvent
+from programs.reminders import milestone_reminders_send
+from programs.tasks import send_milestone_reminders
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+DUE = datetime.date(2027, 3, 31)  # programme 11: "báo cáo Quý I/2027"
+
+
+@pytest.fixture
+def lead(programmes, province_front):
+    province_front.email = "mttq@dienbien.example"
+    province_front.save(update_fields=["email"])
+    programmes[11].lead_organizations.set([province_front])
+    member = MembershipFactory(organization=province_front, role=Role.FRONT_OFFICER).user
+    return province_front, member
+
+
+def _only(milestone_keys):
+    """Keep only programme 11's report milestone open: the others are marked done."""
+    Milestone.objects.exclude(programme__number=11, key__in=milestone_keys).update(done_on=datetime.date(2026, 1, 1))
+
+
+def test_reminders_are_sent_14_and_3_days_before_once_each(lead):
+    _org, member = lead
+    _only(["report-2027-03-31"])
+
+    # when the job runs twice 14 days before, then twice 3 days before
+    first = milestone_reminders_send(today=DUE - datetime.timedelta(days=14))
+    again = milestone_reminders_send(today=DUE - datetime.timedelta(days=14))
+    later = milestone_reminders_send(today=DUE - datetime.timedelta(days=13))
+    three = milestone_reminders_send(today=DUE - datetime.timedelta(days=3))
+    three_again = milestone_reminders_send(today=DUE - datetime.timedelta(days=2))
+
+    # then exactly two mails went out, to the organisation and its member, in Vietnamese
+    assert (first, again, later, three, three_again) == (1, 0, 0, 1, 0)
+    assert len(mail.outbox) == 2
+    assert set(mail.outbox[0].to) == {"mttq@dienbien.example", member.email}
+    assert "31/03/2027" in mail.outbox[0].subject
+    assert "Nhắc hạn" in mail.outbox[0].subject
+    assert sorted(MilestoneReminder.objects.values_list("days_before", flat=True)) == [3, 14]
+    assert ProgrammeEvent.objects.filter(kind="reminder_sent").count() == 2
+
+
+def test_a_done_milestone_is_not_reminded(lead):
+    _only([])
+
+    assert milestone_reminders_send(today=DUE - datetime.timedelta(days=14)) == 0
+    assert mail.outbox == []
+
+
+def test_a_missed_run_still_sends_the_current_reminder_once(lead):
+    _only(["report-2027-03-31"])
+
+    # the scheduler was down until 2 days before: only the 3-day reminder is sent
+    assert milestone_reminders_send(today=DUE - datetime.timedelta(days=2)) == 1
+    assert list(MilestoneReminder.objects.values_list("days_before", flat=True)) == [3]
+
+
+def test_programme_without_lead_reminds_the_provincial_front(programmes, province, province_front, db, settings):
+    settings.PORTAL_PROVINCE_CODE = province.code
+    province_front.email = "mttq@dienbien.example"
+    province_front.save(update_fields=["email"])
+    Milestone.objects.exclude(programme__number=10, key="annual-2027").update(done_on=datetime.date(2026, 1, 1))
+
+    milestone_reminders_send(today=datetime.date(2027, 12, 17))
+
+    assert mail.outbox[0].to == ["mttq@dienbien.example"]
+
+
+def test_task_and_command_are_safe_to_run_twice(lead):
+    _only(["report-2027-03-31"])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.utils.timezone.localdate", lambda *a, **k: DUE - datetime.timedelta(days=14))
+        assert send_milestone_reminders.delay().get() == 1
+        assert send_milestone_reminders.delay().get() == 0
+    out = StringIO()
+    call_command("send_milestone_reminders", "--today", (DUE - datetime.timedelta(days=3)).isoformat(), stdout=out)
+    call_command("send_milestone_reminders", "--today", (DUE - datetime.timedelta(days=3)).isoformat(), stdout=out)
+    assert out.getvalue().splitlines() == ["1 reminder(s) sent.", "0 reminder(s) sent."]
+    assert len(mail.outbox) == 2
