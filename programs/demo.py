@@ -86,7 +86,8 @@ def generate_demo_data(*, rng, stdout, scale) -> None:
     for area_id, commune_id in ResidentialArea.objects.filter(is_active=True).values_list("id", "commune_id"):
         areas_by_commune.setdefault(commune_id, []).append(area_id)
 
-    count = max(1, int(400 * scale))
+    # ``scale`` is the number of feedback items the command generates: one activity for every five items.
+    count = max(len(programmes), int(scale) // 5)
     activities = []
     for _ in range(count):
         number = rng.choice(list(programmes))

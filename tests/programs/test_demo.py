@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_hook_creates_activities_over_two_years_and_done_and_late_milestones(seeded):
     out = StringIO()
 
-    apps.get_app_config("programs").generate_demo_data(rng=random.Random(1), stdout=out, scale=0.5)
+    apps.get_app_config("programs").generate_demo_data(rng=random.Random(1), stdout=out, scale=1000)
 
     assert Activity.objects.count() == 200
     assert set(Activity.objects.values_list("held_on__year", flat=True)) == {2027, 2028}
