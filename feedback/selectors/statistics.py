@@ -5,13 +5,18 @@ These selectors return SQL (a SELECT with its parameters) rather than rows, so t
 ``INSERT INTO summary SELECT ...`` and the grouping runs inside PostgreSQL: the item table is scanned by
 the scheduled job, never by a page request. The measures follow target A1 (DOMAIN §5): of the lawful and
 legitimate items whose answer deadline falls on a day, how many were answered, answered on time, resolved.
+
+The ORM aggregates at the end (``answer_compliance_counts``, ``portal_use_counts``) serve the targets app's
+compliance rollup: one GROUP BY each, plain rows back, so targets never loops over items.
 """
 
 from datetime import date
 
 from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractQuarter
 
-from ..models import OPEN_STATUSES, Item, Status
+from ..models import OPEN_STATUSES, EventKind, HandlingLevel, Item, ItemEvent, ItemType, Status
 
 _ITEM = Item._meta.db_table
 
@@ -119,3 +124,107 @@ def days_touched_since_sql(*, since) -> tuple[str, list]:
         "UNION SELECT DISTINCT due_date FROM feedback_itemevent WHERE created_at >= %s AND due_date IS NOT NULL"
     )
     return sql, [tz, tz, tz, since, since]
+
+
+# The Front's own recommendations: vetted by the Front when it records them, so they count for target A1
+# even when no separate "lawful and legitimate" decision was recorded (ADR 0071).
+FRONT_OWN_TYPES = (
+    ItemType.FRONT_RECOMMENDATION,
+    ItemType.OVERSIGHT_RECOMMENDATION,
+    ItemType.CRITIQUE_RECOMMENDATION,
+    ItemType.INSPECTION_BOARD_RECOMMENDATION,
+    ItemType.VOTER_PETITION,
+)
+# Items that left the count: a duplicate follows its target's result, a withdrawn matter needs no answer.
+NOT_COUNTED_STATUSES = (Status.MERGED, Status.WITHDRAWN, Status.REJECTED)
+
+# Group keys callers may ask for: the dimension name -> the item column.
+ANSWER_DIMENSIONS = {
+    "province": None,
+    "commune": "commune_id",
+    "agency": "current_agency_id",
+    "source_organization": "source_organization_id",
+    "category": "category_id",
+}
+
+
+def answer_deadline_items(*, due_from: date, due_to: date) -> QuerySet[Item]:
+    """The items target A1 counts: lawful and legitimate, not merged, withdrawn or rejected, whose answer
+    deadline fell between ``due_from`` and ``due_to`` (inclusive). Items not yet due are left out by the
+    caller passing ``due_to`` no later than yesterday."""
+    legitimate = Q(is_legitimate=True) | Q(type__in=FRONT_OWN_TYPES, is_legitimate__isnull=True)
+    return Item.objects.filter(legitimate, answer_due_date__gte=due_from, answer_due_date__lte=due_to).exclude(
+        status__in=NOT_COUNTED_STATUSES
+    )
+
+
+def answer_compliance_counts(*, due_from: date, due_to: date, dimension: str) -> list[dict]:
+    """One GROUP BY (dimension key, quarter of the deadline): due, answered, answered on time, resolved.
+
+    Answered: an answer was recorded (``answered_at``), even if the citizen later reopened the matter.
+    On time: the flag frozen when the answer step closed (``answer_on_time``), never recomputed from dates.
+    Resolved: closed as resolved (not "on the roadmap" nor "cannot be resolved")."""
+    column = ANSWER_DIMENSIONS[dimension]
+    qs = answer_deadline_items(due_from=due_from, due_to=due_to)
+    if column:
+        qs = qs.filter(**{f"{column}__isnull": False})
+    keys = [column] if column else []
+    rows = (
+        qs.annotate(quarter=ExtractQuarter("answer_due_date"))
+        .values(*keys, "quarter")
+        .annotate(
+            due=Count("id"),
+            answered=Count("id", filter=Q(answered_at__isnull=False)),
+            on_time=Count("id", filter=Q(answered_at__isnull=False, answer_on_time=True)),
+            resolved=Count("id", filter=Q(status=Status.RESOLVED)),
+        )
+        .order_by()
+    )
+    return [
+        {
+            "key": row[column] if column else 0,
+            "quarter": row["quarter"],
+            "due": row["due"],
+            "answered": row["answered"],
+            "on_time": row["on_time"],
+            "resolved": row["resolved"],
+        }
+        for row in rows
+    ]
+
+
+# What the Front does in the portal, by the move recorded on the transition event.
+TRIAGE_MOVES = ("accept", "reject", "merge", "forward")
+CLOSE_MOVES = ("resolve", "roadmap", "cannot_resolve")
+
+
+def portal_use_counts(*, since: date, until: date) -> list[dict]:
+    """One GROUP BY over the event rows of the period: per commune (``key`` = commune id, or 0 for items
+    handled by the provincial Front) and quarter, how many items the Front received, triaged and closed."""
+    rows = (
+        ItemEvent.objects.filter(created_at__date__gte=since, created_at__date__lte=until)
+        .filter(Q(kind=EventKind.SUBMITTED) | Q(kind=EventKind.TRANSITION))
+        .annotate(quarter=ExtractQuarter("created_at"))
+        .values("item__commune_id", "item__handling_level", "quarter")
+        .annotate(
+            received=Count("id", filter=Q(kind=EventKind.SUBMITTED)),
+            triaged=Count("id", filter=Q(kind=EventKind.TRANSITION, data__move__in=TRIAGE_MOVES)),
+            closed=Count("id", filter=Q(kind=EventKind.TRANSITION, data__move__in=CLOSE_MOVES)),
+        )
+        .order_by()
+    )
+    return [
+        {
+            "key": 0 if row["item__handling_level"] == HandlingLevel.PROVINCE else row["item__commune_id"],
+            "quarter": row["quarter"],
+            "received": row["received"],
+            "triaged": row["triaged"],
+            "closed": row["closed"],
+        }
+        for row in rows
+    ]
+
+
+def items_list_filters_for_answer_deadline(*, due_from: date, due_to: date) -> dict:
+    """Query-string filters the workspace list understands, for a link to the items behind an A1 number."""
+    return {"answer_due_from": due_from.isoformat(), "answer_due_to": due_to.isoformat(), "legitimate": "1"}

@@ -1,0 +1,444 @@
+"""The targets and indicators seeded by ``TargetsConfig.seed_reference_data`` (DOMAIN §5).
+
+Texts of the targets are in ``resolution_texts.py`` (verbatim). Indicator names and their numerator and
+denominator definitions are data in both languages, not gettext strings: administrators may edit them.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from organizations.models import OrganizationKind as K
+
+from .models import Comparator, Horizon, PeriodKind, ScopeKind, Source, ValueUnit
+
+FRONT_AND_SOCIO_POLITICAL = [
+    K.FRONT_COMMITTEE,
+    K.TRADE_UNION,
+    K.FARMERS_UNION,
+    K.YOUTH_UNION,
+    K.WOMENS_UNION,
+    K.VETERANS,
+]
+PARTY_AND_AUTHORITIES = [K.PARTY_COMMITTEE, K.PROPAGANDA_COMMISSION, K.PEOPLES_COMMITTEE]
+
+
+@dataclass(frozen=True)
+class TargetDef:
+    code: str
+    horizon: str
+    number: int
+    summary_vi: str
+    summary_en: str
+
+
+@dataclass(frozen=True)
+class IndicatorDef:
+    code: str
+    name_vi: str
+    name_en: str
+    numerator_vi: str
+    numerator_en: str
+    denominator_vi: str
+    denominator_en: str
+    comparator: str
+    threshold: Decimal
+    scope: str
+    source: str
+    organization_kinds: tuple = ()
+    unit: str = ValueUnit.PERCENT
+    period_kind: str = PeriodKind.YEAR
+    is_headline: bool = False
+
+
+A, T = Horizon.ANNUAL, Horizon.BY_2030
+EQ, GT, GTE = Comparator.EQ, Comparator.GT, Comparator.GTE
+H = Decimal(100)
+
+TARGETS = [
+    TargetDef(
+        "A1",
+        A,
+        1,
+        "Kiến nghị hợp pháp, chính đáng được xem xét, trả lời, giải quyết",
+        "Lawful, legitimate recommendations considered, answered and resolved",
+    ),
+    TargetDef(
+        "A2",
+        A,
+        2,
+        "Đẩy mạnh tuyên truyền, vận động cho các chương trình trọng điểm",
+        "Propaganda and mobilisation for the key programmes",
+    ),
+    TargetDef(
+        "A3",
+        A,
+        3,
+        "Tổ chức và cán bộ hoàn thành tốt nhiệm vụ trở lên",
+        "Organisations and officers rated good or better",
+    ),
+    TargetDef("A4", A, 4, 'Phong trào thi đua "Dân vận khéo"', 'The "Skilful Mass Mobilisation" movement'),
+    TargetDef(
+        "A5", A, 5, "Đối thoại của người đứng đầu cấp ủy cấp xã", "A yearly dialogue with the commune party head"
+    ),
+    TargetDef(
+        "A6",
+        A,
+        6,
+        "Làm việc giữa ban thường vụ cấp ủy với Mặt trận và các tổ chức",
+        "A yearly working session of the party standing board with the Front",
+    ),
+    TargetDef("A7", A, 7, "Tổ chức nghe dân nói", "Listening-to-the-people sessions"),
+    TargetDef("T1", T, 1, "Bồi dưỡng, tập huấn cán bộ làm công tác dân vận", "Mass-mobilisation officers trained"),
+    TargetDef(
+        "T2",
+        T,
+        2,
+        "Kết nạp đảng viên mới; trưởng thôn, bản, trưởng ban công tác Mặt trận là đảng viên",
+        "New party members; village heads and Front Work Committee heads are party members",
+    ),
+    TargetDef(
+        "T3",
+        T,
+        3,
+        "Cán bộ đạt chuẩn, được bồi dưỡng, cập nhật kiến thức",
+        "Officers meet the standards and are retrained",
+    ),
+    TargetDef(
+        "T4",
+        T,
+        4,
+        "Ủy ban MTTQ các cấp ứng dụng công nghệ thông tin tiếp nhận ý kiến Nhân dân",
+        "Front committees use IT to receive the people's opinions",
+    ),
+]
+
+FB, ACT, USE, REP = Source.FEEDBACK, Source.ACTIVITIES, Source.PORTAL_USE, Source.REPORTED
+COMMUNE, UNIT, ORG = ScopeKind.COMMUNE, ScopeKind.UNIT, ScopeKind.ORGANIZATION
+A1_DUE_VI = "Kiến nghị hợp pháp, chính đáng có hạn trả lời trong kỳ và đã đến hạn"
+A1_DUE_EN = "Lawful, legitimate items whose answer deadline fell in the period and has passed"
+
+INDICATORS: dict[str, list[IndicatorDef]] = {
+    "A1": [
+        IndicatorDef(
+            "A1.1",
+            "Tỷ lệ kiến nghị được trả lời",
+            "Share answered",
+            "Số kiến nghị đã được trả lời",
+            "Items answered",
+            A1_DUE_VI,
+            A1_DUE_EN,
+            EQ,
+            H,
+            COMMUNE,
+            FB,
+            is_headline=True,
+        ),
+        IndicatorDef(
+            "A1.2",
+            "Tỷ lệ kiến nghị được trả lời đúng hạn",
+            "Share answered on time",
+            "Số kiến nghị được trả lời đúng hạn",
+            "Items answered by their deadline",
+            A1_DUE_VI,
+            A1_DUE_EN,
+            EQ,
+            H,
+            COMMUNE,
+            FB,
+        ),
+        IndicatorDef(
+            "A1.3",
+            "Tỷ lệ kiến nghị được giải quyết",
+            "Share resolved",
+            "Số kiến nghị đã được giải quyết",
+            "Items resolved",
+            A1_DUE_VI,
+            A1_DUE_EN,
+            EQ,
+            H,
+            COMMUNE,
+            FB,
+        ),
+    ],
+    "A2": [
+        IndicatorDef(
+            "A2.1",
+            "Chương trình, dự án trọng điểm được tuyên truyền, vận động",
+            "Key programmes covered by propaganda and mobilisation",
+            "Số chương trình, dự án trọng điểm đã tuyên truyền, vận động",
+            "Key programmes and projects propagandised",
+            "Số chương trình, dự án trọng điểm được giao",
+            "Key programmes and projects assigned",
+            EQ,
+            H,
+            ORG,
+            REP,
+            tuple(FRONT_AND_SOCIO_POLITICAL),
+            is_headline=True,
+        ),
+    ],
+    "A3": [
+        IndicatorDef(
+            "A3.1",
+            "Ủy ban MTTQ, tổ chức chính trị - xã hội hoàn thành tốt nhiệm vụ trở lên",
+            "Front committees and organisations rated good or better",
+            "Số tổ chức hoàn thành tốt nhiệm vụ trở lên",
+            "Organisations rated good or better",
+            "Số tổ chức được đánh giá",
+            "Organisations rated",
+            EQ,
+            H,
+            ORG,
+            REP,
+            tuple(FRONT_AND_SOCIO_POLITICAL),
+            is_headline=True,
+        ),
+        IndicatorDef(
+            "A3.2",
+            "Cán bộ chuyên trách hoàn thành tốt nhiệm vụ trở lên",
+            "Full-time officers rated good or better",
+            "Số cán bộ chuyên trách hoàn thành tốt nhiệm vụ trở lên",
+            "Full-time officers rated good or better",
+            "Tổng số cán bộ chuyên trách được đánh giá",
+            "Full-time officers rated",
+            GT,
+            Decimal(90),
+            ORG,
+            REP,
+            tuple(FRONT_AND_SOCIO_POLITICAL),
+        ),
+        IndicatorDef(
+            "A3.3",
+            "Cán bộ chuyên trách hoàn thành xuất sắc nhiệm vụ",
+            "Full-time officers rated excellent",
+            "Số cán bộ chuyên trách hoàn thành xuất sắc nhiệm vụ",
+            "Full-time officers rated excellent",
+            "Tổng số cán bộ chuyên trách được đánh giá",
+            "Full-time officers rated",
+            GTE,
+            Decimal(20),
+            ORG,
+            REP,
+            tuple(FRONT_AND_SOCIO_POLITICAL),
+        ),
+    ],
+    "A4": [
+        IndicatorDef(
+            "A4.1",
+            'Cơ quan, đơn vị triển khai hiệu quả phong trào "Dân vận khéo"',
+            'Bodies running the "Skilful Mass Mobilisation" movement effectively',
+            "Số cấp ủy, chính quyền, cơ quan, đơn vị triển khai hiệu quả",
+            "Party committees, authorities and bodies running it effectively",
+            "Tổng số cấp ủy, chính quyền, cơ quan, đơn vị",
+            "Party committees, authorities and bodies",
+            EQ,
+            H,
+            ORG,
+            REP,
+            tuple(PARTY_AND_AUTHORITIES),
+            is_headline=True,
+        ),
+    ],
+    "A5": [
+        IndicatorDef(
+            "A5.1",
+            "Xã tổ chức đối thoại của người đứng đầu cấp ủy",
+            "Communes that held the dialogue",
+            "Số xã đã tổ chức ít nhất 01 cuộc đối thoại",
+            "Communes with at least one dialogue",
+            "Tổng số xã, phường",
+            "Communes and wards",
+            EQ,
+            H,
+            COMMUNE,
+            ACT,
+            is_headline=True,
+        ),
+    ],
+    "A6": [
+        IndicatorDef(
+            "A6.1",
+            "Cấp có cuộc làm việc giữa ban thường vụ cấp ủy với Mặt trận",
+            "Levels with a working session of the party standing board and the Front",
+            "Số đơn vị (tỉnh, xã) đã tổ chức ít nhất 01 cuộc làm việc",
+            "Units (province, communes) with at least one working session",
+            "Tổng số đơn vị (tỉnh và các xã, phường)",
+            "Units (the province and its communes)",
+            EQ,
+            H,
+            UNIT,
+            ACT,
+            is_headline=True,
+        ),
+    ],
+    "A7": [
+        IndicatorDef(
+            "A7.1",
+            "Ủy ban MTTQ, tổ chức chính trị - xã hội tổ chức nghe dân nói",
+            "Front committees and organisations holding listening sessions",
+            "Số tổ chức đã tổ chức ít nhất 01 buổi nghe dân nói",
+            "Organisations with a listening session",
+            "Tổng số Ủy ban MTTQ và tổ chức chính trị - xã hội các cấp",
+            "Front committees and socio-political organisations at every level",
+            EQ,
+            H,
+            ORG,
+            ACT,
+            tuple(FRONT_AND_SOCIO_POLITICAL),
+            is_headline=True,
+        ),
+    ],
+    "T1": [
+        IndicatorDef(
+            "T1.1",
+            "Cán bộ chuyên trách dân vận cấp tỉnh được bồi dưỡng, tập huấn",
+            "Provincial full-time mass-mobilisation officers trained",
+            "Số cán bộ đã được bồi dưỡng, tập huấn",
+            "Officers trained",
+            "Tổng số cán bộ chuyên trách dân vận cấp tỉnh",
+            "Provincial full-time mass-mobilisation officers",
+            EQ,
+            H,
+            ORG,
+            REP,
+            (K.PROPAGANDA_COMMISSION, K.FRONT_COMMITTEE),
+            is_headline=True,
+        ),
+        IndicatorDef(
+            "T1.2",
+            "Cán bộ dân vận ở cơ sở được bồi dưỡng, tập huấn",
+            "Grassroots mass-mobilisation officers trained",
+            "Số cán bộ đã được bồi dưỡng, tập huấn",
+            "Officers trained",
+            "Tổng số cán bộ làm công tác dân vận ở cơ sở",
+            "Grassroots mass-mobilisation officers",
+            GT,
+            Decimal(90),
+            ORG,
+            REP,
+            (K.PARTY_COMMITTEE, K.FRONT_COMMITTEE),
+        ),
+    ],
+    "T2": [
+        IndicatorDef(
+            "T2.1",
+            "Đảng viên mới kết nạp trong năm",
+            "New party members admitted in the year",
+            "Số đảng viên mới kết nạp trong năm",
+            "New party members admitted",
+            "Tổng số đảng viên đầu năm",
+            "Party members at the start of the year",
+            GTE,
+            Decimal(4),
+            ORG,
+            REP,
+            (K.PARTY_COMMITTEE,),
+            unit=ValueUnit.PERCENT_PER_YEAR,
+            is_headline=True,
+        ),
+        IndicatorDef(
+            "T2.2",
+            "Trưởng thôn, bản, tổ trưởng tổ dân phố là đảng viên",
+            "Village and residential-group heads who are party members",
+            "Số trưởng thôn, bản, tổ trưởng tổ dân phố là đảng viên",
+            "Heads who are party members",
+            "Tổng số trưởng thôn, bản, tổ trưởng tổ dân phố",
+            "Village and residential-group heads",
+            EQ,
+            H,
+            ORG,
+            REP,
+            (K.PARTY_COMMITTEE,),
+        ),
+        IndicatorDef(
+            "T2.3",
+            "Trưởng ban công tác Mặt trận là đảng viên",
+            "Front Work Committee heads who are party members",
+            "Số trưởng ban công tác Mặt trận là đảng viên",
+            "Heads who are party members",
+            "Tổng số trưởng ban công tác Mặt trận",
+            "Front Work Committee heads",
+            EQ,
+            H,
+            ORG,
+            REP,
+            (K.FRONT_COMMITTEE,),
+        ),
+    ],
+    "T3": [
+        IndicatorDef(
+            "T3.1",
+            "Cán bộ lãnh đạo, công chức chuyên trách đạt chuẩn",
+            "Leaders and full-time officers meeting the standards",
+            "Số cán bộ đạt chuẩn chuyên môn, nghiệp vụ và lý luận chính trị",
+            "Officers meeting the standards",
+            "Tổng số cán bộ lãnh đạo, quản lý, công chức chuyên trách",
+            "Leaders and full-time officers",
+            EQ,
+            H,
+            ORG,
+            REP,
+            tuple(FRONT_AND_SOCIO_POLITICAL),
+            is_headline=True,
+        ),
+        IndicatorDef(
+            "T3.2",
+            "Cán bộ cấp tỉnh được bồi dưỡng, cập nhật kiến thức",
+            "Provincial officers retrained",
+            "Số cán bộ cấp tỉnh đã được bồi dưỡng",
+            "Provincial officers retrained",
+            "Tổng số cán bộ cấp tỉnh",
+            "Provincial officers",
+            EQ,
+            H,
+            ORG,
+            REP,
+            tuple(FRONT_AND_SOCIO_POLITICAL),
+        ),
+        IndicatorDef(
+            "T3.3",
+            "Cán bộ cơ sở được bồi dưỡng, cập nhật kiến thức",
+            "Grassroots officers retrained",
+            "Số cán bộ cơ sở đã được bồi dưỡng",
+            "Grassroots officers retrained",
+            "Tổng số cán bộ cơ sở",
+            "Grassroots officers",
+            GT,
+            Decimal(90),
+            ORG,
+            REP,
+            tuple(FRONT_AND_SOCIO_POLITICAL),
+        ),
+        IndicatorDef(
+            "T3.4",
+            "Lãnh đạo cấp phó ban trở lên được bồi dưỡng quốc phòng, an ninh",
+            "Provincial deputy heads and above trained in defence and security",
+            "Số cán bộ đã được bồi dưỡng kiến thức quốc phòng, an ninh",
+            "Officers trained",
+            "Tổng số cán bộ cấp phó ban và tương đương trở lên cấp tỉnh",
+            "Provincial deputy heads of department and above",
+            EQ,
+            H,
+            ORG,
+            REP,
+            tuple(FRONT_AND_SOCIO_POLITICAL),
+        ),
+    ],
+    "T4": [
+        IndicatorDef(
+            "T4.1",
+            "Ủy ban MTTQ sử dụng Cổng để tiếp nhận, phân loại và kết thúc ý kiến",
+            "Front committees receiving, triaging and closing items in the portal",
+            "Số Ủy ban MTTQ đã tiếp nhận, phân loại và kết thúc ý kiến trên Cổng trong kỳ",
+            "Front committees that received, triaged and closed items in the period",
+            "Tổng số Ủy ban MTTQ các cấp",
+            "Front committees at every level",
+            EQ,
+            H,
+            ORG,
+            USE,
+            (K.FRONT_COMMITTEE,),
+            is_headline=True,
+        ),
+    ],
+}

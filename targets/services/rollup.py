@@ -1,0 +1,415 @@
+"""The compliance rollup: recompute every computed indicator of a year with set-based aggregates and upsert
+the values on ``(indicator, period, dimension, key)``.
+
+One GROUP BY per dimension (grouped also by quarter, so the halves and the year are sums of quarters), one
+for portal use, one per activity-based target, one for the reported values; then one bulk upsert. Running it
+twice gives the same rows. Each run is recorded in ``RollupRun`` (start, duration, rows).
+"""
+
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.apps import apps
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from feedback.selectors.statistics import answer_compliance_counts, portal_use_counts
+from organizations.models import OrganizationKind
+from organizations.selectors import commune_list, portal_province
+
+from ..compliance import status_for, value_of
+from ..models import (
+    Dimension,
+    Indicator,
+    IndicatorValue,
+    Origin,
+    Period,
+    PeriodKind,
+    RollupRun,
+    RollupState,
+    RollupTrigger,
+    Source,
+    ValueStatus,
+)
+from ..periods import period_ensure, year_and_parts
+
+logger = logging.getLogger(__name__)
+
+UPDATE_FIELDS = [
+    "unit",
+    "organization",
+    "category",
+    "numerator",
+    "denominator",
+    "value",
+    "status",
+    "origin",
+    "details",
+    "computed_at",
+    "reported_by",
+    "report",
+    "rollup_run",
+]
+# Dimension -> the IndicatorValue column its key fills.
+_KEY_COLUMN = {
+    Dimension.COMMUNE: "unit_id",
+    Dimension.AGENCY: "organization_id",
+    Dimension.SOURCE_ORGANIZATION: "organization_id",
+    Dimension.ORGANIZATION: "organization_id",
+    Dimension.CATEGORY: "category_id",
+}
+A1_FIELDS = {"A1.1": "answered", "A1.2": "on_time", "A1.3": "resolved"}
+ACTIVITY_KINDS = {
+    "A5.1": ("dialogue",),
+    "A6.1": ("working_session",),
+    "A7.1": ("listening_session", "listening_month"),
+}
+
+
+@dataclass
+class _Context:
+    year: int
+    as_of: date
+    run: RollupRun
+    now: object
+    province_id: int | None
+    periods: dict[str, Period] = field(default_factory=dict)
+    rows: dict[tuple, IndicatorValue] = field(default_factory=dict)
+
+    def started(self) -> list[Period]:
+        return [p for p in self.periods.values() if p.starts_on <= self.as_of]
+
+    def add(
+        self,
+        indicator: Indicator,
+        period: Period,
+        dimension: str,
+        key: int,
+        numerator: int,
+        denominator: int,
+        *,
+        origin: str = Origin.COMPUTED,
+        details: dict | None = None,
+        report_id: int | None = None,
+        reported_by_id: int | None = None,
+    ) -> None:
+        value = value_of(numerator, denominator)
+        row = IndicatorValue(
+            indicator=indicator,
+            period=period,
+            dimension=dimension,
+            key=key,
+            numerator=numerator,
+            denominator=denominator,
+            value=value,
+            status=status_for(
+                indicator=indicator,
+                horizon=indicator.target.horizon,
+                value=value,
+                period_kind=period.kind,
+                period_year=period.year,
+                period_ends_on=period.ends_on,
+                as_of=self.as_of,
+            ),
+            origin=origin,
+            details=details or {},
+            computed_at=self.now,
+            reported_by_id=reported_by_id,
+            report_id=report_id,
+            rollup_run=self.run,
+        )
+        if dimension == Dimension.PROVINCE:
+            row.unit_id = self.province_id
+        else:
+            setattr(row, _KEY_COLUMN[dimension], key)
+        self.rows[(indicator.id, period.id, dimension, key)] = row
+
+
+def _quarter_periods(ctx: _Context, quarter: int) -> list[Period]:
+    """The periods a quarter's counts add to: the quarter, its half and the year."""
+    half = 1 if quarter <= 2 else 2
+    codes = (f"{ctx.year}-Q{quarter}", f"{ctx.year}-H{half}", str(ctx.year))
+    return [ctx.periods[c] for c in codes if ctx.periods[c].starts_on <= ctx.as_of]
+
+
+def _compute_a1(ctx: _Context, indicators: dict[str, Indicator]) -> None:
+    """A1 from feedback: items whose answer deadline fell in the period and has passed (ADR 0071)."""
+    a1 = [indicators[code] for code in A1_FIELDS if code in indicators]
+    if not a1:
+        return
+    year_start = date(ctx.year, 1, 1)
+    due_to = min(date(ctx.year, 12, 31), ctx.as_of - timedelta(days=1))
+    commune_ids = list(commune_list().values_list("id", flat=True))
+    for dimension in (
+        Dimension.PROVINCE,
+        Dimension.COMMUNE,
+        Dimension.AGENCY,
+        Dimension.SOURCE_ORGANIZATION,
+        Dimension.CATEGORY,
+    ):
+        totals: dict[tuple[int, int], dict] = defaultdict(
+            lambda: {"due": 0, "answered": 0, "on_time": 0, "resolved": 0}
+        )
+        if due_to >= year_start:
+            for row in answer_compliance_counts(due_from=year_start, due_to=due_to, dimension=dimension):
+                for period in _quarter_periods(ctx, row["quarter"]):
+                    bucket = totals[(period.id, row["key"])]
+                    for name in bucket:
+                        bucket[name] += row[name]
+        # The province and every commune get a row for every started period, even with nothing due.
+        baseline_keys = (
+            [0] if dimension == Dimension.PROVINCE else commune_ids if dimension == Dimension.COMMUNE else []
+        )
+        for period in ctx.started():
+            for key in baseline_keys:
+                totals.setdefault((period.id, key), {"due": 0, "answered": 0, "on_time": 0, "resolved": 0})
+        periods_by_id = {p.id: p for p in ctx.periods.values()}
+        for (period_id, key), counts in totals.items():
+            for indicator in a1:
+                ctx.add(
+                    indicator,
+                    periods_by_id[period_id],
+                    dimension,
+                    key,
+                    counts[A1_FIELDS[indicator.code]],
+                    counts["due"],
+                    details=dict(counts),
+                )
+
+
+def _front_committees() -> dict[int, int]:
+    """The province's Front committees: {unit id: organisation id} (the province's own under its unit)."""
+    from organizations.models import Organization
+
+    province = portal_province()
+    if province is None:
+        return {}
+    committees = (
+        Organization.objects.filter(kind=OrganizationKind.FRONT_COMMITTEE, is_active=True)
+        .filter(Q(unit=province) | Q(unit__parent=province))
+        .order_by("unit_id", "id")
+        .values_list("unit_id", "id")
+    )
+    result: dict[int, int] = {}
+    for unit_id, org_id in committees:
+        result.setdefault(unit_id, org_id)
+    return result
+
+
+def _compute_t4(ctx: _Context, indicator: Indicator | None) -> None:
+    """T4: a Front committee uses the portal in a period when it received, triaged and closed items in it."""
+    if indicator is None or ctx.province_id is None:
+        return
+    committees = _front_committees()
+    if not committees:
+        return
+    until = min(date(ctx.year, 12, 31), ctx.as_of)
+    steps: dict[tuple[int, int], dict] = defaultdict(lambda: {"received": 0, "triaged": 0, "closed": 0})
+    for row in portal_use_counts(since=date(ctx.year, 1, 1), until=until):
+        unit_id = ctx.province_id if row["key"] == 0 else row["key"]
+        org_id = committees.get(unit_id)
+        if org_id is None:
+            continue
+        for period in _quarter_periods(ctx, row["quarter"]):
+            bucket = steps[(period.id, org_id)]
+            for name in bucket:
+                bucket[name] += row[name]
+    for period in ctx.started():
+        using = 0
+        for org_id in committees.values():
+            counts = steps.get((period.id, org_id), {"received": 0, "triaged": 0, "closed": 0})
+            uses = int(all(counts.values()))
+            using += uses
+            ctx.add(indicator, period, Dimension.ORGANIZATION, org_id, uses, 1, details=dict(counts))
+        ctx.add(indicator, period, Dimension.PROVINCE, 0, using, len(committees))
+
+
+def _activity_model():
+    try:
+        return apps.get_model("programs", "Activity")
+    except LookupError:
+        return None
+
+
+def _compute_activities(ctx: _Context, indicators: dict[str, Indicator]) -> None:
+    """A5, A6, A7 from programme activities of the year (one GROUP BY each)."""
+    from organizations.models import Organization
+
+    activity = _activity_model()
+    year = ctx.periods[str(ctx.year)]
+    if activity is None or ctx.province_id is None or year.starts_on > ctx.as_of:
+        return
+    held = activity.objects.filter(held_on__gte=year.starts_on, held_on__lte=min(year.ends_on, ctx.as_of))
+    communes = list(commune_list().values_list("id", flat=True))
+
+    if (a5 := indicators.get("A5.1")) is not None:
+        counts = dict(
+            held.filter(kind__in=ACTIVITY_KINDS["A5.1"])
+            .annotate(place=Coalesce("commune_id", "organization__unit_id"))
+            .values("place")
+            .annotate(n=Count("id"))
+            .order_by()
+            .values_list("place", "n")
+        )
+        _per_key(ctx, a5, year, Dimension.COMMUNE, communes, counts)
+
+    if (a6 := indicators.get("A6.1")) is not None:
+        counts = dict(
+            held.filter(kind__in=ACTIVITY_KINDS["A6.1"])
+            .values("organization__unit_id")
+            .annotate(n=Count("id"))
+            .order_by()
+            .values_list("organization__unit_id", "n")
+        )
+        _per_key(ctx, a6, year, Dimension.COMMUNE, [ctx.province_id, *communes], counts)
+
+    if (a7 := indicators.get("A7.1")) is not None:
+        orgs = list(
+            Organization.objects.filter(kind__in=a7.organization_kinds, is_active=True)
+            .filter(Q(unit_id=ctx.province_id) | Q(unit__parent_id=ctx.province_id))
+            .values_list("id", flat=True)
+        )
+        counts = dict(
+            held.filter(kind__in=ACTIVITY_KINDS["A7.1"], organization_id__in=orgs)
+            .values("organization_id")
+            .annotate(n=Count("id"))
+            .order_by()
+            .values_list("organization_id", "n")
+        )
+        _per_key(ctx, a7, year, Dimension.ORGANIZATION, orgs, counts)
+
+
+def _per_key(ctx, indicator, period, dimension, keys, counts) -> None:
+    done = 0
+    for key in keys:
+        n = counts.get(key, 0)
+        done += n > 0
+        ctx.add(indicator, period, dimension, key, int(n > 0), 1, details={"activities": n})
+    ctx.add(indicator, period, Dimension.PROVINCE, 0, done, len(keys))
+
+
+def _compute_reported(ctx: _Context, indicators: list[Indicator]) -> None:
+    """Approved figures (written per organisation by the approval) get their status refreshed (a period may
+    have closed since); the province's value sums them (one GROUP BY)."""
+    if not indicators:
+        return
+    by_id = {i.id: i for i in indicators}
+    periods_by_id = {p.id: p for p in ctx.periods.values()}
+    approved = IndicatorValue.objects.filter(
+        indicator__in=indicators,
+        period_id__in=list(periods_by_id),
+        dimension=Dimension.ORGANIZATION,
+        origin=Origin.REPORTED,
+    )
+    fields = ("indicator_id", "period_id", "key", "numerator", "denominator", "details", "report_id", "reported_by_id")
+    for row in approved.values(*fields):
+        ctx.add(
+            by_id[row["indicator_id"]],
+            periods_by_id[row["period_id"]],
+            Dimension.ORGANIZATION,
+            row["key"],
+            row["numerator"],
+            row["denominator"],
+            origin=Origin.REPORTED,
+            details=row["details"],
+            report_id=row["report_id"],
+            reported_by_id=row["reported_by_id"],
+        )
+    sums = (
+        approved.values("indicator_id", "period_id")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"), orgs=Count("id"))
+        .order_by()
+    )
+    for row in sums:
+        ctx.add(
+            by_id[row["indicator_id"]],
+            periods_by_id[row["period_id"]],
+            Dimension.PROVINCE,
+            0,
+            row["n"],
+            row["d"],
+            origin=Origin.REPORTED,
+            details={"organizations": row["orgs"]},
+        )
+
+
+def _lock(year: int) -> None:
+    """Serialise concurrent rollups of the same year (nightly and on demand) for the transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7_000, year])
+
+
+def rollup_compliance(
+    *, year: int, trigger: str = RollupTrigger.COMMAND, user=None, as_of: date | None = None
+) -> RollupRun:
+    """Recompute every value of ``year`` (the year, its halves and quarters) and upsert them."""
+    as_of = as_of or timezone.localdate()
+    started = time.perf_counter()
+    run = RollupRun.objects.create(
+        period_code=str(year),
+        trigger=trigger,
+        requested_by=user if user is not None and user.is_authenticated else None,
+        as_of=as_of,
+        started_at=timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            _lock(year)
+            province = portal_province()
+            ctx = _Context(
+                year=year, as_of=as_of, run=run, now=timezone.now(), province_id=province.id if province else None
+            )
+            ctx.periods = {code: period_ensure(code) for code in year_and_parts(year)}
+            indicators = {
+                i.code: i for i in Indicator.objects.select_related("target").order_by("target__order", "order")
+            }
+            _compute_a1(ctx, indicators)
+            _compute_t4(ctx, indicators.get("T4.1"))
+            _compute_activities(ctx, indicators)
+            _compute_reported(ctx, [i for i in indicators.values() if i.source == Source.REPORTED])
+            IndicatorValue.objects.bulk_create(
+                list(ctx.rows.values()),
+                update_conflicts=True,
+                unique_fields=["indicator", "period", "dimension", "key"],
+                update_fields=UPDATE_FIELDS,
+                batch_size=1000,
+            )
+            # Keys that had data before but none now (an item re-forwarded to a later deadline, a report
+            # corrected): their rows are kept and emptied, never left with yesterday's figures.
+            stale = IndicatorValue.objects.filter(period__in=list(ctx.periods.values())).exclude(rollup_run=run)
+            stale_count = stale.filter(Q(origin=Origin.COMPUTED) | Q(dimension=Dimension.PROVINCE)).update(
+                numerator=0,
+                denominator=0,
+                value=None,
+                status=ValueStatus.NO_DATA,
+                details={},
+                computed_at=ctx.now,
+                rollup_run=run,
+            )
+    except Exception as exc:
+        run.state = RollupState.FAILED
+        run.error = f"{type(exc).__name__}: {exc}"[:2000]
+        run.finished_at = timezone.now()
+        run.duration_ms = int((time.perf_counter() - started) * 1000)
+        run.save(update_fields=["state", "error", "finished_at", "duration_ms"])
+        logger.exception("compliance rollup of %s failed", year)
+        raise
+    run.state = RollupState.DONE
+    run.rows = len(ctx.rows) + stale_count
+    run.finished_at = timezone.now()
+    run.duration_ms = int((time.perf_counter() - started) * 1000)
+    run.save(update_fields=["state", "rows", "finished_at", "duration_ms"])
+    return run
+
+
+def last_run() -> RollupRun | None:
+    return RollupRun.objects.filter(state=RollupState.DONE).first()
+
+
+PERIOD_KINDS_OF_YEAR = (PeriodKind.YEAR, PeriodKind.HALF, PeriodKind.QUARTER)
