@@ -211,6 +211,11 @@ CELERY_BEAT_SCHEDULE["programs-milestone-reminders"] = {
     "task": "programs.send_milestone_reminders",
     "schedule": crontab(hour=7, minute=0),
 }
+# Targets: the compliance rollup every night at 01:30 (Asia/Ho_Chi_Minh).
+CELERY_BEAT_SCHEDULE["targets-nightly-rollup"] = {
+    "task": "targets.rollup_compliance",
+    "schedule": crontab(hour=1, minute=30),
+}
 
 # REST API.
 REST_FRAMEWORK = {

@@ -66,3 +66,8 @@ class Story:
 
     def answer(self, day: date):
         return self.move(day, "answer", actor="agency", public_answer="Đã khắc phục.")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
