@@ -12,10 +12,12 @@ from .services.rollup import rollup_compliance
 PREVIOUS_YEAR_GRACE_DAYS = 60
 
 
-@shared_task(name="targets.rollup_compliance", acks_late=True, autoretry_for=(OSError,), retry_backoff=True,
-             max_retries=3)
-def rollup_compliance_task(year: int | None = None, trigger: str = RollupTrigger.NIGHTLY,
-                           user_id: int | None = None) -> list[int]:
+@shared_task(
+    name="targets.rollup_compliance", acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3
+)
+def rollup_compliance_task(
+    year: int | None = None, trigger: str = RollupTrigger.NIGHTLY, user_id: int | None = None
+) -> list[int]:
     """Recompute the year (default: the current one, and the previous one early in the year)."""
     from django.contrib.auth import get_user_model
 

@@ -40,7 +40,9 @@ def a1_items(targets_seeded, province, commune_a, commune_b, agency_a, agency_b,
     s["reopened"].move(date(2026, 5, 1), "reopen", actor="citizen")
     # Q2, commune B: the Front's own recommendation, answered early and resolved.
     s["own"] = Story(**b, received=date(2026, 5, 1), type=ItemType.OVERSIGHT_RECOMMENDATION)
-    s["own"].forward(date(2026, 5, 2), due=date(2026, 6, 1)).answer(date(2026, 5, 30)).move(date(2026, 5, 31), "resolve")
+    s["own"].forward(date(2026, 5, 2), due=date(2026, 6, 1)).answer(date(2026, 5, 30)).move(
+        date(2026, 5, 31), "resolve"
+    )
     # Q1, commune A: answered late, resolved.
     s["q1_late"] = Story(**a, received=date(2026, 2, 20)).forward(date(2026, 2, 21), due=date(2026, 3, 10))
     s["q1_late"].answer(date(2026, 3, 12)).move(date(2026, 3, 13), "resolve")
@@ -110,15 +112,17 @@ def test_a_later_edit_does_not_change_a_closed_period(a1_items):
 def test_rollup_twice_gives_the_same_rows(a1_items):
     first = rollup_compliance(year=2026, as_of=AS_OF)
     snapshot = sorted(
-        IndicatorValue.objects.values_list("id", "indicator_id", "period_id", "dimension", "key", "numerator",
-                                           "denominator", "value", "status")
+        IndicatorValue.objects.values_list(
+            "id", "indicator_id", "period_id", "dimension", "key", "numerator", "denominator", "value", "status"
+        )
     )
 
     second = rollup_compliance(year=2026, as_of=AS_OF)
 
     again = sorted(
-        IndicatorValue.objects.values_list("id", "indicator_id", "period_id", "dimension", "key", "numerator",
-                                           "denominator", "value", "status")
+        IndicatorValue.objects.values_list(
+            "id", "indicator_id", "period_id", "dimension", "key", "numerator", "denominator", "value", "status"
+        )
     )
     assert again == snapshot
     assert first.rows == second.rows > 0

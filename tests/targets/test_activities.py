@@ -23,7 +23,12 @@ def programme(db):
 
 def activity(programme, org, kind, day, commune=None, user=None):
     return Activity.objects.create(
-        programme=programme, kind=kind, held_on=day, organization=org, commune=commune, description="Hoạt động",
+        programme=programme,
+        kind=kind,
+        held_on=day,
+        organization=org,
+        commune=commune,
+        description="Hoạt động",
         created_by=user,
     )
 

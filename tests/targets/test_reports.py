@@ -30,8 +30,14 @@ def a3_1(targets_seeded):
 
 def submit(user, org, indicator, numerator=9, denominator=10, period="2026", evidence=None, **kw):
     return report_submit(
-        user=user, indicator_id=indicator.id, period_code=period, organization_id=org.id, numerator=numerator,
-        denominator=denominator, evidence=[pdf()] if evidence is None else evidence, **kw,
+        user=user,
+        indicator_id=indicator.id,
+        period_code=period,
+        organization_id=org.id,
+        numerator=numerator,
+        denominator=denominator,
+        evidence=[pdf()] if evidence is None else evidence,
+        **kw,
     )
 
 
@@ -87,8 +93,9 @@ def test_returned_report_is_corrected_and_resubmitted(a3_1, officer_a, front_a, 
     ],
 )
 @pytest.mark.django_db
-def test_bad_figures_are_refused_with_a_vietnamese_message(a3_1, officer_a, front_a, numerator, denominator, period,
-                                                          code):
+def test_bad_figures_are_refused_with_a_vietnamese_message(
+    a3_1, officer_a, front_a, numerator, denominator, period, code
+):
     with pytest.raises(ApplicationError) as refused:
         submit(officer_a, front_a, a3_1, numerator=numerator, denominator=denominator, period=period)
 
@@ -119,8 +126,9 @@ def test_computed_indicator_and_wrong_organisation_kind_are_refused(targets_seed
 
 
 @pytest.mark.django_db
-def test_an_officer_of_another_commune_cannot_report_or_approve(a3_1, officer_a, officer_b, front_a, board_viewer,
-                                                               agency_officer_a):
+def test_an_officer_of_another_commune_cannot_report_or_approve(
+    a3_1, officer_a, officer_b, front_a, board_viewer, agency_officer_a
+):
     # given officer B works in another commune
     with pytest.raises(NotAllowedError):
         submit(officer_b, front_a, a3_1)
