@@ -16,3 +16,13 @@ class FeedbackConfig(AppConfig):
         from .demo import generate_items
 
         generate_items(rng=rng, stdout=stdout, count=scale, until=until, years=years, batch_size=batch_size)
+
+    def nav_items(self, scope):
+        from mttq_portal.navigation import NavItem
+
+        # Citizen links (order < 50: also shown on the home page).
+        return [
+            NavItem(label=_("Send an opinion or recommendation"), url_name="feedback-submit", order=10),
+            NavItem(label=_("Look up"), url_name="feedback-lookup", order=20),
+            NavItem(label=_("Public results"), url_name="feedback-public-record", order=30),
+        ]

@@ -42,3 +42,46 @@ def submit_kwargs(rules, category, commune):
         "privacy_notice_version": "2026-01",
         "consent_method": "online_form",
     }
+
+
+@pytest.fixture
+def submitted(submit_kwargs):
+    """A submitted item and its secret, with a phone number given."""
+    from feedback.services.intake import item_submit
+
+    result = item_submit(**submit_kwargs, submitter_name="Lò Văn Pánh", submitter_phone="0912 345 678")
+    return result.item, result.secret
+
+
+@pytest.fixture
+def make_answered(commune):
+    """Move an item through triage and forwarding to answered (and optionally closed) with a public answer."""
+    from feedback.services.transitions import MoveData, item_move
+    from feedback.workflow import Actor, Move
+    from organizations.models import Level, OrganizationKind
+    from tests.factories import OrganizationFactory
+
+    agency = OrganizationFactory(
+        kind=OrganizationKind.PEOPLES_COMMITTEE, level=Level.COMMUNE, unit=commune, name="UBND xã Mường Phăng"
+    )
+
+    def move(item, *, close: bool = False, answer: str = "Đã sửa xong đoạn đường."):
+        import datetime as dt
+
+        item_move(item_id=item.id, move=Move.ACCEPT, actor=Actor.FRONT, data=MoveData(is_public=True))
+        item_move(
+            item_id=item.id,
+            move=Move.FORWARD,
+            actor=Actor.FRONT,
+            data=MoveData(agency_id=agency.id, due_date=dt.date(2099, 1, 1), is_public=True),
+        )
+        item_move(
+            item_id=item.id, move=Move.ANSWER, actor=Actor.AGENCY, data=MoveData(public_answer=answer, is_public=True)
+        )
+        if close:
+            item_move(item_id=item.id, move=Move.RESOLVE, actor=Actor.FRONT, data=MoveData(is_public=True))
+        item.refresh_from_db()
+        return item
+
+    move.agency = agency
+    return move

@@ -1,0 +1,257 @@
+"""The public API: submit an item (multipart for attachments, or JSON) and read it back with its secret.
+
+No authentication: the same rules, rate limits and throttles as the web form apply. A repeat with the same
+``Idempotency-Key`` header (or ``idempotency_key`` field) returns the same item with 200 instead of 201.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mttq_portal.errors import ApplicationError
+
+from .. import ratelimit
+from ..models import PUBLIC_ITEM_TYPES, Channel, ConsentMethod, PublicStatus
+from ..selectors import public as public_selectors
+from ..services.intake import item_submit
+from ..views.public import attachment_token
+
+
+class TooManyRequests(ApplicationError):
+    http_status = status.HTTP_429_TOO_MANY_REQUESTS
+
+
+class PublicItemInputSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=[(t.value, t.label) for t in PUBLIC_ITEM_TYPES])
+    category = serializers.IntegerField(min_value=1, help_text="Category id (GET /api/v1/categories/ lists them).")
+    commune = serializers.IntegerField(min_value=1, help_text="Administrative unit id of the commune or ward.")
+    residential_area = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    address_text = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
+    longitude = serializers.DecimalField(max_digits=10, decimal_places=6, required=False, allow_null=True)
+    title = serializers.CharField(max_length=200)
+    content = serializers.CharField(max_length=10_000)
+    request_text = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    is_anonymous = serializers.BooleanField(required=False, default=False)
+    submitter_name = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    submitter_phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    submitter_email = serializers.CharField(required=False, allow_blank=True, max_length=254)
+    submitter_address = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    consent_processing = serializers.BooleanField(help_text="Must be true: the Front may handle and forward the item.")
+    consent_contact = serializers.BooleanField(required=False, default=False)
+    consent_publish = serializers.BooleanField(required=False, default=False)
+    privacy_notice_version = serializers.CharField(
+        required=False, max_length=20, help_text="The privacy-notice version the citizen was shown (default: current)."
+    )
+    idempotency_key = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    attachments = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=5, help_text="Up to 5 files (multipart only)."
+    )
+
+
+class PublicHistoryEntrySerializer(serializers.Serializer):
+    date = serializers.DateTimeField(source="created_at")
+    kind = serializers.CharField()
+    status = serializers.CharField(source="to_status")
+    agency = serializers.CharField(source="agency.name", default=None)
+    due_date = serializers.DateField()
+    note = serializers.CharField()
+
+
+class PublicAttachmentSerializer(serializers.Serializer):
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.CharField()
+
+
+class PublicItemSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    public_status = serializers.ChoiceField(choices=PublicStatus.choices)
+    public_status_label = serializers.CharField()
+    title = serializers.CharField()
+    commune = serializers.CharField(source="commune.name")
+    category = serializers.CharField(source="category.name")
+    received_at = serializers.DateTimeField()
+    triage_due_date = serializers.DateField()
+    due_date = serializers.DateField()
+    public_answer = serializers.CharField()
+    history = PublicHistoryEntrySerializer(many=True)
+    attachments = PublicAttachmentSerializer(many=True)
+
+
+class ReceiptSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    secret = serializers.CharField(help_text="Shown once; only its hash is stored.")
+    public_status = serializers.ChoiceField(choices=PublicStatus.choices)
+    received_at = serializers.DateTimeField()
+    triage_due_date = serializers.DateField(help_text="The Front accepts and forwards, or refuses, by this date.")
+    lookup_url = serializers.CharField()
+
+
+class PublicItemCreateApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        operation_id="public_item_submit",
+        summary="Submit a feedback item (no login)",
+        tags=["public"],
+        request={"multipart/form-data": PublicItemInputSerializer, "application/json": PublicItemInputSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="16-64 characters (a UUID). A repeat returns the same item with 200.",
+            )
+        ],
+        responses={
+            201: ReceiptSerializer,
+            200: OpenApiResponse(ReceiptSerializer, description="A repeat of the same idempotency key."),
+            400: OpenApiResponse(description="Invalid input: {error: {code, message, fields}}"),
+            409: OpenApiResponse(description="Idempotency key reused with different content."),
+            429: OpenApiResponse(description="Too many submissions from this client."),
+        },
+        examples=[
+            OpenApiExample(
+                "A recommendation",
+                value={
+                    "type": "recommendation",
+                    "category": 5,
+                    "commune": 12,
+                    "title": "Đường vào bản bị sạt lở",
+                    "content": "Sau mưa lớn, đoạn đường vào bản bị sạt.",
+                    "consent_processing": True,
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request):
+        raw = request.data
+        if hasattr(raw, "getlist"):  # multipart or form: files arrive apart from the fields
+            data = {key: raw.get(key) for key in raw if key != "attachments"}
+            data["attachments"] = request.FILES.getlist("attachments")
+        else:
+            data = raw
+        if isinstance(data, dict) and data.get("fax_number"):
+            raise ApplicationError(_("Your submission could not be accepted. Please try again."), code="rejected")
+        if ratelimit.submit_limited(request):
+            raise TooManyRequests(
+                _("Too many submissions from this connection. Please try again in an hour, or call the Front."),
+                code="rate_limited",
+            )
+        serializer = PublicItemInputSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        v = serializer.validated_data
+        result = item_submit(
+            type=v["type"],
+            category_id=v["category"],
+            commune_id=v["commune"],
+            residential_area_id=v.get("residential_area"),
+            address_text=v.get("address_text", ""),
+            latitude=v.get("latitude"),
+            longitude=v.get("longitude"),
+            title=v["title"],
+            content=v["content"],
+            request_text=v.get("request_text", ""),
+            channel=Channel.API,
+            privacy_notice_version=v.get("privacy_notice_version") or settings.PRIVACY_NOTICE_VERSION,
+            consent_method=ConsentMethod.API,
+            consent_processing=v["consent_processing"],
+            consent_contact=v.get("consent_contact", False),
+            consent_publish=v.get("consent_publish", False),
+            is_anonymous=v.get("is_anonymous", False),
+            submitter_name=v.get("submitter_name", ""),
+            submitter_phone=v.get("submitter_phone", ""),
+            submitter_email=v.get("submitter_email", ""),
+            submitter_address=v.get("submitter_address", ""),
+            attachments=v.get("attachments", []),
+            idempotency_key=request.headers.get("Idempotency-Key") or v.get("idempotency_key") or None,
+        )
+        if result.created:
+            ratelimit.submit_record(request)
+        item = result.item
+        body = ReceiptSerializer(
+            {
+                "tracking_code": item.tracking_code,
+                "secret": result.secret,
+                "public_status": item.public_status,
+                "received_at": item.received_at,
+                "triage_due_date": item.triage_due_date,
+                "lookup_url": request.build_absolute_uri(reverse("feedback-lookup")),
+            }
+        ).data
+        return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+
+
+class PublicItemDetailApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="public_item_lookup",
+        summary="Read an item's public status and history with its secret",
+        tags=["public"],
+        parameters=[
+            OpenApiParameter("X-Tracking-Secret", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
+            OpenApiParameter(
+                "secret", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False, description="Prefer the header."
+            ),
+        ],
+        responses={
+            200: PublicItemSerializer,
+            404: OpenApiResponse(description="Unknown code or wrong secret (the same answer)."),
+            429: OpenApiResponse(description="Too many wrong lookups."),
+        },
+    )
+    def get(self, request, code: str):
+        code = (code or "").strip().upper()[:40]
+        if ratelimit.lookup_limited(request, code):
+            raise TooManyRequests(
+                _("Too many unsuccessful attempts. Please wait 15 minutes and try again."), code="rate_limited"
+            )
+        secret = request.headers.get("X-Tracking-Secret") or request.query_params.get("secret", "")
+        item = public_selectors.item_for_lookup(code=code, secret=secret[:20])
+        if item is None:
+            ratelimit.lookup_failed(request, code)
+            return Response(
+                {
+                    "error": {
+                        "code": "not_found",
+                        "message": _("No item matches this code and secret. Check what you typed on the receipt."),
+                        "fields": {},
+                    }
+                },
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        attachments = public_selectors.public_attachments(item=item)
+        for attachment in attachments:
+            path = reverse("feedback-attachment", args=[attachment.id]) + "?t=" + attachment_token(attachment.id)
+            attachment.url = request.build_absolute_uri(path)
+        item.public_status_label = PublicStatus(item.public_status).label
+        item.history = public_selectors.public_history(item=item)
+        item.attachments_list = attachments
+        data = PublicItemSerializer(
+            {
+                **{f: getattr(item, f) for f in ("tracking_code", "public_status", "public_status_label", "title")},
+                "commune": item.commune,
+                "category": item.category,
+                "received_at": item.received_at,
+                "triage_due_date": item.triage_due_date,
+                "due_date": item.due_date if item.is_open else None,
+                "public_answer": item.public_answer,
+                "history": item.history,
+                "attachments": attachments,
+            }
+        ).data
+        return Response(data)

@@ -1,0 +1,257 @@
+"""Forms of the public pages. They render fields and keep what was typed; the rules live in the services,
+whose field errors are put back next to the fields (``add_service_errors``)."""
+
+import secrets
+
+from django import forms
+from django.conf import settings
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+from mttq_portal.errors import ApplicationError
+from organizations.models import AdministrativeUnit, ResidentialArea, UnitKind
+
+from .models import PUBLIC_ITEM_TYPES, Category, ItemType
+from .phones import normalize_vn_phone
+
+TYPE_HELP = {
+    ItemType.OPINION: _("Your view on a policy, a plan or the work of an authority."),
+    ItemType.RECOMMENDATION: _("You propose that something be done or changed."),
+    ItemType.REPORT: _("You report a problem you saw (a road, pollution, a service, an official's conduct)."),
+    ItemType.COMPLAINT: _("You ask that a decision or action concerning you be reviewed."),
+    ItemType.DENUNCIATION: _("You report a violation of the law by an official or an organisation."),
+}
+
+# Service field names → form field names, so a service error shows next to its field.
+SERVICE_FIELD = {
+    "category": "category",
+    "commune": "commune",
+    "residential_area": "residential_area",
+    "consent_processing": "consent_processing",
+    "consent_contact": "consent_contact",
+    "attachments": "attachments",
+    "latitude": "latitude",
+    "longitude": "latitude",
+}
+
+
+def style_widgets(form: forms.Form) -> None:
+    """Bootstrap classes on the widgets (the templates render fields one by one)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        elif isinstance(widget, forms.HiddenInput):
+            continue
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.webp,.pdf,.docx,.xlsx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class CommuneChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class SubmitForm(forms.Form):
+    type = forms.ChoiceField(
+        label=_("What kind of matter is it?"),
+        choices=[(t.value, t.label) for t in PUBLIC_ITEM_TYPES],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the kind of matter."), "invalid_choice": _("Choose the kind of matter.")},
+    )
+    category = forms.ModelChoiceField(
+        label=_("Field"),
+        queryset=Category.objects.filter(is_active=True),
+        empty_label=_("— choose a field —"),
+        error_messages={
+            "required": _("Choose a field from the list."),
+            "invalid_choice": _("Choose a field from the list."),
+        },
+    )
+    commune = CommuneChoiceField(
+        label=_("Commune or ward"),
+        queryset=AdministrativeUnit.objects.filter(
+            kind__in=[UnitKind.COMMUNE, UnitKind.WARD, UnitKind.SPECIAL_ZONE]
+        ).only("id", "name"),
+        empty_label=_("— choose your commune or ward —"),
+        error_messages={
+            "required": _("Choose your commune or ward from the list."),
+            "invalid_choice": _("Choose your commune or ward from the list."),
+        },
+    )
+    residential_area = forms.ModelChoiceField(
+        label=_("Village, hamlet or residential group (optional)"),
+        queryset=ResidentialArea.objects.filter(is_active=True).select_related("commune"),
+        required=False,
+        empty_label=_("— not specified —"),
+        error_messages={"invalid_choice": _("This village or residential group is not in the chosen commune.")},
+    )
+    address_text = forms.CharField(label=_("Place (optional)"), max_length=255, required=False)
+    latitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6)
+    longitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        error_messages={
+            "required": _("Please give a short title."),
+            "max_length": _("The title is too long (at most %(limit_value)d characters)."),
+        },
+    )
+    content = forms.CharField(
+        label=_("What happened"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10_000,
+        error_messages={"required": _("Please describe what happened.")},
+    )
+    request_text = forms.CharField(
+        label=_("What do you ask? (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=10_000,
+    )
+    attachments = MultipleFileField(label=_("Photos or documents (optional, at most 5)"), required=False)
+    is_anonymous = forms.BooleanField(label=_("Send anonymously (without my name and contact)"), required=False)
+    submitter_name = forms.CharField(label=_("Full name"), max_length=120, required=False)
+    submitter_phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    submitter_email = forms.CharField(
+        label=_("Email"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    submitter_address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    consent_processing = forms.BooleanField(
+        label=_("I agree that the Front processes my matter and forwards it to the competent body (required)."),
+        required=True,
+        error_messages={
+            "required": _("We can only handle your matter if you agree that the Front processes and forwards it.")
+        },
+    )
+    consent_contact = forms.BooleanField(
+        label=_("The Front may contact me by phone, SMS or email about this matter."), required=False
+    )
+    consent_publish = forms.BooleanField(
+        label=_("My matter and its answer may be published without my name or contact details."), required=False
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    # Honeypot: hidden from people (off-screen, not tabbable); bots fill every field.
+    fax_number = forms.CharField(required=False, label=_("Leave this empty"), max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["idempotency_key"] = secrets.token_urlsafe(24)
+        style_widgets(self)
+        self.fields["fax_number"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["attachments"].help_text = _(
+            "Photos (JPEG, PNG, WebP), PDF, Word (.docx) or Excel (.xlsx), up to %(mb)s MB each."
+        ) % {"mb": settings.FEEDBACK_MAX_ATTACHMENT_BYTES // (1024 * 1024)}
+
+    def clean_submitter_phone(self):
+        raw = self.cleaned_data.get("submitter_phone", "")
+        if raw.strip():
+            try:
+                normalize_vn_phone(raw)
+            except ApplicationError as error:
+                raise forms.ValidationError(error.message) from None
+        return raw
+
+    def clean_submitter_email(self):
+        raw = self.cleaned_data.get("submitter_email", "").strip()
+        if raw:
+            try:
+                validate_email(raw)
+            except forms.ValidationError:
+                raise forms.ValidationError(_("Enter a valid email address, e.g. ten@example.vn.")) from None
+        return raw
+
+    def type_choices_with_help(self):
+        return [(value, label, TYPE_HELP.get(value, "")) for value, label in self.fields["type"].choices]
+
+    def add_service_errors(self, error) -> None:
+        placed = False
+        for field, messages in (error.fields or {}).items():
+            name = SERVICE_FIELD.get(field, field)
+            if name in self.fields:
+                for message in messages:
+                    self.add_error(name, str(message))
+                placed = True
+        if not placed:
+            self.add_error(None, error.message)
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": _("Enter the tracking code from your receipt.")},
+    )
+    secret = forms.CharField(
+        label=_("Secret"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
+    phone_digits = forms.CharField(
+        label=_("or the last 4 digits of the phone you gave"),
+        max_length=4,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("secret") and not data.get("phone_digits"):
+            raise forms.ValidationError(_("Enter the secret from your receipt, or the last 4 digits of your phone."))
+        return data
+
+
+class RateForm(forms.Form):
+    satisfied = forms.TypedChoiceField(
+        label=_("Are you satisfied with the answer?"),
+        choices=[("1", _("Satisfied")), ("0", _("Not satisfied"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose satisfied or not satisfied.")},
+    )
+    comment = forms.CharField(label=_("Comment (optional)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)

@@ -1,0 +1,77 @@
+"""Rate limits and lookup throttles, counted in the shared cache (Redis) so they hold across web processes.
+
+Fixed windows: ``"count/seconds"`` (e.g. ``"10/900"``). The counter is ``cache.add`` then ``cache.incr``,
+both atomic in Redis. When the cache is down (``IGNORE_EXCEPTIONS``) every call answers "allowed": a cache
+outage must not stop citizens from submitting; the database-side idempotency still prevents duplicates.
+See docs/adr/0013-rate-limits-in-the-shared-cache.md.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    count, _slash, seconds = rate.partition("/")
+    return int(count), int(seconds or 60)
+
+
+def client_ip(request) -> str:
+    """The client address: REMOTE_ADDR, or the address the trusted proxies saw (TRUSTED_PROXY_COUNT)."""
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _key(scope: str, ident: str, window: int) -> str:
+    digest = hashlib.sha256(ident.encode()).hexdigest()[:24]
+    return f"rl:{scope}:{digest}:{int(time.time() // window)}"
+
+
+def _count(scope: str, ident: str, rate: str) -> tuple[int | None, int]:
+    limit, window = parse_rate(rate)
+    value = cache.get(_key(scope, ident, window))
+    return (int(value) if value is not None else 0), limit
+
+
+def is_limited(scope: str, ident: str, rate: str) -> bool:
+    """True when the window's counter has reached the limit (without counting this call)."""
+    count, limit = _count(scope, ident, rate)
+    return count is not None and count >= limit
+
+
+def record(scope: str, ident: str, rate: str) -> None:
+    """Count one event in the current window."""
+    _limit, window = parse_rate(rate)
+    key = _key(scope, ident, window)
+    if cache.add(key, 1, timeout=window + 5):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window + 5)
+
+
+def submit_limited(request) -> bool:
+    return is_limited("submit", client_ip(request), settings.FEEDBACK_SUBMIT_RATE)
+
+
+def submit_record(request) -> None:
+    record("submit", client_ip(request), settings.FEEDBACK_SUBMIT_RATE)
+
+
+def lookup_limited(request, code: str) -> bool:
+    return is_limited("lookup-ip", client_ip(request), settings.FEEDBACK_LOOKUP_FAILURE_RATE) or (
+        bool(code) and is_limited("lookup-code", code, settings.FEEDBACK_LOOKUP_CODE_FAILURE_RATE)
+    )
+
+
+def lookup_failed(request, code: str) -> None:
+    record("lookup-ip", client_ip(request), settings.FEEDBACK_LOOKUP_FAILURE_RATE)
+    if code:
+        record("lookup-code", code, settings.FEEDBACK_LOOKUP_CODE_FAILURE_RATE)

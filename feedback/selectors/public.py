@@ -1,0 +1,214 @@
+"""Reads for citizens and the public: the lookup (code + secret or phone digits) and the public record.
+
+Nothing here returns submitter data to a page: the public record reads only anonymised fields, and the
+lookup shows the citizen their own item's public side (status, public history, public answer).
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from organizations.models import Organization
+
+from .. import tracking
+from ..models import Attachment, Item, ItemEvent, Status
+from ..phones import phone_last_digits
+
+PUBLISHED_STATUSES = (Status.ANSWERED, Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE)
+DISPUTABLE_STATUSES = (Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE)
+RATABLE_STATUSES = (Status.ANSWERED, Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE)
+
+
+def item_for_lookup(*, code: str, secret: str = "", phone_digits: str = "") -> Item | None:
+    """The item when the code and the secret (or the last 4 digits of the phone) match; otherwise None.
+
+    The same None for an unknown code, a wrong secret or a malformed code: nothing is revealed.
+    """
+    normalized = tracking.normalize_tracking_code(code or "")
+    if normalized is None:
+        return None
+    item = Item.objects.select_related("commune", "category", "current_agency").filter(tracking_code=normalized).first()
+    if item is None:
+        return None
+    secret = (secret or "").strip()
+    if secret and tracking.secret_matches(
+        tracking_code=item.tracking_code, secret=secret, secret_hash=item.secret_hash
+    ):
+        return item
+    digits = re.sub(r"\D", "", phone_digits or "")
+    if len(digits) == 4 and item.submitter_phone and phone_last_digits(item.submitter_phone) == digits:
+        return item
+    return None
+
+
+def public_history(*, item: Item) -> list[ItemEvent]:
+    return list(
+        ItemEvent.objects.filter(item=item, is_public=True).select_related("agency").order_by("created_at", "id")
+    )
+
+
+def public_attachments(*, item: Item) -> list[Attachment]:
+    """Attachments the Front published with the answer (never the citizen's own uploads)."""
+    if item.status not in PUBLISHED_STATUSES:
+        return []
+    return list(Attachment.objects.filter(item=item, is_public=True).order_by("created_at", "id"))
+
+
+def can_rate(item: Item) -> bool:
+    return item.status in RATABLE_STATUSES and item.rated_at is None
+
+
+def dispute_deadline(item: Item) -> date | None:
+    if item.status not in DISPUTABLE_STATUSES or item.closed_at is None:
+        return None
+    return timezone.localdate(item.closed_at) + timedelta(days=settings.FEEDBACK_DISPUTE_DAYS)
+
+
+def can_dispute(item: Item) -> bool:
+    deadline = dispute_deadline(item)
+    return deadline is not None and timezone.localdate() <= deadline
+
+
+def can_withdraw(item: Item) -> bool:
+    return item.status in (Status.RECEIVED, Status.ACCEPTED, Status.FORWARDED, Status.RETURNED, Status.REOPENED)
+
+
+# ---- the public record -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # exclusive
+    label: str
+
+
+def parse_period(raw: str) -> Period | None:
+    """``2026``, ``2026-Q1`` or ``2026-03``; None for anything else."""
+    raw = (raw or "").strip().upper()
+    if m := re.fullmatch(r"(\d{4})", raw):
+        year = int(m.group(1))
+        return Period(date(year, 1, 1), date(year + 1, 1, 1), raw) if 2000 <= year <= 2100 else None
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", raw):
+        year, quarter = int(m.group(1)), int(m.group(2))
+        start = date(year, 3 * quarter - 2, 1)
+        end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+        return Period(start, end, raw) if 2000 <= year <= 2100 else None
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", raw):
+        year, month = int(m.group(1)), int(m.group(2))
+        if not (2000 <= year <= 2100 and 1 <= month <= 12):
+            return None
+        end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+        return Period(date(year, month, 1), end, raw)
+    return None
+
+
+def _bounds(period: Period) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(datetime.combine(period.start, time.min), tz),
+        timezone.make_aware(datetime.combine(period.end, time.min), tz),
+    )
+
+
+def _filtered(qs: QuerySet, *, commune_id=None, category_id=None, period: Period | None = None) -> QuerySet:
+    if commune_id:
+        qs = qs.filter(commune_id=commune_id)
+    if category_id:
+        qs = qs.filter(category_id=category_id)
+    if period:
+        start, end = _bounds(period)
+        qs = qs.filter(received_at__gte=start, received_at__lt=end)
+    return qs
+
+
+def public_record_items(*, commune_id=None, category_id=None, period: Period | None = None) -> QuerySet:
+    """Answered and closed items whose submitter consented to publication; only anonymised fields."""
+    qs = Item.objects.filter(consent_publish=True, status__in=PUBLISHED_STATUSES, merged_into__isnull=True)
+    qs = _filtered(qs, commune_id=commune_id, category_id=category_id, period=period)
+    return (
+        qs.select_related("commune", "category", "current_agency")
+        .only(
+            "id",
+            "tracking_code",
+            "type",
+            "title",
+            "status",
+            "public_answer",
+            "received_at",
+            "answered_at",
+            "answer_on_time",
+            "submitter_name",
+            "submitter_phone",
+            "submitter_email",
+            "commune__name",
+            "category__name_vi",
+            "category__name_en",
+            "current_agency__name",
+        )
+        .order_by("-answered_at", "-id")
+    )
+
+
+_PHONE = re.compile(r"(?:\+?84|0)[\d .\-]{8,13}\d")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_LONG_NUMBER = re.compile(r"\d{6,}")
+
+
+def public_summary(item: Item) -> str:
+    """The title with personal data taken out: the submitter's name, phone numbers, emails, ID-like numbers."""
+    text = item.title
+    if item.submitter_name:
+        text = re.sub(re.escape(item.submitter_name), "[…]", text, flags=re.IGNORECASE)
+    text = _EMAIL.sub("[…]", text)
+    text = _PHONE.sub("[…]", text)
+    return _LONG_NUMBER.sub("[…]", text)
+
+
+@dataclass(frozen=True)
+class Figures:
+    name: str
+    received: int
+    answered: int
+    answered_on_time: int
+
+    @property
+    def on_time_percent(self) -> int | None:
+        return round(100 * self.answered_on_time / self.answered) if self.answered else None
+
+
+def _figures(qs: QuerySet, group: str, name_field: str) -> list[Figures]:
+    rows = (
+        qs.values(group, name_field)
+        .annotate(
+            received=Count("id"),
+            answered=Count("id", filter=Q(answered_at__isnull=False)),
+            on_time=Count("id", filter=Q(answer_on_time=True)),
+        )
+        .order_by(name_field)
+    )
+    return [Figures(r[name_field], r["received"], r["answered"], r["on_time"]) for r in rows if r[group]]
+
+
+def public_figures_by_commune(*, category_id=None, period: Period | None = None) -> list[Figures]:
+    qs = _filtered(Item.objects.exclude(status=Status.MERGED), category_id=category_id, period=period)
+    return _figures(qs, "commune_id", "commune__name")
+
+
+def public_figures_by_agency(*, commune_id=None, category_id=None, period: Period | None = None) -> list[Figures]:
+    """Per agency: items forwarded to it (its current focal point), answered, answered on time."""
+    qs = _filtered(
+        Item.objects.filter(current_agency__isnull=False).exclude(status=Status.MERGED),
+        commune_id=commune_id,
+        category_id=category_id,
+        period=period,
+    )
+    return _figures(qs, "current_agency_id", "current_agency__name")
+
+
+def public_agencies() -> QuerySet:
+    return Organization.objects.filter(assigned_items__isnull=False).distinct()

@@ -1,0 +1,79 @@
+"""What a citizen holding the code and the secret may do with their item: rate the answer, dispute the
+result within the configured window (which reopens it for the Front), withdraw it.
+
+Callers have already verified the code and the secret (``selectors.public.item_for_lookup``).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mttq_portal.errors import ApplicationError, ConflictError
+
+from ..models import EventKind, Item, ItemEvent
+from ..selectors.public import can_dispute, can_rate
+from ..workflow import Actor, Move
+from .transitions import MoveData, MoveResult, item_move
+
+COMMENT_MAX = 2000
+
+
+def _comment(text: str, *, field: str, required: bool) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise ApplicationError(
+            _("Please write your reason."), code="required", fields={field: [_("Please write your reason.")]}
+        )
+    if len(text) > COMMENT_MAX:
+        message = _("At most %(max)s characters.") % {"max": COMMENT_MAX}
+        raise ApplicationError(message, fields={field: [message]})
+    return text
+
+
+def item_rate(*, item_id: int, satisfied: bool, comment: str = "") -> Item:
+    comment = _comment(comment, field="comment", required=False)
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=item_id)
+        if not can_rate(item):
+            raise ConflictError(
+                _("This answer cannot be rated (not answered yet, or already rated)."), code="not_ratable"
+            )
+        item.citizen_satisfied = bool(satisfied)
+        item.rating_comment = comment
+        item.rated_at = timezone.now()
+        item.save(update_fields=["citizen_satisfied", "rating_comment", "rated_at", "updated_at"])
+        ItemEvent.objects.create(
+            item=item,
+            kind=EventKind.RATED,
+            actor_label=Actor.CITIZEN.value,
+            note=comment,
+            is_public=False,
+            data={"satisfied": bool(satisfied)},
+        )
+    return item
+
+
+def item_dispute(*, item_id: int, reason: str) -> MoveResult:
+    reason = _comment(reason, field="reason", required=True)
+    item = Item.objects.only("id", "status", "closed_at").get(pk=item_id)
+    if not can_dispute(item):
+        raise ConflictError(
+            _("The result can no longer be disputed here: the time allowed has passed or the item is not closed."),
+            code="dispute_window_closed",
+        )
+    return item_move(
+        item_id=item_id,
+        move=Move.REOPEN,
+        actor=Actor.CITIZEN,
+        data=MoveData(note=reason, is_public=True, extra={"reason": "citizen_dispute"}),
+    )
+
+
+def item_withdraw(*, item_id: int, reason: str = "") -> MoveResult:
+    reason = _comment(reason, field="reason", required=False)
+    return item_move(
+        item_id=item_id,
+        move=Move.WITHDRAW,
+        actor=Actor.CITIZEN,
+        data=MoveData(note=reason, is_public=True, extra={"reason": "citizen_withdrawal"}),
+    )

@@ -1,0 +1,64 @@
+"""Attachments are never served from MEDIA_ROOT directly: this view checks who asks.
+
+- Anyone with a signed link made by the lookup page (valid one hour) gets an attachment the Front
+  published with the answer (``is_public``) of an answered or closed item.
+- Staff get the attachments of items in their scope (their commune, the province, their agency's
+  forwarded items); each such access is logged as a personal-data access.
+"""
+
+import mimetypes
+
+from django.core import signing
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.views.decorators.http import require_GET
+
+from organizations.selectors import user_scope
+
+from ..models import Attachment, PersonalDataAccess
+from ..selectors.public import PUBLISHED_STATUSES
+from .public import ATTACHMENT_LINK_SECONDS, ATTACHMENT_SALT
+
+
+def _staff_may_see(user, attachment: Attachment) -> bool:
+    scope = user_scope(user=user)
+    item = attachment.item
+    return scope.is_admin or scope.sees_unit(item.commune_id) or item.current_agency_id in scope.agency_ids
+
+
+@require_GET
+def attachment_download(request, pk: int):
+    attachment = Attachment.objects.select_related("item").filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    allowed = False
+    token = request.GET.get("t", "")
+    if token:
+        try:
+            data = signing.loads(token, salt=ATTACHMENT_SALT, max_age=ATTACHMENT_LINK_SECONDS)
+        except signing.BadSignature:
+            data = {}
+        allowed = (
+            data.get("a") == attachment.id and attachment.is_public and attachment.item.status in PUBLISHED_STATUSES
+        )
+    if not allowed and request.user.is_authenticated and _staff_may_see(request.user, attachment):
+        allowed = True
+        PersonalDataAccess.objects.create(
+            user=request.user, item=attachment.item, action=PersonalDataAccess.Action.VIEW, detail=f"attachment {pk}"
+        )
+    if not allowed:
+        raise Http404  # the same answer whether it exists or not
+    try:
+        handle = default_storage.open(attachment.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=not attachment.content_type.startswith("image/"),
+        filename=attachment.original_name,
+        content_type=attachment.content_type or mimetypes.guess_type(attachment.original_name)[0],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

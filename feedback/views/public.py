@@ -1,0 +1,251 @@
+"""The citizen's pages: the form, the receipt, the lookup (and rating, dispute, withdrawal), the public
+record and the privacy notice. No login; everything works without JavaScript."""
+
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mttq_portal.errors import ApplicationError
+from organizations.models import AdministrativeUnit, UnitKind
+
+from .. import ratelimit
+from ..forms import LookupForm, RateForm, ReasonForm, SubmitForm
+from ..models import Category, Channel, ConsentMethod, PublicStatus
+from ..selectors import public as public_selectors
+from ..services.citizen import item_dispute, item_rate, item_withdraw
+from ..services.intake import item_submit
+
+logger = logging.getLogger(__name__)
+
+ATTACHMENT_SALT = "feedback.attachment"
+ATTACHMENT_LINK_SECONDS = 3600
+
+
+def attachment_token(attachment_id: int) -> str:
+    return signing.dumps({"a": attachment_id}, salt=ATTACHMENT_SALT, compress=True)
+
+
+def _too_many(request, template: str, context: dict, message: str):
+    context["throttled"] = message
+    return render(request, template, context, status=429)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def submit_view(request):
+    if request.method == "GET":
+        return render(request, "feedback/public/submit.html", {"form": SubmitForm()})
+    form = SubmitForm(request.POST, request.FILES)
+    context = {"form": form}
+    if form.data.get("fax_number"):
+        logger.info("honeypot filled from %s", ratelimit.client_ip(request))
+        form.add_error(None, _("Your submission could not be accepted. Please try again."))
+        return render(request, "feedback/public/submit.html", context, status=400)
+    if ratelimit.submit_limited(request):
+        return _too_many(
+            request,
+            "feedback/public/submit.html",
+            context,
+            _("Too many submissions from this connection. Please try again in an hour, or call the Front."),
+        )
+    if not form.is_valid():
+        return render(request, "feedback/public/submit.html", context, status=400)
+    data = form.cleaned_data
+    try:
+        result = item_submit(
+            type=data["type"],
+            category_id=data["category"].id,
+            commune_id=data["commune"].id,
+            residential_area_id=data["residential_area"].id if data["residential_area"] else None,
+            address_text=data["address_text"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            title=data["title"],
+            content=data["content"],
+            request_text=data["request_text"],
+            channel=Channel.WEB,
+            privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
+            consent_method=ConsentMethod.ONLINE_FORM,
+            consent_processing=data["consent_processing"],
+            consent_contact=data["consent_contact"],
+            consent_publish=data["consent_publish"],
+            is_anonymous=data["is_anonymous"],
+            submitter_name=data["submitter_name"],
+            submitter_phone=data["submitter_phone"],
+            submitter_email=data["submitter_email"],
+            submitter_address=data["submitter_address"],
+            attachments=data["attachments"],
+            idempotency_key=data["idempotency_key"] or None,
+        )
+    except ApplicationError as error:
+        form.add_service_errors(error)
+        return render(request, "feedback/public/submit.html", context, status=error.http_status)
+    if result.created:
+        ratelimit.submit_record(request)
+    # The item is committed; the receipt is rendered in this response (no code or secret in any URL).
+    return render(request, "feedback/public/receipt.html", {"item": result.item, "secret": result.secret})
+
+
+def _lookup_context(item, credentials: dict, **extra) -> dict:
+    attachments = public_selectors.public_attachments(item=item)
+    for attachment in attachments:
+        attachment.url = reverse("feedback-attachment", args=[attachment.id]) + "?t=" + attachment_token(attachment.id)
+    return {
+        "item": item,
+        "public_status_label": PublicStatus(item.public_status).label,
+        "history": public_selectors.public_history(item=item),
+        "attachments": attachments,
+        "credentials": credentials,
+        "can_rate": public_selectors.can_rate(item),
+        "can_dispute": public_selectors.can_dispute(item),
+        "dispute_deadline": public_selectors.dispute_deadline(item),
+        "can_withdraw": public_selectors.can_withdraw(item),
+        "rate_form": extra.pop("rate_form", None) or RateForm(),
+        "dispute_form": extra.pop("dispute_form", None) or ReasonForm(prefix="dispute"),
+        "withdraw_form": extra.pop("withdraw_form", None) or ReasonForm(prefix="withdraw"),
+        **extra,
+    }
+
+
+def _verified_item(request, form: LookupForm):
+    """(item, error_response): the same answer for an unknown code and a wrong secret; throttled."""
+    code = (form.cleaned_data.get("code") or "").strip().upper()
+    context = {"form": form}
+    if ratelimit.lookup_limited(request, code):
+        return None, _too_many(
+            request,
+            "feedback/public/lookup.html",
+            context,
+            _("Too many unsuccessful attempts. Please wait 15 minutes and try again."),
+        )
+    item = public_selectors.item_for_lookup(
+        code=code, secret=form.cleaned_data.get("secret", ""), phone_digits=form.cleaned_data.get("phone_digits", "")
+    )
+    if item is None:
+        ratelimit.lookup_failed(request, code)
+        form.add_error(None, _("No item matches this code and secret. Check what you typed on the receipt."))
+        return None, render(request, "feedback/public/lookup.html", context, status=404)
+    return item, None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lookup_view(request):
+    if request.method == "GET":
+        return render(request, "feedback/public/lookup.html", {"form": LookupForm()})
+    form = LookupForm(request.POST)
+    if not form.is_valid():
+        return render(request, "feedback/public/lookup.html", {"form": form}, status=400)
+    item, error = _verified_item(request, form)
+    if error:
+        return error
+    return render(request, "feedback/public/item.html", _lookup_context(item, form.cleaned_data))
+
+
+@never_cache
+@require_POST
+def lookup_action_view(request, action: str):
+    """Rate, dispute or withdraw: the code and the secret come again with the action and are checked again."""
+    form = LookupForm(request.POST)
+    if not form.is_valid():
+        return render(request, "feedback/public/lookup.html", {"form": form}, status=400)
+    item, error = _verified_item(request, form)
+    if error:
+        return error
+    extra: dict = {}
+    try:
+        if action == "rate":
+            rate_form = RateForm(request.POST)
+            extra["rate_form"] = rate_form
+            if not rate_form.is_valid():
+                raise ApplicationError(_("Choose satisfied or not satisfied."), code="invalid")
+            item = item_rate(
+                item_id=item.id,
+                satisfied=rate_form.cleaned_data["satisfied"],
+                comment=rate_form.cleaned_data["comment"],
+            )
+            extra["done"] = _("Thank you. Your rating has been recorded.")
+        elif action == "dispute":
+            dispute_form = ReasonForm(request.POST, prefix="dispute")
+            extra["dispute_form"] = dispute_form
+            dispute_form.is_valid()
+            item = item_dispute(item_id=item.id, reason=dispute_form.cleaned_data.get("reason", "")).item
+            extra["done"] = _("Your dispute has been recorded. The Front will look at your matter again.")
+        elif action == "withdraw":
+            withdraw_form = ReasonForm(request.POST, prefix="withdraw")
+            withdraw_form.is_valid()
+            item = item_withdraw(item_id=item.id, reason=withdraw_form.cleaned_data.get("reason", "")).item
+            extra["done"] = _("Your matter has been withdrawn.")
+    except ApplicationError as failure:
+        extra["action_error"] = failure.message
+        status = failure.http_status
+    else:
+        status = 200
+    item = public_selectors.item_for_lookup(
+        code=item.tracking_code,
+        secret=form.cleaned_data.get("secret", ""),
+        phone_digits=form.cleaned_data.get("phone_digits", ""),
+    )
+    return render(
+        request, "feedback/public/item.html", _lookup_context(item, form.cleaned_data, **extra), status=status
+    )
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+@require_GET
+def public_record_view(request):
+    commune_id = _int_or_none(request.GET.get("commune"))
+    category_id = _int_or_none(request.GET.get("category"))
+    period_raw = (request.GET.get("period") or "")[:10]
+    period = public_selectors.parse_period(period_raw)
+    period_error = bool(period_raw) and period is None
+    items = public_selectors.public_record_items(commune_id=commune_id, category_id=category_id, period=period)
+    page = Paginator(items, 20).get_page(request.GET.get("page"))
+    for item in page.object_list:
+        item.summary = public_selectors.public_summary(item)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "feedback/public/record.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "communes": AdministrativeUnit.objects.filter(
+                kind__in=[UnitKind.COMMUNE, UnitKind.WARD, UnitKind.SPECIAL_ZONE]
+            ).only("id", "name"),
+            "categories": Category.objects.filter(is_active=True),
+            "selected_commune": commune_id,
+            "selected_category": category_id,
+            "period": period_raw,
+            "period_error": period_error,
+            "by_commune": public_selectors.public_figures_by_commune(category_id=category_id, period=period),
+            "by_agency": public_selectors.public_figures_by_agency(
+                commune_id=commune_id, category_id=category_id, period=period
+            ),
+        },
+    )
+
+
+@require_GET
+def privacy_notice_view(request):
+    template = (
+        "feedback/public/privacy_en.html"
+        if (get_language() or "vi").startswith("en")
+        else "feedback/public/privacy_vi.html"
+    )
+    return render(request, template, {"version": settings.PRIVACY_NOTICE_VERSION})

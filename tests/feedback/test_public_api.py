@@ -1,0 +1,244 @@
+"""The public API: POST /api/v1/public/items/ and GET /api/v1/public/items/<code>/."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+
+from feedback.models import Channel, Item
+from feedback.services.intake import AFTER_SUBMIT_HOOKS
+from tests.feedback.files import HTML, PDF, SVG, jpeg_with_gps, png_bytes, xlsx_bytes
+
+URL = "/api/v1/public/items/"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def payload(submit_kwargs):
+    return {
+        "type": "report",
+        "category": submit_kwargs["category_id"],
+        "commune": submit_kwargs["commune_id"],
+        "title": "Rác thải đổ trộm bên suối",
+        "content": "Có người đổ rác xuống suối Nậm Rốm vào ban đêm.",
+        "consent_processing": True,
+    }
+
+
+def test_json_submission_returns_a_receipt(client, payload):
+    # When a client posts a JSON item
+    response = client.post(URL, payload, content_type="application/json")
+    # Then it gets 201 with the code, the secret and the triage due date, and the item is saved
+    assert response.status_code == 201, response.content
+    body = response.json()
+    item = Item.objects.get(tracking_code=body["tracking_code"])
+    assert body["secret"] and body["triage_due_date"] == item.triage_due_date.isoformat()
+    assert item.channel == Channel.API and item.consent_method == "api" and item.privacy_notice_version
+
+
+def test_multipart_submission_with_attachments(client, payload):
+    files = [
+        SimpleUploadedFile("anh.jpg", jpeg_with_gps(), "image/jpeg"),
+        SimpleUploadedFile("bang.xlsx", xlsx_bytes(), "application/octet-stream"),
+    ]
+    response = client.post(URL, {**payload, "attachments": files})
+    assert response.status_code == 201, response.content
+    item = Item.objects.get(tracking_code=response.json()["tracking_code"])
+    assert sorted(a.original_name for a in item.attachments.all()) == ["anh.jpg", "bang.xlsx"]
+
+
+def test_idempotency_key_header_gives_one_item(client, payload):
+    headers = {"HTTP_IDEMPOTENCY_KEY": "7f1c2a6e-2b7a-4c55-9d1e-0a9b8c7d6e5f"}
+    first = client.post(URL, payload, content_type="application/json", **headers)
+    second = client.post(URL, payload, content_type="application/json", **headers)
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["tracking_code"] == second.json()["tracking_code"]
+    assert first.json()["secret"] == second.json()["secret"]
+    assert Item.objects.count() == 1
+
+
+def test_idempotency_key_reuse_with_other_content_is_409(client, payload):
+    headers = {"HTTP_IDEMPOTENCY_KEY": "7f1c2a6e-2b7a-4c55-9d1e-0a9b8c7d6e5f"}
+    client.post(URL, payload, content_type="application/json", **headers)
+    response = client.post(URL, {**payload, "content": "khác"}, content_type="application/json", **headers)
+    assert response.status_code == 409 and response.json()["error"]["code"] == "idempotency_key_reused"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("{not json", "application/json"),
+        ('["a", "list"]', "application/json"),
+        ('"a string"', "application/json"),
+        ('--xyz\r\nContent-Disposition: form-data; name="title"\r\n\r\nbroken', "multipart/form-data; boundary=xyz"),
+        ("irrelevant", "multipart/form-data"),
+    ],
+)
+def test_malformed_bodies_are_400_never_500(client, body, content_type):
+    response = client.generic("POST", URL, body, content_type=content_type)
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["message"]
+    assert not Item.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("category", "abc"),
+        ("commune", {"id": 1}),
+        ("consent_processing", "maybe"),
+        ("latitude", "north"),
+        ("title", ["a", "b"]),
+        ("title", ""),
+        ("type", "denunciation-of-everyone"),
+        ("submitter_phone", "12345"),
+        ("submitter_email", "@@"),
+    ],
+)
+def test_wrong_types_are_refused_with_the_field_named(client, payload, field, value):
+    body = {**payload, field: value}
+    if field == "latitude":
+        body["longitude"] = "103.02"
+    response = client.post(URL, body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert field in error["fields"] or field.replace("submitter_", "submitter_") in error["fields"], error
+
+
+def test_vietnamese_message_by_default(client, payload):
+    response = client.post(URL, {**payload, "consent_processing": False}, content_type="application/json")
+    assert response.status_code == 400
+    assert "Mặt trận chỉ có thể xử lý" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("anh.svg", SVG),
+        ("anh.jpg", SVG),  # forged: SVG named as a photo
+        ("trang.jpg", HTML),
+        ("script.pdf", b"#!/bin/sh\nrm -rf /\n"),
+        ("fake.docx", b"PK\x03\x04not really a zip"),
+    ],
+)
+def test_refused_files(client, payload, name, data):
+    response = client.post(URL, {**payload, "attachments": [SimpleUploadedFile(name, data, "image/jpeg")]})
+    assert response.status_code == 400, response.content
+    assert "attachments" in response.json()["error"]["fields"]
+    assert not Item.objects.exists()
+
+
+def test_oversized_and_too_many_files(client, payload, settings):
+    settings.FEEDBACK_MAX_ATTACHMENT_BYTES = 1024
+    big = SimpleUploadedFile("to.pdf", PDF + b"0" * 2048, "application/pdf")
+    response = client.post(URL, {**payload, "attachments": [big]})
+    assert response.status_code == 400 and response.json()["error"]["code"] == "attachment_too_large"
+    settings.FEEDBACK_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+    six = [SimpleUploadedFile(f"{n}.png", png_bytes(), "image/png") for n in range(6)]
+    response = client.post(URL, {**payload, "attachments": six})
+    assert response.status_code == 400
+    assert not Item.objects.exists()
+
+
+def test_honeypot_is_refused(client, payload):
+    response = client.post(URL, {**payload, "fax_number": "http://spam.example"}, content_type="application/json")
+    assert response.status_code == 400 and not Item.objects.exists()
+
+
+def test_rate_limit_per_client_address_is_in_the_shared_cache(client, payload, settings):
+    from django.core.cache import cache
+    from django_redis.cache import RedisCache
+
+    settings.FEEDBACK_SUBMIT_RATE = "2/3600"
+    assert isinstance(cache._cache if hasattr(cache, "_cache") else cache, object)
+    codes = [client.post(URL, payload, content_type="application/json").status_code for _ in range(3)]
+    assert codes == [201, 201, 429]
+    # Another client from another address is not limited
+    other = client.post(URL, payload, content_type="application/json", REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 201
+    # The counter lives in Redis (shared by every web process)
+    from django.core.cache import caches
+
+    assert isinstance(caches["default"], RedisCache)
+    assert any(key.startswith("rl:submit:") for key in caches["default"].keys("rl:submit:*"))
+
+
+def test_submission_succeeds_when_redis_and_the_broker_are_down(client, payload, django_capture_on_commit_callbacks):
+    # Given the cache points at a closed port and the after-submit hook fails like an unreachable broker
+    down = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5, "IGNORE_EXCEPTIONS": True},
+        }
+    }
+
+    def broker_down(item_id):
+        raise ConnectionRefusedError("broker unreachable")
+
+    AFTER_SUBMIT_HOOKS[:] = [broker_down]
+    try:
+        with override_settings(CACHES=down), django_capture_on_commit_callbacks(execute=True):
+            response = client.post(URL, payload, content_type="application/json")
+    finally:
+        AFTER_SUBMIT_HOOKS.clear()
+    # Then the item is saved and the citizen gets a receipt
+    assert response.status_code == 201, response.content
+    assert Item.objects.filter(tracking_code=response.json()["tracking_code"]).exists()
+
+
+def test_submission_query_count_is_pinned(client, payload, django_assert_num_queries):
+    # Idempotency key, commune, category, calendar exceptions, triage rule, campaign, savepoint, item, event, release.
+    with django_assert_num_queries(10):
+        response = client.post(
+            URL, payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="7f1c2a6e-2b7a-4c55-9d1e"
+        )
+    assert response.status_code == 201
+
+
+# ---- lookup -------------------------------------------------------------------------------------------
+
+
+def test_lookup_with_the_secret_shows_public_side_only(client, submitted):
+    item, secret = submitted
+    response = client.get(f"{URL}{item.tracking_code}/", HTTP_X_TRACKING_SECRET=secret)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["public_status"] == "received" and body["history"][0]["kind"] == "submitted"
+    text = json.dumps(body, ensure_ascii=False)
+    assert "Pánh" not in text and "345" not in text
+
+
+def test_lookup_without_the_secret_reveals_nothing(client, submitted):
+    item, _secret = submitted
+    wrong = client.get(f"{URL}{item.tracking_code}/", HTTP_X_TRACKING_SECRET="AAAAAA")
+    missing = client.get(f"{URL}{item.tracking_code}/")
+    unknown = client.get(f"{URL}DB-26-AAA-AAA-AAA/", HTTP_X_TRACKING_SECRET="AAAAAA")
+    assert wrong.status_code == missing.status_code == unknown.status_code == 404
+    assert wrong.json() == missing.json() == unknown.json()
+
+
+def test_wrong_lookups_are_throttled_per_code(client, submitted, settings):
+    item, secret = submitted
+    settings.FEEDBACK_LOOKUP_CODE_FAILURE_RATE = "3/900"
+    for n in range(3):
+        assert client.get(f"{URL}{item.tracking_code}/?secret=WRONG{n}", REMOTE_ADDR=f"10.0.1.{n}").status_code == 404
+    # Even the right secret from yet another address waits now: guessing one code is bounded.
+    response = client.get(f"{URL}{item.tracking_code}/", HTTP_X_TRACKING_SECRET=secret, REMOTE_ADDR="10.0.1.99")
+    assert response.status_code == 429
+
+
+def test_wrong_lookups_are_throttled_per_address(client, submitted, settings):
+    settings.FEEDBACK_LOOKUP_FAILURE_RATE = "3/900"
+    for n in range(3):
+        client.get(f"{URL}DB-26-AAA-AAA-AA{n}/?secret=X")
+    item, secret = submitted
+    assert client.get(f"{URL}{item.tracking_code}/", HTTP_X_TRACKING_SECRET=secret).status_code == 429
+
+
+def test_public_api_is_in_the_openapi_schema(client, admin_user):
+    client.force_login(admin_user)
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
+    assert "/api/v1/public/items/" in schema and "/api/v1/public/items/{code}/" in schema
+    assert "public_item_submit" in schema and "Idempotency-Key" in schema

@@ -1,0 +1,226 @@
+"""The citizen's pages: form, receipt, lookup and its actions, privacy notice, navigation."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from feedback import tracking
+from feedback.models import EventKind, Item, ItemEvent, Status
+from tests.feedback.files import SVG, jpeg_with_gps
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def form_data(submit_kwargs):
+    return {
+        "type": "recommendation",
+        "category": submit_kwargs["category_id"],
+        "commune": submit_kwargs["commune_id"],
+        "title": "Đường vào bản bị sạt lở",
+        "content": "Sau mưa lớn, đoạn đường vào bản bị sạt.",
+        "consent_processing": "on",
+        "idempotency_key": "form-key-0123456789abcdef",
+    }
+
+
+def _key(html: str) -> str:
+    return re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1)
+
+
+def test_form_lists_the_45_communes_without_javascript_and_ticks_nothing(client, seeded):
+    html = client.get("/gui-y-kien/").content.decode()
+    select = re.search(r'<select name="commune".*?</select>', html, re.S).group(0)
+    assert select.count("<option") == 46  # the empty choice and the 45 communes of Điện Biên
+    assert "Mường Phăng" in select
+    assert len(_key(html)) >= 16
+    assert not re.search(r'name="consent_\w+"[^>]*checked', html)
+    assert "tố cáo ẩn danh" in html.lower() or "tố cáo ẩn danh" in html
+    assert 'href="/thong-bao-du-lieu-ca-nhan/"' in html
+    assert 'hx-get="/accounts/communes/"' in html
+
+
+def test_commune_filter_finds_without_diacritics(client, seeded):
+    html = client.get("/accounts/communes/?q=muong phang", HTTP_HX_REQUEST="true").content.decode()
+    assert "Mường Phăng" in html
+
+
+def test_submit_shows_the_receipt_after_commit(client, form_data):
+    response = client.post("/gui-y-kien/", form_data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    item = Item.objects.get()
+    assert item.tracking_code in html and item.channel == "web" and item.consent_method == "online_form"
+    secret = re.search(r'id="tracking-secret">([^<]+)<', html).group(1)
+    assert tracking.secret_matches(tracking_code=item.tracking_code, secret=secret, secret_hash=item.secret_hash)
+    assert item.triage_due_date.strftime("%d/%m/%Y") in html
+    assert "Cache-Control" in response.headers and "no-cache" in response["Cache-Control"]
+
+
+def test_double_tap_creates_one_item_and_the_same_receipt(client, form_data):
+    first = client.post("/gui-y-kien/", form_data).content.decode()
+    second = client.post("/gui-y-kien/", form_data).content.decode()
+    assert Item.objects.count() == 1
+    code = Item.objects.get().tracking_code
+    pattern = r'id="tracking-secret">([^<]+)<'
+    assert code in second and re.search(pattern, first).group(1) == re.search(pattern, second).group(1)
+
+
+def test_errors_are_shown_next_to_fields_in_vietnamese_and_values_are_kept(client, form_data):
+    data = {**form_data, "title": "", "submitter_phone": "12345", "consent_processing": ""}
+    data["content"] = "Nội dung <b>giữ lại</b>"
+    response = client.post("/gui-y-kien/", data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Vui lòng nhập tiêu đề" in html or "Vui lòng cho biết tiêu đề" in html
+    assert "Nhập số điện thoại Việt Nam" in html
+    assert "Mặt trận chỉ có thể xử lý" in html
+    assert "Nội dung &lt;b&gt;giữ lại&lt;/b&gt;" in html  # kept, and shown as text
+    assert 'value="12345"' in html
+    assert _key(html) == form_data["idempotency_key"]
+    assert not Item.objects.exists()
+
+
+def test_bad_attachment_is_refused_next_to_the_field(client, form_data):
+    data = {**form_data, "attachments": [SimpleUploadedFile("anh.jpg", SVG, "image/jpeg")]}
+    html = client.post("/gui-y-kien/", data).content.decode()
+    assert "không được chấp nhận" in html and not Item.objects.exists()
+
+
+def test_photo_attachment_is_accepted(client, form_data):
+    data = {**form_data, "attachments": [SimpleUploadedFile("anh.jpg", jpeg_with_gps(), "image/jpeg")]}
+    assert client.post("/gui-y-kien/", data).status_code == 200
+    assert Item.objects.get().attachments.count() == 1
+
+
+def test_honeypot_refuses_without_creating(client, form_data):
+    response = client.post("/gui-y-kien/", {**form_data, "fax_number": "bot"})
+    assert response.status_code == 400 and not Item.objects.exists()
+
+
+def test_rate_limit_on_the_form(client, form_data, settings):
+    settings.FEEDBACK_SUBMIT_RATE = "1/3600"
+    assert client.post("/gui-y-kien/", form_data).status_code == 200
+    response = client.post("/gui-y-kien/", {**form_data, "idempotency_key": "another-key-0123456789"})
+    assert response.status_code == 429 and Item.objects.count() == 1
+
+
+def test_html_in_text_is_shown_as_text(client, form_data):
+    data = {**form_data, "title": "<script>alert(1)</script>"}
+    html = client.post("/gui-y-kien/", data).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+# ---- lookup -------------------------------------------------------------------------------------------
+
+
+def test_lookup_with_secret_or_phone_digits(client, submitted):
+    item, secret = submitted
+    by_secret = client.post("/tra-cuu/", {"code": item.tracking_code.lower().replace("-", " "), "secret": secret})
+    by_phone = client.post("/tra-cuu/", {"code": item.tracking_code, "phone_digits": "5678"})
+    for response in (by_secret, by_phone):
+        html = response.content.decode()
+        assert response.status_code == 200 and item.tracking_code in html and "Đã tiếp nhận" in html
+        assert "Pánh" not in html and "0912" not in html and "+84" not in html
+
+
+def test_wrong_secret_and_unknown_code_look_the_same(client, submitted):
+    item, _secret = submitted
+    wrong = client.post("/tra-cuu/", {"code": item.tracking_code, "secret": "ZZZZZZ"})
+    unknown = client.post("/tra-cuu/", {"code": "DB-26-AAA-AAA-AAA", "secret": "ZZZZZZ"})
+    digits = client.post("/tra-cuu/", {"code": item.tracking_code, "phone_digits": "0000"})
+    assert wrong.status_code == unknown.status_code == digits.status_code == 404
+    assert item.title not in wrong.content.decode()
+    strip = lambda r: re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"|value="[^"]*"', "", r.content.decode())  # noqa: E731
+    assert strip(wrong) == strip(unknown)
+
+
+def test_wrong_lookups_are_throttled(client, submitted, settings):
+    item, secret = submitted
+    settings.FEEDBACK_LOOKUP_CODE_FAILURE_RATE = "2/900"
+    for _ in range(2):
+        client.post("/tra-cuu/", {"code": item.tracking_code, "secret": "WRONG1"})
+    response = client.post("/tra-cuu/", {"code": item.tracking_code, "secret": secret})
+    assert response.status_code == 429 and "15 phút" in response.content.decode()
+
+
+def test_rate_after_answer(client, submitted, make_answered):
+    item, secret = submitted
+    make_answered(item)
+    page = client.post("/tra-cuu/", {"code": item.tracking_code, "secret": secret}).content.decode()
+    assert "Đã sửa xong đoạn đường." in page and "UBND xã Mường Phăng" in page
+    response = client.post(
+        "/tra-cuu/danh-gia/",
+        {"code": item.tracking_code, "secret": secret, "satisfied": "0", "comment": "Chưa sửa hết"},
+    )
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.citizen_satisfied is False and item.rating_comment == "Chưa sửa hết"
+    assert ItemEvent.objects.filter(item=item, kind=EventKind.RATED).count() == 1
+    again = client.post("/tra-cuu/danh-gia/", {"code": item.tracking_code, "secret": secret, "satisfied": "1"})
+    assert again.status_code == 409
+
+
+def test_dispute_within_the_window_reopens(client, submitted, make_answered):
+    item, secret = submitted
+    make_answered(item, close=True)
+    response = client.post(
+        "/tra-cuu/khong-dong-y/", {"code": item.tracking_code, "secret": secret, "dispute-reason": "Đường vẫn sạt"}
+    )
+    assert response.status_code == 200, response.content.decode()
+    item.refresh_from_db()
+    assert item.status == Status.REOPENED
+    event = ItemEvent.objects.filter(item=item).latest("id")
+    assert event.to_status == Status.REOPENED and event.actor_label == "citizen" and event.note == "Đường vẫn sạt"
+
+
+def test_dispute_after_the_window_is_refused(client, submitted, make_answered, settings):
+    item, secret = submitted
+    make_answered(item, close=True)
+    Item.objects.filter(pk=item.pk).update(
+        closed_at=timezone.now() - dt.timedelta(days=settings.FEEDBACK_DISPUTE_DAYS + 2)
+    )
+    response = client.post(
+        "/tra-cuu/khong-dong-y/", {"code": item.tracking_code, "secret": secret, "dispute-reason": "Muộn"}
+    )
+    assert response.status_code == 409
+    item.refresh_from_db()
+    assert item.status == Status.RESOLVED
+
+
+def test_withdraw(client, submitted):
+    item, secret = submitted
+    response = client.post(
+        "/tra-cuu/rut-y-kien/", {"code": item.tracking_code, "secret": secret, "withdraw-reason": ""}
+    )
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.status == Status.WITHDRAWN
+
+
+def test_actions_need_the_secret(client, submitted):
+    item, _secret = submitted
+    response = client.post("/tra-cuu/rut-y-kien/", {"code": item.tracking_code, "secret": "WRONG1"})
+    assert response.status_code == 404
+    item.refresh_from_db()
+    assert item.status == Status.RECEIVED
+
+
+# ---- navigation, privacy notice ------------------------------------------------------------------------
+
+
+def test_citizen_links_on_the_home_page(client):
+    html = client.get("/").content.decode()
+    for label in ("Gửi ý kiến, kiến nghị", "Tra cứu", "Công khai kết quả"):
+        assert label in html
+
+
+def test_privacy_notice_in_both_languages(client, settings):
+    vi = client.get("/thong-bao-du-lieu-ca-nhan/").content.decode()
+    assert "Thông báo xử lý dữ liệu cá nhân" in vi and settings.PRIVACY_NOTICE_VERSION in vi
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    en = client.get("/thong-bao-du-lieu-ca-nhan/").content.decode()
+    assert "Privacy notice" in en and settings.PRIVACY_NOTICE_VERSION in en
