@@ -1,0 +1,574 @@
+"""The officers' and agencies' decisions on an item. Each one:
+
+1. fetches the item through the scoping selector (404 outside the user's scope),
+2. locks the row (``select_for_update``) and checks, on the locked row, which role the user holds for it
+   (``item_actor_roles``): two officers acting at once are serialised, the second sees the first's result,
+3. calls ``item_move`` (the only writer of ``Item.status``), which treats a repeat as a no-op, checks the
+   move, writes the event row and runs the after-commit hooks.
+
+A refusal is an ``ApplicationError`` with a Vietnamese message: 403 (``NotAllowedError``) for the wrong role,
+409 (``ConflictError``) for the wrong state, 400 for bad input.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mttq_portal.errors import ApplicationError, ConflictError, NotAllowedError
+from organizations.selectors import agency_list
+
+from .. import uploads
+from ..deadlines import DueDate, WorkingCalendar, compute_due_date
+from ..models import (
+    Attachment,
+    EventKind,
+    ExtensionRequest,
+    ExtensionStatus,
+    HandlingLevel,
+    Item,
+    ItemEvent,
+    Status,
+    Step,
+)
+from ..selectors.items import item_actor_roles, items_for_user
+from ..workflow import MOVE_LABELS, Actor, Move
+from .transitions import MoveData, MoveResult, item_move
+
+ANSWER_MAX = 10_000
+# When the Front sends an answer back, the agency keeps its due date, or gets this many working days if
+# the date has already passed (docs/adr/0008-two-clocks.md).
+SEND_BACK_WORKING_DAYS = 5
+CLOSING_MOVES = (Move.RESOLVE, Move.ROADMAP, Move.CANNOT_RESOLVE)
+
+
+def _required_text(value, field: str, label: str, max_length: int = ANSWER_MAX) -> str:
+    text = (value or "").strip() if isinstance(value, str) or value is None else ""
+    if not text:
+        message = _("Please write %(label)s.") % {"label": label}
+        raise ApplicationError(message, code="required", fields={field: [message]})
+    if len(text) > max_length:
+        message = _("%(label)s is too long (at most %(max)s characters).") % {"label": label, "max": max_length}
+        raise ApplicationError(message, code="too_long", fields={field: [message]})
+    return text
+
+
+def _optional_text(value, field: str, max_length: int = ANSWER_MAX) -> str:
+    text = (value or "").strip() if isinstance(value, str) or value is None else ""
+    if len(text) > max_length:
+        message = _("The text is too long (at most %(max)s characters).") % {"max": max_length}
+        raise ApplicationError(message, code="too_long", fields={field: [message]})
+    return text
+
+
+def _locked_for(*, user, item_id, actor: Actor, move: Move | None = None) -> Item:
+    """The item, locked, once the user is known to hold ``actor`` for it. Must run inside a transaction."""
+    visible = items_for_user(user=user).filter(pk=item_id).values_list("pk", flat=True)
+    try:
+        pk = visible.get()
+    except Item.DoesNotExist:
+        from django.http import Http404
+
+        raise Http404("No such item.") from None
+    item = Item.objects.select_for_update().select_related("commune").get(pk=pk)
+    if actor not in item_actor_roles(user=user, item=item):
+        label = MOVE_LABELS[move] if move else _("this step")
+        if actor == Actor.FRONT and item.handling_level == HandlingLevel.PROVINCE:
+            message = _("“%(move)s”: this item was escalated; the provincial Front decides now.") % {"move": label}
+        elif actor == Actor.FRONT:
+            message = _("“%(move)s” is for the Front officer in charge of this item.") % {"move": label}
+        else:
+            message = _("“%(move)s” is for the officers of the agency the item is forwarded to.") % {"move": label}
+        raise NotAllowedError(message, code="move_not_allowed_for_role")
+    return item
+
+
+def _move(*, user, item_id, move: Move, actor: Actor, data: MoveData | None = None, before=None) -> MoveResult:
+    with transaction.atomic():
+        item = _locked_for(user=user, item_id=item_id, actor=actor, move=move)
+        if before is not None:
+            data = before(item) or data
+        return item_move(item_id=item.pk, move=move, actor=actor, user=user, data=data)
+
+
+# ---- the Front's triage ----------------------------------------------------------------------------------
+
+
+def item_accept(*, user, item_id: int, note: str = "") -> MoveResult:
+    """Accept as lawful and legitimate (the triage clock keeps running until forwarding)."""
+    data = MoveData(note=_optional_text(note, "note"), is_legitimate=True)
+    return _move(user=user, item_id=item_id, move=Move.ACCEPT, actor=Actor.FRONT, data=data)
+
+
+def item_reject(*, user, item_id: int, reason: str) -> MoveResult:
+    """Refuse the item; the reason is public: the citizen is told why (Law on Citizen Reception, Art. 28)."""
+    reason = _required_text(reason, "reason", _("the reason for the refusal"))
+    return _move(
+        user=user, item_id=item_id, move=Move.REJECT, actor=Actor.FRONT, data=MoveData(note=reason, is_public=True)
+    )
+
+
+def item_withdraw_on_request(*, user, item_id: int, note: str) -> MoveResult:
+    """The Front records that the citizen withdrew the matter (by phone, in person)."""
+    note = _required_text(note, "note", _("how the citizen asked to withdraw"))
+    return _move(user=user, item_id=item_id, move=Move.WITHDRAW, actor=Actor.FRONT, data=MoveData(note=note))
+
+
+def item_merge(*, user, item_id: int, target_id: int, note: str = "") -> MoveResult:
+    """Merge a duplicate into another item. Both histories stay; the merged item follows its target's result."""
+    note = _optional_text(note, "note")
+    try:
+        target_id = int(target_id)
+    except (TypeError, ValueError):
+        raise ApplicationError(_("Choose the item to merge into."), code="required", fields={"target": []}) from None
+    if target_id == int(item_id):
+        raise ApplicationError(_("An item cannot be merged into itself."), code="merge_into_self")
+
+    def check_target(item: Item) -> MoveData:
+        target = items_for_user(user=user).filter(pk=target_id).select_for_update(of=("self",)).first()
+        if target is None:
+            raise ApplicationError(
+                _("The item to merge into does not exist or is outside your area."), code="merge_target_unknown"
+            )
+        if target.status == Status.MERGED:
+            raise ConflictError(
+                _("%(code)s is itself merged into another item: merge into that one.") % {"code": target.tracking_code},
+                code="merge_target_merged",
+            )
+        if target.status in (Status.REJECTED, Status.WITHDRAWN):
+            raise ConflictError(
+                _("An item cannot be merged into a refused or withdrawn one."), code="merge_target_closed"
+            )
+        return MoveData(
+            note=note or _("Same matter as %(code)s.") % {"code": target.tracking_code},
+            is_public=True,
+            merged_into_id=target.pk,
+            extra={"merged_into": target.pk, "merged_into_code": target.tracking_code},
+        )
+
+    with transaction.atomic():
+        result = _move(user=user, item_id=item_id, move=Move.MERGE, actor=Actor.FRONT, before=check_target)
+        if result.changed:
+            # The target's history tells which items follow it.
+            ItemEvent.objects.create(
+                item_id=target_id,
+                kind=EventKind.NOTE,
+                actor=user,
+                actor_label=Actor.FRONT.value,
+                note=_("%(code)s was merged into this item.") % {"code": result.item.tracking_code},
+                data={"merged_item": result.item.pk},
+            )
+    return result
+
+
+def item_escalate(*, user, item_id: int, reason: str) -> Item:
+    """A commune Front hands an item to the provincial Front (matters for provincial bodies)."""
+    reason = _required_text(reason, "reason", _("why the provincial Front should handle it"))
+    with transaction.atomic():
+        item = _locked_for(user=user, item_id=item_id, actor=Actor.FRONT)
+        if item.handling_level == HandlingLevel.PROVINCE:
+            return item  # a repeat
+        if not item.is_open:
+            raise ConflictError(_("A closed item cannot be escalated."), code="escalate_closed")
+        item.handling_level = HandlingLevel.PROVINCE
+        item.save(update_fields=["handling_level", "updated_at"])
+        ItemEvent.objects.create(
+            item=item,
+            kind=EventKind.ESCALATED,
+            actor=user,
+            actor_label=Actor.FRONT.value,
+            note=reason,
+            data={"from": HandlingLevel.COMMUNE, "to": HandlingLevel.PROVINCE},
+        )
+    return item
+
+
+# ---- forwarding: one agency, one due date ----------------------------------------------------------------
+
+
+def forward_due_date(*, item: Item, on: date | None = None, cal: WorkingCalendar | None = None) -> DueDate:
+    """The answer due date forwarding would set today, from the rule for the item's type and channel.
+    Shown on the form before the officer confirms."""
+    return compute_due_date(
+        step=Step.ANSWER,
+        item_type=item.type,
+        channel=item.channel,
+        start=on or timezone.localdate(),
+        is_complex=item.is_complex,
+        is_remote=item.commune.is_remote_area,
+        cal=cal,
+    )
+
+
+def _agency_id(agency_id) -> int:
+    try:
+        agency_id = int(agency_id)
+    except (TypeError, ValueError):
+        message = _("Choose the agency that must answer.")
+        raise ApplicationError(message, code="required", fields={"agency": [message]}) from None
+    if not agency_list().filter(pk=agency_id).exists():
+        message = _("This agency cannot receive items: choose one of the province's agencies.")
+        raise ApplicationError(message, code="unknown_agency", fields={"agency": [message]})
+    return agency_id
+
+
+def _forward_data(item: Item, agency_id: int, note: str) -> MoveData:
+    due = forward_due_date(item=item)
+    return MoveData(
+        note=note,
+        agency_id=agency_id,
+        due_date=due.due_date,
+        due_rule_id=due.rule.pk if due.rule else None,
+        extra={
+            "rule_id": due.rule.pk if due.rule else None,
+            "days": due.days,
+            "day_count": due.day_count,
+            "legal_reference": due.rule.legal_reference if due.rule else "",
+        },
+    )
+
+
+def item_forward(*, user, item_id: int, agency_id, note: str = "") -> MoveResult:
+    """Forward an accepted item to one agency; the due date comes from the answer rule and is recorded."""
+    agency_id = _agency_id(agency_id)
+    note = _optional_text(note, "note")
+    return _move(
+        user=user,
+        item_id=item_id,
+        move=Move.FORWARD,
+        actor=Actor.FRONT,
+        before=lambda item: _forward_data(item, agency_id, note),
+    )
+
+
+def item_accept_and_forward(*, user, item_id: int, agency_id, note: str = "") -> MoveResult:
+    """The usual triage in one step: accept (if not yet) and forward, in one transaction."""
+    agency_id = _agency_id(agency_id)
+    with transaction.atomic():
+        item = _locked_for(user=user, item_id=item_id, actor=Actor.FRONT, move=Move.FORWARD)
+        if item.status in (Status.RECEIVED, Status.RETURNED, Status.REOPENED):
+            item_accept(user=user, item_id=item_id)
+        return item_forward(user=user, item_id=item_id, agency_id=agency_id, note=note)
+
+
+def item_reforward(*, user, item_id: int, agency_id, note: str) -> MoveResult:
+    """Replace the focal point: the new agency gets a new due date; the previous one stays in the history."""
+    agency_id = _agency_id(agency_id)
+    note = _required_text(note, "note", _("why the item goes to another agency"))
+
+    def data(item: Item) -> MoveData:
+        if item.current_agency_id == agency_id:
+            raise ConflictError(_("The item is already with this agency."), code="same_agency")
+        forward = _forward_data(item, agency_id, note)
+        forward.extra["previous_agency"] = item.current_agency_id
+        return forward
+
+    with transaction.atomic():
+        result = _move(user=user, item_id=item_id, move=Move.REFORWARD, actor=Actor.FRONT, before=data)
+        # A pending extension asked by the previous agency is moot.
+        ExtensionRequest.objects.filter(item_id=result.item.pk, status=ExtensionStatus.PENDING).update(
+            status=ExtensionStatus.REFUSED,
+            decided_by=user,
+            decided_at=timezone.now(),
+            decision_note=_("The item was forwarded to another agency."),
+        )
+    return result
+
+
+@dataclass
+class BulkForwardResult:
+    forwarded: list[int]
+    unchanged: list[int]
+    refused: dict[int, str]
+
+
+def items_bulk_forward(*, user, item_ids: Iterable[int], agency_id, note: str = "") -> BulkForwardResult:
+    """Forward several items to one agency; each in its own transaction, each refusal reported by item."""
+    agency_id = _agency_id(agency_id)
+    result = BulkForwardResult(forwarded=[], unchanged=[], refused={})
+    for raw in dict.fromkeys(item_ids):
+        try:
+            item_id = int(raw)
+            moved = item_accept_and_forward(user=user, item_id=item_id, agency_id=agency_id, note=note)
+        except ApplicationError as exc:
+            result.refused[int(raw)] = exc.message
+            continue
+        except Exception as exc:  # Http404, ValueError: outside the scope or not an id
+            from django.http import Http404
+
+            if not isinstance(exc, Http404 | ValueError | TypeError):
+                raise
+            result.refused[raw] = _("No such item in your area.")
+            continue
+        (result.forwarded if moved.changed else result.unchanged).append(item_id)
+    return result
+
+
+# ---- the agency ------------------------------------------------------------------------------------------
+
+
+def _store_attachments(*, item: Item, event: ItemEvent, files, user, public: bool) -> int:
+    clean = uploads.check_uploads(files or ())
+    rows = [
+        Attachment(
+            item=item,
+            event=event,
+            file=uploads.store(f),
+            original_name=f.original_name,
+            content_type=f.content_type,
+            size=f.size,
+            sha256=f.sha256,
+            is_public=public,
+            uploaded_by=user,
+        )
+        for f in clean
+    ]
+    Attachment.objects.bulk_create(rows)
+    return len(rows)
+
+
+def item_answer(*, user, item_id: int, answer: str, attachments=()) -> MoveResult:
+    """The agency answers; the on-time flag is frozen now. The Front later approves the public answer."""
+    answer = _required_text(answer, "answer", _("the answer"))
+    uploads.check_uploads(attachments or ())  # refuse bad files before anything is written
+    with transaction.atomic():
+        result = _move(
+            user=user,
+            item_id=item_id,
+            move=Move.ANSWER,
+            actor=Actor.AGENCY,
+            data=MoveData(note=answer, extra={"answer": answer}),
+        )
+        if result.changed and attachments:
+            count = _store_attachments(item=result.item, event=result.event, files=attachments, user=user, public=False)
+            result.event.data = {**result.event.data, "attachments": count}
+            result.event.save(update_fields=["data"])
+    return result
+
+
+def item_return(*, user, item_id: int, reason: str) -> MoveResult:
+    """The agency returns the item as not its competence; it goes back to the Front's triage."""
+    reason = _required_text(reason, "reason", _("why this is not your agency's competence"))
+    with transaction.atomic():
+        visible = items_for_user(user=user).filter(pk=item_id).exists()
+        if not visible:
+            # A repeat after the item left the agency's inbox: the same officer's last move was this return.
+            last = ItemEvent.objects.filter(item_id=item_id, kind=EventKind.TRANSITION).order_by("-id").first()
+            if last and last.actor_id == getattr(user, "pk", None) and last.data.get("move") == Move.RETURN:
+                item = Item.objects.get(pk=item_id)
+                return MoveResult(item=item, event=None, changed=False)
+        agency_id = None
+
+        def remember(item: Item) -> MoveData:
+            nonlocal agency_id
+            agency_id = item.current_agency_id
+            return MoveData(note=reason, extra={"agency": agency_id})
+
+        result = _move(user=user, item_id=item_id, move=Move.RETURN, actor=Actor.AGENCY, before=remember)
+        if result.changed:
+            ExtensionRequest.objects.filter(item_id=result.item.pk, status=ExtensionStatus.PENDING).update(
+                status=ExtensionStatus.REFUSED, decided_at=timezone.now(), decision_note=_("The item was returned.")
+            )
+    return result
+
+
+def extension_request(*, user, item_id: int, reason: str, requested_days=None, requested_due_date=None):
+    """The agency asks for more time, with a reason; limited by the rule's number of extensions."""
+    reason = _required_text(reason, "reason", _("the reason for the extension"))
+    with transaction.atomic():
+        item = _locked_for(user=user, item_id=item_id, actor=Actor.AGENCY)
+        pending = ExtensionRequest.objects.filter(item=item, status=ExtensionStatus.PENDING).first()
+        if pending is not None:
+            return pending  # a repeat: one open request at a time
+        if item.status != Status.FORWARDED or item.due_date is None:
+            raise ConflictError(
+                _("An extension can only be asked while the item waits for your answer."), code="extension_state"
+            )
+        rule = item.due_rule
+        allowed = rule.max_extensions if rule else 0
+        if item.extension_count >= allowed:
+            raise ConflictError(
+                _("No more extension is allowed for this item (%(allowed)s allowed by the rule).")
+                % {"allowed": allowed},
+                code="extension_limit",
+            )
+        new_date = _requested_date(item, requested_days, requested_due_date)
+        request = ExtensionRequest.objects.create(
+            item=item,
+            agency_id=item.current_agency_id,
+            reason=reason,
+            requested_days=(new_date - item.due_date).days,
+            requested_due_date=new_date,
+            previous_due_date=item.due_date,
+            requested_by=user,
+        )
+        ItemEvent.objects.create(
+            item=item,
+            kind=EventKind.EXTENSION_REQUESTED,
+            actor=user,
+            actor_label=Actor.AGENCY.value,
+            agency_id=item.current_agency_id,
+            due_date=new_date,
+            note=reason,
+            data={"extension_request": request.pk},
+        )
+    return request
+
+
+def _requested_date(item: Item, requested_days, requested_due_date) -> date:
+    if requested_due_date in (None, "") and requested_days in (None, ""):
+        rule = item.due_rule
+        requested_days = rule.extension_days if rule and rule.extension_days else None
+        if requested_days is None:
+            message = _("Give the number of extra days or the new due date.")
+            raise ApplicationError(message, code="required", fields={"requested_days": [message]})
+    if requested_due_date not in (None, ""):
+        if isinstance(requested_due_date, str):
+            from ..vndates import parse_vietnamese_date
+
+            parsed = parse_vietnamese_date(requested_due_date)
+            if parsed is None:
+                message = _("Write the date as dd/mm/yyyy.")
+                raise ApplicationError(message, code="invalid_date", fields={"requested_due_date": [message]})
+            requested_due_date = parsed
+        new_date = requested_due_date
+    else:
+        try:
+            days = int(requested_days)
+        except (TypeError, ValueError):
+            message = _("The number of days must be a whole number.")
+            raise ApplicationError(message, code="invalid", fields={"requested_days": [message]}) from None
+        if not 1 <= days <= 365:
+            message = _("Ask between 1 and 365 extra days.")
+            raise ApplicationError(message, code="invalid", fields={"requested_days": [message]})
+        new_date = WorkingCalendar.load().add_calendar_days(item.due_date, days)
+    if new_date <= item.due_date:
+        message = _("The new due date must be after the current one (%(date)s).") % {
+            "date": item.due_date.strftime("%d/%m/%Y")
+        }
+        raise ApplicationError(message, code="invalid_date", fields={"requested_due_date": [message]})
+    return new_date
+
+
+def extension_decide(*, user, request_id: int, grant: bool, note: str = "") -> ExtensionRequest:
+    """The Front grants (the due date is replaced through ``item_move(EXTEND)``) or refuses the request."""
+    note = _optional_text(note, "note")
+    try:
+        request_id = int(request_id)
+    except (TypeError, ValueError):
+        from django.http import Http404
+
+        raise Http404("No such request.") from None
+    with transaction.atomic():
+        item_id = ExtensionRequest.objects.filter(pk=request_id).values_list("item_id", flat=True).first()
+        if item_id is None:
+            from django.http import Http404
+
+            raise Http404("No such request.")
+        item = _locked_for(user=user, item_id=item_id, actor=Actor.FRONT, move=Move.EXTEND)
+        request = ExtensionRequest.objects.select_for_update().get(pk=request_id)
+        wanted = ExtensionStatus.GRANTED if grant else ExtensionStatus.REFUSED
+        if request.status != ExtensionStatus.PENDING:
+            if request.status == wanted:
+                return request  # a repeat
+            raise ConflictError(_("This request was already decided."), code="extension_decided")
+        if not grant:
+            if not note:
+                message = _("Please write %(label)s.") % {"label": _("the grounds of the refusal")}
+                raise ApplicationError(message, code="required", fields={"note": [message]})
+            request.status, request.decided_by, request.decided_at = wanted, user, timezone.now()
+            request.decision_note = note
+            request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+            ItemEvent.objects.create(
+                item=item,
+                kind=EventKind.EXTENSION_REFUSED,
+                actor=user,
+                actor_label=Actor.FRONT.value,
+                note=note,
+                data={"extension_request": request.pk},
+            )
+            return request
+        rule = item.due_rule
+        if item.extension_count >= (rule.max_extensions if rule else 0):
+            raise ConflictError(_("No more extension is allowed for this item."), code="extension_limit")
+        item_move(
+            item_id=item.pk,
+            move=Move.EXTEND,
+            actor=Actor.FRONT,
+            user=user,
+            data=MoveData(
+                note=note or request.reason,
+                due_date=request.requested_due_date,
+                due_rule_id=item.due_rule_id,
+                extra={
+                    "extension_request": request.pk,
+                    "previous_due_date": item.due_date.isoformat() if item.due_date else None,
+                },
+            ),
+        )
+        request.status, request.decided_by, request.decided_at = wanted, user, timezone.now()
+        request.granted_due_date, request.decision_note = request.requested_due_date, note
+        request.save(update_fields=["status", "decided_by", "decided_at", "granted_due_date", "decision_note"])
+    return request
+
+
+# ---- the Front verifies the answer -----------------------------------------------------------------------
+
+
+def item_send_back(*, user, item_id: int, reason: str) -> MoveResult:
+    """The answer is insufficient: back to the same agency, with its due date (or a short new one)."""
+    reason = _required_text(reason, "reason", _("what is missing in the answer"))
+
+    def data(item: Item) -> MoveData:
+        today = timezone.localdate()
+        due = item.answer_due_date
+        if due is None or due < today:
+            due = WorkingCalendar.load().add_working_days(today, SEND_BACK_WORKING_DAYS)
+        return MoveData(note=reason, due_date=due, extra={"send_back_days": SEND_BACK_WORKING_DAYS})
+
+    return _move(user=user, item_id=item_id, move=Move.SEND_BACK, actor=Actor.FRONT, before=data)
+
+
+def item_close(*, user, item_id: int, result: Move | str, public_answer: str, note: str = "") -> MoveResult:
+    """Resolved / on the roadmap / cannot be resolved, with the public answer written or approved by the Front.
+    Items merged into this one follow its result."""
+    move = Move(result) if result in Move.__members__.values() else None
+    if move not in CLOSING_MOVES:
+        message = _("Choose the result: resolved, on the roadmap or cannot be resolved.")
+        raise ApplicationError(message, code="required", fields={"result": [message]})
+    public_answer = _required_text(public_answer, "public_answer", _("the public answer"))
+    note = _optional_text(note, "note")
+    with transaction.atomic():
+        moved = _move(
+            user=user,
+            item_id=item_id,
+            move=move,
+            actor=Actor.FRONT,
+            data=MoveData(note=note, is_public=True, public_answer=public_answer),
+        )
+        if moved.changed:
+            _follow_target(target=moved.item, move=move, user=user)
+    return moved
+
+
+def _follow_target(*, target: Item, move: Move, user) -> None:
+    """Merged items show their target's result (the citizen of a duplicate gets the same answer)."""
+    followers = list(Item.objects.select_for_update().filter(merged_into=target, status=Status.MERGED))
+    for follower in followers:
+        follower.public_answer = target.public_answer
+        follower.save(update_fields=["public_answer", "updated_at"])
+    ItemEvent.objects.bulk_create(
+        ItemEvent(
+            item=follower,
+            kind=EventKind.NOTE,
+            actor=user,
+            actor_label=Actor.FRONT.value,
+            is_public=True,
+            note=_("The matter this item was merged into was closed (%(result)s).") % {"result": MOVE_LABELS[move]},
+            data={"follows": target.pk, "result": move.value},
+        )
+        for follower in followers
+    )

@@ -1,0 +1,249 @@
+"""Every (state, move, role) through the workflow services; repeats are no-ops; concurrent moves serialise."""
+
+import itertools
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.http import Http404
+from django.utils import timezone
+
+from feedback.models import EventKind, ExtensionRequest, HandlingLevel, Item, ItemEvent, Status
+from feedback.selectors.items import item_actor_roles, items_for_user
+from feedback.services import workflow as wf
+from feedback.workflow import MOVES, Move, is_repeat
+from mttq_portal.errors import ApplicationError, ConflictError, NotAllowedError
+from tests.factories import ItemFactory
+from tests.feedback.workflow_fixtures import answer_rule, item_in, pending_extension
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["commune_front", "province_front", "agency", "other_commune_front", "other_agency", "board"]
+# The citizen's dispute (REOPEN) is the citizen's, not a staff service.
+STAFF_MOVES = [m for m in Move if m != Move.REOPEN]
+
+
+@pytest.fixture
+def users(officer_a, province_officer, agency_officer_a, officer_b, agency_officer_b, board_viewer):
+    return dict(
+        zip(
+            ROLES,
+            [officer_a, province_officer, agency_officer_a, officer_b, agency_officer_b, board_viewer],
+            strict=True,
+        )
+    )
+
+
+def call(move, *, user, item, ctx):
+    if move == Move.ACCEPT:
+        return wf.item_accept(user=user, item_id=item.id)
+    if move == Move.REJECT:
+        return wf.item_reject(user=user, item_id=item.id, reason="Không thuộc phạm vi")
+    if move == Move.MERGE:
+        return wf.item_merge(user=user, item_id=item.id, target_id=ctx["target"].id)
+    if move == Move.WITHDRAW:
+        return wf.item_withdraw_on_request(user=user, item_id=item.id, note="Người dân gọi điện rút")
+    if move == Move.FORWARD:
+        return wf.item_forward(user=user, item_id=item.id, agency_id=ctx["agency_a"].id)
+    if move == Move.REFORWARD:
+        return wf.item_reforward(user=user, item_id=item.id, agency_id=ctx["agency_b"].id, note="Sai thẩm quyền")
+    if move == Move.EXTEND:
+        request = pending_extension(item, ctx["agency_a"])
+        return wf.extension_decide(user=user, request_id=request.id, grant=True)
+    if move == Move.RETURN:
+        return wf.item_return(user=user, item_id=item.id, reason="Không thuộc thẩm quyền")
+    if move == Move.ANSWER:
+        return wf.item_answer(user=user, item_id=item.id, answer="Đã khắc phục")
+    if move == Move.SEND_BACK:
+        return wf.item_send_back(user=user, item_id=item.id, reason="Chưa trả lời đủ")
+    return wf.item_close(user=user, item_id=item.id, result=move, public_answer="Đã giải quyết xong")
+
+
+@pytest.mark.parametrize(("state", "move", "role"), list(itertools.product(Status, STAFF_MOVES, ROLES)))
+def test_every_state_move_role_through_the_services(state, move, role, users, commune_a, agency_a, agency_b):
+    # given an item of commune A in this state
+    user = users[role]
+    item = item_in(state, commune=commune_a, agency=agency_a)
+    ctx = {"target": ItemFactory(commune=commune_a), "agency_a": agency_a, "agency_b": agency_b}
+    rule = MOVES[move]
+    visible = items_for_user(user=user).filter(pk=item.pk).exists()
+    roles = item_actor_roles(user=user, item=item)
+    events_before = ItemEvent.objects.filter(item=item, kind=EventKind.TRANSITION).count()
+
+    # when / then
+    if not visible:
+        with pytest.raises(Http404):
+            call(move, user=user, item=item, ctx=ctx)
+    elif not (rule.actors & roles):
+        with pytest.raises(NotAllowedError):
+            call(move, user=user, item=item, ctx=ctx)
+    elif is_repeat(state, move):
+        call(move, user=user, item=item, ctx=ctx)
+        assert ItemEvent.objects.filter(item=item, kind=EventKind.TRANSITION).count() == events_before
+    elif state not in rule.sources:
+        with pytest.raises(ConflictError):
+            call(move, user=user, item=item, ctx=ctx)
+        item.refresh_from_db()
+        assert item.status == state
+    else:
+        call(move, user=user, item=item, ctx=ctx)
+        item.refresh_from_db()
+        assert item.status == rule.target
+        assert ItemEvent.objects.filter(item=item, kind=EventKind.TRANSITION).count() == events_before + 1
+
+
+def test_forwarding_sets_one_agency_and_the_rule_due_date(officer_a, commune_a, agency_a, rules):
+    item = ItemFactory(commune=commune_a, type="complaint", is_complex=True, status=Status.ACCEPTED)
+    commune_a.is_remote_area = True
+    commune_a.save()
+
+    result = wf.item_forward(user=officer_a, item_id=item.id, agency_id=agency_a.id)
+
+    item.refresh_from_db()
+    assert item.current_agency == agency_a and item.status == Status.FORWARDED
+    assert item.due_rule.item_type == "complaint"
+    event = result.event
+    assert event.data["days"] == 60 and "Khiếu nại" in event.data["legal_reference"]
+    assert item.due_date == event.due_date == item.answer_due_date
+    assert item.triage_on_time is True
+
+
+def test_forwarding_outside_the_province_or_without_agency_is_refused(officer_a, commune_a, front_a):
+    item = ItemFactory(commune=commune_a, status=Status.ACCEPTED)
+    with pytest.raises(ApplicationError) as no_agency:
+        wf.item_forward(user=officer_a, item_id=item.id, agency_id="")
+    with pytest.raises(ApplicationError) as not_an_agency:
+        wf.item_forward(user=officer_a, item_id=item.id, agency_id=front_a.id)
+    assert "agency" in no_agency.value.fields and not_an_agency.value.code == "unknown_agency"
+
+
+def test_extension_asked_granted_and_limited(officer_a, agency_officer_a, commune_a, agency_a):
+    item = item_in(Status.FORWARDED, commune=commune_a, agency=agency_a)
+    old_due = item.due_date
+
+    request = wf.extension_request(user=agency_officer_a, item_id=item.id, reason="Cần đo đạc lại", requested_days=10)
+    again = wf.extension_request(user=agency_officer_a, item_id=item.id, reason="Cần đo đạc lại", requested_days=10)
+    decided = wf.extension_decide(user=officer_a, request_id=request.id, grant=True)
+    wf.extension_decide(user=officer_a, request_id=request.id, grant=True)  # a repeat
+
+    item.refresh_from_db()
+    assert again.pk == request.pk
+    assert decided.status == "granted" and decided.decided_by == officer_a
+    assert item.due_date == request.requested_due_date > old_due and item.extension_count == 1
+    assert ItemEvent.objects.filter(item=item, data__move="extend").count() == 1
+    with pytest.raises(ConflictError) as limit:
+        wf.extension_request(user=agency_officer_a, item_id=item.id, reason="Thêm lần nữa", requested_days=5)
+    assert limit.value.code == "extension_limit"
+
+
+def test_only_the_agency_asks_and_only_the_front_decides(officer_a, agency_officer_a, commune_a, agency_a):
+    item = item_in(Status.FORWARDED, commune=commune_a, agency=agency_a)
+    with pytest.raises(NotAllowedError):
+        wf.extension_request(user=officer_a, item_id=item.id, reason="x", requested_days=3)
+    request = pending_extension(item, agency_a)
+    with pytest.raises(NotAllowedError):
+        wf.extension_decide(user=agency_officer_a, request_id=request.id, grant=True)
+    with pytest.raises(ApplicationError):
+        wf.extension_decide(user=officer_a, request_id=request.id, grant=False, note="")
+    refused = wf.extension_decide(user=officer_a, request_id=request.id, grant=False, note="Đủ thời gian")
+    assert refused.status == "refused"
+    assert ItemEvent.objects.filter(item=item, kind=EventKind.EXTENSION_REFUSED).exists()
+
+
+def test_merge_keeps_both_histories_and_the_duplicate_follows_the_result(officer_a, commune_a, agency_a):
+    target = item_in(Status.ANSWERED, commune=commune_a, agency=agency_a)
+    duplicate = ItemFactory(commune=commune_a)
+
+    wf.item_merge(user=officer_a, item_id=duplicate.id, target_id=target.id)
+    wf.item_close(user=officer_a, item_id=target.id, result=Move.RESOLVE, public_answer="Đã sửa xong đường.")
+
+    duplicate.refresh_from_db()
+    assert duplicate.status == Status.MERGED and duplicate.merged_into == target
+    assert duplicate.public_answer == "Đã sửa xong đường."
+    assert target.events.filter(data__merged_item=duplicate.id).exists()
+    assert duplicate.events.filter(is_public=True, data__follows=target.id).exists()
+
+
+def test_escalation_hands_the_item_to_the_province(officer_a, province_officer, commune_a):
+    item = ItemFactory(commune=commune_a)
+
+    wf.item_escalate(user=officer_a, item_id=item.id, reason="Thuộc thẩm quyền Sở Xây dựng")
+    wf.item_escalate(user=province_officer, item_id=item.id, reason="lặp lại")
+
+    item.refresh_from_db()
+    assert item.handling_level == HandlingLevel.PROVINCE
+    assert item.events.filter(kind=EventKind.ESCALATED).count() == 1
+    with pytest.raises(NotAllowedError):
+        wf.item_accept(user=officer_a, item_id=item.id)
+    wf.item_accept(user=province_officer, item_id=item.id)
+
+
+def test_bulk_forward_reports_each_item(officer_a, commune_a, commune_b, agency_a, rules):
+    mine = [ItemFactory(commune=commune_a) for _ in range(3)]
+    closed = ItemFactory(commune=commune_a, status=Status.REJECTED)
+    foreign = ItemFactory(commune=commune_b)
+
+    result = wf.items_bulk_forward(
+        user=officer_a, item_ids=[i.id for i in mine] + [closed.id, foreign.id], agency_id=agency_a.id
+    )
+
+    assert sorted(result.forwarded) == sorted(i.id for i in mine)
+    assert set(result.refused) == {closed.id, foreign.id}
+    assert Item.objects.filter(current_agency=agency_a, status=Status.FORWARDED).count() == 3
+
+
+def test_answer_freezes_the_on_time_flag_and_later_edits_do_not_change_it(
+    officer_a, agency_officer_a, commune_a, agency_a
+):
+    item = item_in(
+        Status.FORWARDED, commune=commune_a, agency=agency_a, answer_due_date=timezone.localdate() - timedelta(days=1)
+    )
+    Item.objects.filter(pk=item.pk).update(due_date=timezone.localdate() - timedelta(days=1))
+
+    wf.item_answer(user=agency_officer_a, item_id=item.id, answer="Đã trả lời muộn")
+    rule = answer_rule()
+    rule.days = 90
+    rule.save()
+    Item.objects.filter(pk=item.pk).update(title="Tiêu đề đã sửa", is_complex=True)
+    wf.item_close(user=officer_a, item_id=item.id, result=Move.RESOLVE, public_answer="Xong")
+
+    item.refresh_from_db()
+    assert item.answer_on_time is False and item.answered_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_at_once_cannot_both_move_the_same_item(
+    officer_a, province_officer, commune_a, agency_a, agency_b
+):
+    # given an accepted item; two officers forward it at the same moment to different agencies
+    item = ItemFactory(commune=commune_a, status=Status.ACCEPTED)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def forward(user, agency):
+        try:
+            barrier.wait(timeout=5)
+            outcomes.append(wf.item_forward(user=user, item_id=item.id, agency_id=agency.id).changed)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=forward, args=args) for args in ((officer_a, agency_a), (province_officer, agency_b))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then exactly one forward happened; the other found it done (a no-op)
+    assert sorted(outcomes) == [False, True]
+    assert ItemEvent.objects.filter(item=item, data__move="forward").count() == 1
+
+
+def test_bad_requested_dates_get_a_clear_message(agency_officer_a, commune_a, agency_a):
+    item = item_in(Status.FORWARDED, commune=commune_a, agency=agency_a)
+    with pytest.raises(ApplicationError) as bad:
+        wf.extension_request(user=agency_officer_a, item_id=item.id, reason="x", requested_due_date="31/02/2026")
+    assert bad.value.code == "invalid_date"
+    assert not ExtensionRequest.objects.exists()
