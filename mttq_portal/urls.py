@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("organizations.urls")),
     path("quan-tri/", admin.site.urls),
     path("api/", include("mttq_portal.api_urls")),
+    path("open311/v2/", include("feedback.open311.urls")),
     path("", include("feedback.urls")),
     path("", include("programs.urls")),
     path("", include("targets.urls")),

@@ -1,14 +1,16 @@
 """The report API for other systems (``/api/v1/reports/...``): compliance figures as JSON or CSV."""
 
 from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import permissions, serializers
+from rest_framework import generics, permissions, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from feedback.models import Channel, ItemType
+from feedback.models import Channel, Item, ItemType
+from feedback.selectors.items import items_for_user
 from mttq_portal.errors import ApplicationError, NotAllowedError
 from organizations.selectors import user_scope
 
@@ -114,3 +116,84 @@ class ComplianceApi(APIView):
                 "results": ComplianceRowOutput(rows, many=True).data,
             }
         )
+
+
+class ItemOutput(serializers.ModelSerializer):
+    """An item for another system: the matter and its handling, never the submitter's personal data."""
+
+    category = serializers.CharField(source="category.code")
+    category_name = serializers.CharField(source="category.name")
+    commune = serializers.IntegerField(source="commune.code")
+    commune_name = serializers.CharField(source="commune.name")
+    agency = serializers.IntegerField(source="current_agency_id", allow_null=True)
+    agency_name = serializers.SerializerMethodField()
+    public_status = serializers.CharField()
+
+    class Meta:
+        model = Item
+        fields = [
+            "id",
+            "tracking_code",
+            "type",
+            "category",
+            "category_name",
+            "commune",
+            "commune_name",
+            "channel",
+            "status",
+            "public_status",
+            "handling_level",
+            "agency",
+            "agency_name",
+            "due_step",
+            "due_date",
+            "answer_due_date",
+            "answer_on_time",
+            "is_legitimate",
+            "is_mass_petition",
+            "is_complex",
+            "received_at",
+            "forwarded_at",
+            "answered_at",
+            "closed_at",
+            "title",
+            "content",
+            "public_answer",
+        ]
+
+    def get_agency_name(self, item) -> str:
+        return item.current_agency.name if item.current_agency_id else ""
+
+
+class ItemFilter(filters.FilterSet):
+    received_after = filters.DateFilter(field_name="received_at", lookup_expr="date__gte")
+    received_before = filters.DateFilter(field_name="received_at", lookup_expr="date__lte")
+    commune = filters.NumberFilter(field_name="commune_id")
+    agency = filters.NumberFilter(field_name="current_agency_id")
+    category = filters.CharFilter(field_name="category__code")
+
+    class Meta:
+        model = Item
+        fields = ["status", "type", "channel", "commune", "agency", "category", "handling_level"]
+
+
+class ReadsItems(permissions.BasePermission):
+    """Staff see their scope; an API token only when issued to read items."""
+
+    def has_permission(self, request, view):
+        if hasattr(request.user, "may_read_items") and not request.user.may_read_items:
+            raise NotAllowedError(_("This API token may read figures only, not items."), code="token_scope")
+        return True
+
+
+class ItemListApi(generics.ListAPIView):
+    """Feedback items in the caller's scope (``feedback.selectors.items.items_for_user``), newest first,
+    with cursor pagination; ``?format=csv`` returns the page as CSV."""
+
+    serializer_class = ItemOutput
+    permission_classes = [permissions.IsAuthenticated, ReadsItems]
+    renderer_classes = [JSONRenderer, TableCSVRenderer]
+    filterset_class = ItemFilter
+
+    def get_queryset(self):
+        return items_for_user(user=self.request.user).order_by("-id")

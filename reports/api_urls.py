@@ -4,4 +4,5 @@ from . import api
 
 urlpatterns = [
     path("reports/compliance/", api.ComplianceApi.as_view(), name="api-compliance"),
+    path("reports/items/", api.ItemListApi.as_view(), name="api-report-items"),
 ]

@@ -138,6 +138,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 # Citizen intake (feedback/services/intake.py, docs/adr/0011-0013).
 # The version of the privacy notice shown with the consent boxes; stored with every consent.
 PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-01")
+# Open311 GeoReport v2 (feedback/open311/, docs/adr/0022-open311.md).
+OPEN311_JURISDICTION_ID = env("OPEN311_JURISDICTION_ID", default=f"vn-{PORTAL_PROVINCE_CODE}")
+OPEN311_CONTACT = env("OPEN311_CONTACT", default="Ủy ban MTTQ Việt Nam tỉnh")
 FEEDBACK_MAX_ATTACHMENTS = env.int("FEEDBACK_MAX_ATTACHMENTS", default=5)
 FEEDBACK_MAX_ATTACHMENT_BYTES = env.int("FEEDBACK_MAX_ATTACHMENT_MB", default=10) * 1024 * 1024
 # Days after closing during which the citizen may dispute the result (which reopens the item).

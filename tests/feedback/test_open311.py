@@ -1,0 +1,319 @@
+"""Open311 GeoReport v2: both formats, checked against JSON Schemas from the spec; XML parsed back."""
+
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from jsonschema import validate
+
+from feedback.models import Channel, ConsentMethod, Item, Status
+from feedback.services.intake import item_submit
+from organizations.models import ApiTokenScope, Level, Organization, OrganizationKind
+from organizations.selectors import commune_list
+from organizations.tokens import api_token_issue, api_token_revoke
+from tests.feedback import open311_schemas as schemas
+
+BASE = "/open311/v2"
+
+
+@pytest.fixture
+def world(seeded):
+    commune = commune_list().order_by("code").first()
+    other = commune_list().order_by("code").last()
+    province_front = Organization.objects.get(kind=OrganizationKind.FRONT_COMMITTEE, level=Level.PROVINCE)
+    commune_front = Organization.objects.get(kind=OrganizationKind.FRONT_COMMITTEE, unit=commune)
+    agency = Organization.objects.get(kind=OrganizationKind.PEOPLES_COMMITTEE, unit=commune)
+    _t, submit_key = api_token_issue(organization=province_front, name="Ứng dụng phản ánh", can_submit=True)
+    return {
+        "commune": commune,
+        "other": other,
+        "province_front": province_front,
+        "commune_front": commune_front,
+        "agency": agency,
+        "submit_key": submit_key,
+    }
+
+
+def submit(commune, *, publish=False, title="Đường vào bản bị sạt lở", received_at=None, **extra):
+    return item_submit(
+        type="report",
+        category_id=extra.pop("category_id", None) or _category_id("giao-thong"),
+        commune_id=commune.id,
+        title=title,
+        content="Sau mưa lớn, đoạn đường vào bản bị sạt lở, xe máy không đi được.",
+        channel=Channel.WEB,
+        privacy_notice_version="2026-01",
+        consent_method=ConsentMethod.ONLINE_FORM,
+        consent_publish=publish,
+        submitter_name="Lò Thị Mai",
+        submitter_phone="0912345678",
+        received_at=received_at,
+        **extra,
+    ).item
+
+
+def _category_id(code):
+    from feedback.models import Category
+
+    return Category.objects.get(code=code).id
+
+
+def xml(response):
+    assert response["Content-Type"].startswith("text/xml")
+    assert response.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    return ET.fromstring(response.content)  # noqa: S314 (our own response)
+
+
+def post(client, key, fmt="json", **fields):
+    data = {
+        "api_key": key,
+        "service_code": "giao-thong",
+        "lat": "21.3856",
+        "long": "103.0169",
+        "address_string": "Bản Phăng, gần trường tiểu học",
+        "description": "Cầu tràn qua suối bị cuốn trôi.\nNgười dân phải lội qua suối.",
+        "first_name": "Lò Văn",
+        "last_name": "Bình",
+        "phone": "0912 345 678",
+        **fields,
+    }
+    return client.post(f"{BASE}/requests.{fmt}", {k: v for k, v in data.items() if v is not None})
+
+
+def test_discovery_in_both_formats(client, world):
+    response = client.get(f"{BASE}/discovery.json")
+    validate(response.json(), schemas.DISCOVERY)
+    assert response.json()["endpoints"][0]["url"].endswith("/open311/v2")
+
+    root = xml(client.get(f"{BASE}/discovery.xml"))
+    assert root.tag == "discovery"
+    assert root.find("endpoints/endpoint/specification").text == "http://wiki.open311.org/GeoReport_v2"
+    assert [f.text for f in root.findall("endpoints/endpoint/formats/format")] == ["text/xml", "application/json"]
+
+
+def test_services_are_the_categories_in_both_formats(client, world):
+    body = client.get(f"{BASE}/services.json").json()
+    validate(body, schemas.SERVICES)
+    assert {"dat-dai", "giao-thong"} <= {s["service_code"] for s in body}
+
+    root = xml(client.get(f"{BASE}/services.xml"))
+    assert root.tag == "services"
+    assert len(root.findall("service")) == len(body)
+    assert root.find("service/metadata").text == "true"
+
+
+def test_service_definition_names_the_consent_attribute(client, world):
+    body = client.get(f"{BASE}/services/giao-thong.json").json()
+    validate(body, schemas.SERVICE_DEFINITION)
+    attributes = {a["code"]: a for a in body["attributes"]}
+    assert attributes["consent_processing"]["required"] is True
+    assert attributes["commune"]["required"] is True
+    assert {"key": str(world["commune"].code), "name": world["commune"].name} in attributes["commune"]["values"]
+
+    root = xml(client.get(f"{BASE}/services/giao-thong.xml"))
+    assert root.tag == "service_definition"
+    codes = [a.find("code").text for a in root.findall("attributes/attribute")]
+    assert "consent_processing" in codes
+    assert root.find("attributes/attribute/values/value/key") is not None
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_unknown_service_is_a_404_in_the_spec_error_shape(client, world, fmt):
+    response = client.get(f"{BASE}/services/khong-co.{fmt}")
+
+    assert response.status_code == 404
+    if fmt == "json":
+        validate(response.json(), schemas.ERRORS)
+        assert response.json()[0]["code"] == 404
+    else:
+        root = xml(response)
+        assert root.tag == "errors" and root.find("error/code").text == "404"
+
+
+def test_post_creates_an_item_through_the_intake_service(client, world, django_capture_on_commit_callbacks):
+    consent = {"attribute[consent_processing]": "yes", "attribute[commune]": str(world["commune"].code)}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, world["submit_key"], **consent, **{"attribute[consent_publish]": "yes"})
+
+    assert response.status_code == 201
+    validate(response.json(), schemas.POST_RESPONSE)
+    item = Item.objects.get(tracking_code=response.json()[0]["service_request_id"])
+    assert item.channel == Channel.OPEN311
+    assert item.consent_method == ConsentMethod.API
+    assert (item.consent_processing, item.consent_publish, item.consent_contact) == (True, True, False)
+    assert item.commune == world["commune"]
+    assert item.title == "Cầu tràn qua suối bị cuốn trôi."
+    assert item.submitter_name == "Lò Văn Bình" and item.submitter_phone == "+84912345678"
+    assert item.events.get().kind == "submitted"
+    assert str(item.latitude) == "21.385600"
+
+
+def test_post_in_xml(client, world):
+    response = post(
+        client,
+        world["submit_key"],
+        "xml",
+        **{"attribute[consent_processing]": "yes", "attribute[commune]": str(world["commune"].code)},
+    )
+
+    root = xml(response)
+    assert response.status_code == 201
+    assert root.tag == "service_requests"
+    code = root.find("request/service_request_id").text
+    assert Item.objects.filter(tracking_code=code, channel=Channel.OPEN311).exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_request_without_consent_is_refused(client, world, fmt):
+    response = post(client, world["submit_key"], fmt, **{"attribute[commune]": str(world["commune"].code)})
+
+    assert response.status_code == 400
+    if fmt == "json":
+        validate(response.json(), schemas.ERRORS)
+        assert "consent_processing" in response.json()[0]["description"]
+    else:
+        assert "consent_processing" in xml(response).find("error/description").text
+    assert not Item.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"attribute[commune]": "99999"}, "attribute[commune]"),
+        ({"service_code": "khong-co"}, "khong-co"),
+        ({"description": ""}, "description"),
+        ({"lat": "abc"}, "lat"),
+    ],
+)
+def test_invalid_fields_are_400_with_the_parameter_named(client, world, fields, expected):
+    base = {"attribute[consent_processing]": "yes", "attribute[commune]": str(world["commune"].code)}
+
+    response = post(client, world["submit_key"], **{**base, **fields})
+
+    assert response.status_code == 400
+    validate(response.json(), schemas.ERRORS)
+    assert expected in response.json()[0]["description"]
+
+
+def test_keys_that_may_not_submit_are_refused_with_403(client, world):
+    consent = {"attribute[consent_processing]": "yes", "attribute[commune]": str(world["commune"].code)}
+    _token, key = api_token_issue(organization=world["province_front"], name="Chỉ đọc")
+    revoked, revoked_key = api_token_issue(organization=world["province_front"], name="Cũ", can_submit=True)
+    api_token_revoke(token=revoked)
+
+    responses = [post(client, k, **consent) for k in (None, key, revoked_key, "mttq_0000_sai")]
+
+    assert [r.status_code for r in responses] == [403, 403, 403, 403]
+    for r in responses:
+        validate(r.json(), schemas.ERRORS)
+    assert not Item.objects.exists()
+
+
+def test_public_list_shows_only_published_items_and_no_personal_data(client, world):
+    published = submit(world["commune"], publish=True)
+    submit(world["commune"], publish=False, title="Không công khai")
+
+    body = client.get(f"{BASE}/requests.json").json()
+
+    validate(body, schemas.REQUESTS)
+    assert [r["service_request_id"] for r in body] == [published.tracking_code]
+    assert "Lò Thị Mai" not in str(body) and "912345678" not in str(body)
+    assert body[0]["status"] == "open"
+
+
+def test_status_notes_agency_and_expected_datetime_come_from_the_one_agency_and_due_date(client, world):
+    item = submit(world["commune"], publish=True)
+    Item.objects.filter(pk=item.pk).update(
+        status=Status.FORWARDED, current_agency=world["agency"], due_date="2026-12-15", answer_due_date="2026-12-15"
+    )
+
+    json_row = client.get(f"{BASE}/requests/{item.tracking_code}.json").json()[0]
+    xml_row = xml(client.get(f"{BASE}/requests/{item.tracking_code}.xml")).find("request")
+
+    assert json_row["agency_responsible"] == world["agency"].name
+    assert json_row["expected_datetime"] == "2026-12-15T23:59:59+07:00"
+    assert json_row["status_notes"]
+    assert xml_row.find("agency_responsible").text == world["agency"].name
+    assert xml_row.find("expected_datetime").text == "2026-12-15T23:59:59+07:00"
+    assert xml_row.find("status").text == "open"
+
+
+def test_a_closed_item_is_closed_with_its_public_answer(client, world):
+    item = submit(world["commune"], publish=True)
+    Item.objects.filter(pk=item.pk).update(status=Status.RESOLVED, public_answer="Đã sửa xong cầu tràn.")
+
+    row = client.get(f"{BASE}/requests/{item.tracking_code}.json").json()[0]
+
+    assert (row["status"], row["status_notes"], row["expected_datetime"]) == ("closed", "Đã sửa xong cầu tràn.", None)
+
+
+def test_filters_and_the_default_window(client, world):
+    recent = submit(world["commune"], publish=True)
+    old = submit(world["commune"], publish=True, received_at=timezone.now() - timedelta(days=120))
+    land = submit(world["commune"], publish=True, category_id=_category_id("dat-dai"))
+    Item.objects.filter(pk=land.pk).update(status=Status.RESOLVED)
+
+    default = {r["service_request_id"] for r in client.get(f"{BASE}/requests.json").json()}
+    by_code = [r["service_request_id"] for r in client.get(f"{BASE}/requests.json?service_code=dat-dai").json()]
+    closed = [r["service_request_id"] for r in client.get(f"{BASE}/requests.json?status=closed").json()]
+    start = (timezone.now() - timedelta(days=130)).isoformat()
+    end = (timezone.now() - timedelta(days=100)).isoformat()
+    window = client.get(f"{BASE}/requests.json", {"start_date": start, "end_date": end}).json()
+    by_id = client.get(f"{BASE}/requests.json", {"service_request_id": f"{old.tracking_code},{recent.tracking_code}"})
+
+    assert default == {recent.tracking_code, land.tracking_code}
+    assert by_code == [land.tracking_code] and closed == [land.tracking_code]
+    assert [r["service_request_id"] for r in window] == [old.tracking_code]
+    assert {r["service_request_id"] for r in by_id.json()} == {old.tracking_code, recent.tracking_code}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start_date": "hôm qua"},
+        {"status": "pending"},
+        {"start_date": "2026-01-01T00:00:00+07:00", "end_date": "2026-06-01T00:00:00+07:00"},
+    ],
+)
+def test_bad_filters_are_400(client, world, params):
+    response = client.get(f"{BASE}/requests.xml", params)
+
+    assert response.status_code == 400
+    assert xml(response).find("error/code").text == "400"
+
+
+def test_a_token_that_reads_items_sees_its_scope_whether_published_or_not(client, world):
+    mine = submit(world["commune"], publish=False)
+    submit(world["other"], publish=False)
+    _t, key = api_token_issue(organization=world["commune_front"], name="Xã", scope=ApiTokenScope.ITEMS)
+
+    body = client.get(f"{BASE}/requests.json", {"api_key": key}).json()
+
+    validate(body, schemas.REQUESTS)
+    assert [r["service_request_id"] for r in body] == [mine.tracking_code]
+    assert body[0]["description"]
+
+
+def test_unknown_request_is_404(client, world):
+    response = client.get(f"{BASE}/requests/DB-26-000-000-000.json")
+
+    assert response.status_code == 404
+    validate(response.json(), schemas.ERRORS)
+
+
+def test_wrong_jurisdiction_is_404(client, world):
+    assert client.get(f"{BASE}/services.json", {"jurisdiction_id": "vn-01"}).status_code == 404
+    assert client.get(f"{BASE}/services.json", {"jurisdiction_id": "vn-11"}).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_request_list_query_count_does_not_grow(client, world, rows, django_assert_max_num_queries):
+    for n in range(rows):
+        submit(world["commune"], publish=True, title=f"Phản ánh {n}")
+
+    with django_assert_max_num_queries(3):
+        body = client.get(f"{BASE}/requests.json").json()
+
+    assert len(body) == rows
