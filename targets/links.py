@@ -1,0 +1,70 @@
+"""Links from a number to what is behind it: the items in the officers' workspace, the activities of the
+programmes, the reported value. Other branches own those pages; a missing URL name falls back to a path."""
+
+from urllib.parse import urlencode
+
+from django.urls import NoReverseMatch, reverse
+
+from .models import Dimension, IndicatorValue, Source
+
+WORKSPACE_URL_NAMES = ("feedback:workspace", "workspace", "feedback:item_list")
+WORKSPACE_FALLBACK = "/workspace/"
+ACTIVITIES_URL_NAMES = ("programs:activity_list", "programs:programme_list")
+ACTIVITIES_FALLBACK = "/chuong-trinh/"
+ACTIVITY_KINDS = {"A5.1": "dialogue", "A6.1": "working_session", "A7.1": "listening_session"}
+
+
+def _first_url(names, fallback: str) -> str:
+    for name in names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return fallback
+
+
+def items_url(value: IndicatorValue) -> str:
+    """The workspace list filtered to the items counted: deadline in the period (and passed), legitimate."""
+    period = value.period
+    if value.indicator.source == Source.PORTAL_USE:
+        # T4 counts what the Front did with items in the period: the items received in it.
+        params = {"received_from": period.starts_on.isoformat(), "received_to": period.ends_on.isoformat()}
+        return f"{_first_url(WORKSPACE_URL_NAMES, WORKSPACE_FALLBACK)}?{urlencode(params)}"
+    params = {
+        "answer_due_from": period.starts_on.isoformat(),
+        "answer_due_to": period.ends_on.isoformat(),
+        "legitimate": "1",
+    }
+    column = {
+        Dimension.COMMUNE: "commune",
+        Dimension.AGENCY: "agency",
+        Dimension.SOURCE_ORGANIZATION: "source_organization",
+        Dimension.CATEGORY: "category",
+    }.get(value.dimension)
+    if column:
+        params[column] = str(value.key)
+    return f"{_first_url(WORKSPACE_URL_NAMES, WORKSPACE_FALLBACK)}?{urlencode(params)}"
+
+
+def activities_url(value: IndicatorValue) -> str:
+    params = {"nam": str(value.period.year), "loai": ACTIVITY_KINDS.get(value.indicator.code, "")}
+    if value.dimension == Dimension.ORGANIZATION:
+        params["to_chuc"] = str(value.key)
+    elif value.dimension == Dimension.COMMUNE:
+        params["xa"] = str(value.key)
+    return f"{_first_url(ACTIVITIES_URL_NAMES, ACTIVITIES_FALLBACK)}?{urlencode(params)}"
+
+
+def evidence_url(value: IndicatorValue) -> str:
+    if value.report_id:
+        return reverse("targets:report-detail", args=[value.report_id])
+    return ""
+
+
+def behind_url(value: IndicatorValue) -> str:
+    source = value.indicator.source
+    if source in (Source.FEEDBACK, Source.PORTAL_USE):
+        return items_url(value)
+    if source == Source.ACTIVITIES:
+        return activities_url(value)
+    return evidence_url(value)
