@@ -124,10 +124,10 @@ def item_merge(*, user, item_id: int, target_id: int, note: str = "") -> MoveRes
         target_id = int(target_id)
     except (TypeError, ValueError):
         raise ApplicationError(_("Choose the item to merge into."), code="required", fields={"target": []}) from None
-    if target_id == int(item_id):
-        raise ApplicationError(_("An item cannot be merged into itself."), code="merge_into_self")
 
     def check_target(item: Item) -> MoveData:
+        if target_id == item.pk:
+            raise ApplicationError(_("An item cannot be merged into itself."), code="merge_into_self")
         target = items_for_user(user=user).filter(pk=target_id).select_for_update(of=("self",)).first()
         if target is None:
             raise ApplicationError(

@@ -253,6 +253,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ActivityKindEnum": "programs.models.ActivityKind.choices",
         "MilestoneKindEnum": "programs.models.MilestoneKind.choices",
+        "ItemStatusEnum": "feedback.models.Status.choices",
+        "ItemTypeEnum": "feedback.models.ItemType.choices",
+        "ExtensionStatusEnum": "feedback.models.ExtensionStatus.choices",
     },
 }
 

@@ -1,0 +1,147 @@
+"""The officer's queue: tabs with counts, filters and search over the items in the user's scope."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import django_filters
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mttq_portal.text import fold_vietnamese
+
+from ..models import CLOSED_STATUSES, OPEN_STATUSES, Channel, Item, ItemType, Status
+from .items import items_for_user
+
+DUE_SOON_DAYS = 3
+TRIAGE_STATUSES = (Status.RECEIVED, Status.ACCEPTED, Status.RETURNED, Status.REOPENED)
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+
+
+TABS = [
+    Tab("to_triage", _("To triage")),
+    Tab("waiting", _("Waiting for the agency")),
+    Tab("due_soon", _("Due soon")),
+    Tab("overdue", _("Overdue")),
+    Tab("to_verify", _("Answered, to verify")),
+    Tab("closed", _("Closed")),
+]
+TAB_KEYS = {tab.key for tab in TABS}
+
+
+def tab_conditions(today=None) -> dict[str, Q]:
+    today = today or timezone.localdate()
+    open_ = Q(status__in=sorted(OPEN_STATUSES))
+    return {
+        "to_triage": Q(status__in=TRIAGE_STATUSES),
+        "waiting": Q(status=Status.FORWARDED),
+        "due_soon": open_ & Q(due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS)),
+        "overdue": open_ & Q(due_date__lt=today),
+        "to_verify": Q(status=Status.ANSWERED),
+        "closed": Q(status__in=sorted(CLOSED_STATUSES)),
+    }
+
+
+def tab_counts(qs: QuerySet[Item]) -> dict[str, int]:
+    """Every tab's count in one query."""
+    conditions = tab_conditions()
+    return qs.order_by().aggregate(**{key: Count("pk", filter=cond) for key, cond in conditions.items()})
+
+
+def search(qs: QuerySet[Item], query: str) -> QuerySet[Item]:
+    """Accent-insensitive: the folded query is a substring of the folded text (the trigram GIN index serves
+    ``LIKE '%...%'``), or the tracking code itself."""
+    folded = fold_vietnamese(query)
+    if not folded:
+        return qs
+    return qs.filter(Q(search_text__contains=folded) | Q(tracking_code__iexact=query.strip()))
+
+
+class ItemFilter(django_filters.FilterSet):
+    """The queue's filters; ids are plain numbers (the scope already limits the rows)."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
+    type = django_filters.ChoiceFilter(choices=ItemType.choices, label=_("Type"))
+    category = django_filters.NumberFilter(field_name="category_id", label=_("Category"))
+    commune = django_filters.NumberFilter(field_name="commune_id", label=_("Commune"))
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
+    agency = django_filters.NumberFilter(field_name="current_agency_id", label=_("Agency"))
+    source_organization = django_filters.NumberFilter(
+        field_name="source_organization_id", label=_("Source organisation")
+    )
+    campaign = django_filters.NumberFilter(field_name="campaign_id", label=_("Campaign"))
+    received_from = django_filters.DateFilter(
+        field_name="received_at", lookup_expr="date__gte", label=_("Received from")
+    )
+    received_to = django_filters.DateFilter(
+        field_name="received_at", lookup_expr="date__lte", label=_("Received until")
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+
+    class Meta:
+        model = Item
+        fields: list[str] = []
+
+    def filter_q(self, qs, name, value):
+        return search(qs, value)
+
+    def filter_overdue(self, qs, name, value):
+        condition = tab_conditions()["overdue"]
+        return qs.filter(condition) if value else qs.exclude(condition)
+
+
+def queue_for_user(*, user, params, tab: str | None = None):
+    """(filtered queryset ordered by due date, tab counts, the bound filterset) for the officer's queue."""
+    base = items_for_user(user=user)
+    filterset = ItemFilter(params, queryset=base)
+    filtered = filterset.qs if filterset.is_valid() else base.none()
+    counts = tab_counts(filtered)
+    if tab in TAB_KEYS:
+        filtered = filtered.filter(tab_conditions()[tab])
+    ordered = filtered.order_by(F("due_date").asc(nulls_last=True), "-received_at", "-id")
+    return ordered, counts, filterset
+
+
+def agency_inbox(*, user) -> QuerySet[Item]:
+    """Items waiting for the answer of the user's agencies, due dates first."""
+    from organizations.selectors import user_scope
+
+    scope = user_scope(user=user)
+    return (
+        items_for_user(user=user)
+        .filter(current_agency_id__in=sorted(scope.agency_ids), status=Status.FORWARDED)
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
+
+
+def duplicate_suggestions(*, user, item: Item, limit: int = 5, days: int = 180) -> list[Item]:
+    """Likely duplicates: same commune, received within ``days``, similar folded text (trigram similarity on
+    PostgreSQL; on SQLite, items sharing the longest words of the title)."""
+    since = item.received_at - timedelta(days=days)
+    qs = (
+        items_for_user(user=user)
+        .filter(commune_id=item.commune_id, received_at__gte=since)
+        .exclude(pk=item.pk)
+        .exclude(status=Status.MERGED)
+    )
+    if connection.vendor == "postgresql":
+        return list(
+            qs.annotate(similarity=TrigramSimilarity("search_text", item.search_text[:500]))
+            .filter(similarity__gte=0.3)
+            .order_by("-similarity", "-received_at")[:limit]
+        )
+    words = sorted({w for w in fold_vietnamese(item.title).split() if len(w) > 3}, key=len, reverse=True)[:3]
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition |= Q(search_text__contains=word)
+    return list(qs.filter(condition).order_by("-received_at")[:limit])
