@@ -3,6 +3,7 @@ from django.urls import path
 from .api import public, staff
 
 urlpatterns = [
+    path("public/categories/", public.PublicCategoryListApi.as_view(), name="api-public-categories"),
     path("public/items/", public.PublicItemCreateApi.as_view(), name="api-public-item-submit"),
     path("public/items/<str:code>/", public.PublicItemDetailApi.as_view(), name="api-public-item-lookup"),
     # Staff: the scoped list, the detail and one endpoint per decision.

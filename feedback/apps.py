@@ -6,6 +6,11 @@ class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Feedback")
 
+    def ready(self) -> None:
+        from .refcache import connect_signals
+
+        connect_signals()
+
     def seed_reference_data(self, stdout) -> None:
         from .seeding import seed_reference_data
 

@@ -81,11 +81,20 @@ def calendar() -> WorkingCalendar:
     return WorkingCalendar.load()
 
 
-def rule_for(*, step: str, item_type: str, channel: str) -> DeadlineRule | None:
-    """The most specific active rule: (type, channel) > (type, *) > (*, channel) > (*, *)."""
-    candidates = DeadlineRule.objects.filter(
-        step=step, is_active=True, item_type__in=[item_type, ""], channel__in=[channel, ""]
-    )
+def rule_for(*, step: str, item_type: str, channel: str, rules=None) -> DeadlineRule | None:
+    """The most specific active rule: (type, channel) > (type, *) > (*, channel) > (*, *).
+
+    ``rules``: the active rules already loaded (a caller's cache); otherwise they are queried."""
+    if rules is not None:
+        candidates = [
+            r
+            for r in rules
+            if r.step == step and r.is_active and r.item_type in (item_type, "") and r.channel in (channel, "")
+        ]
+    else:
+        candidates = DeadlineRule.objects.filter(
+            step=step, is_active=True, item_type__in=[item_type, ""], channel__in=[channel, ""]
+        )
     best, best_score = None, -1
     for rule in candidates:
         score = (2 if rule.item_type else 0) + (1 if rule.channel else 0)
@@ -124,9 +133,10 @@ def compute_due_date(
     is_complex: bool = False,
     is_remote: bool = False,
     cal: WorkingCalendar | None = None,
+    rules=None,
 ) -> DueDate:
     cal = cal or calendar()
-    rule = rule_for(step=step, item_type=item_type, channel=channel)
+    rule = rule_for(step=step, item_type=item_type, channel=channel, rules=rules)
     if rule is None:
         # No rule configured (should not happen once seeded): the legal floor of 5 working days for triage,
         # 15 days for an answer.

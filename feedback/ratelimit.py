@@ -7,10 +7,13 @@ See docs/adr/0013-rate-limits-in-the-shared-cache.md.
 """
 
 import hashlib
+import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+
+logger = logging.getLogger(__name__)
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -26,6 +29,17 @@ def client_ip(request) -> str:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _redis_client():
+    try:
+        from django_redis import get_redis_connection
+        from django_redis.cache import RedisCache
+    except ImportError:  # pragma: no cover
+        return None
+    if not isinstance(caches["default"], RedisCache):
+        return None
+    return get_redis_connection("default")
 
 
 def _key(scope: str, ident: str, window: int) -> str:
@@ -46,9 +60,19 @@ def is_limited(scope: str, ident: str, rate: str) -> bool:
 
 
 def record(scope: str, ident: str, rate: str) -> None:
-    """Count one event in the current window."""
+    """Count one event in the current window (one round trip to Redis: INCR and EXPIRE pipelined)."""
     _limit, window = parse_rate(rate)
     key = _key(scope, ident, window)
+    client = _redis_client()
+    if client is not None:
+        try:
+            with client.pipeline(transaction=False) as pipe:
+                pipe.incr(cache.make_key(key))
+                pipe.expire(cache.make_key(key), window + 5)
+                pipe.execute()
+        except Exception:
+            logger.warning("rate-limit counter not recorded (cache unavailable)")
+        return
     if cache.add(key, 1, timeout=window + 5):
         return
     try:

@@ -21,7 +21,10 @@ def _clear_cache():
     """Rate limits and throttles live in the shared cache; each test starts clean."""
     from django.core.cache import cache
 
+    from feedback import refcache
+
     cache.clear()
+    refcache.clear()  # the per-process reference cache must not outlive a test's rolled-back rows
     yield
 
 

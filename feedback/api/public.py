@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from mttq_portal.errors import ApplicationError
 
 from .. import ratelimit
-from ..models import PUBLIC_ITEM_TYPES, Channel, ConsentMethod, PublicStatus
+from ..models import PUBLIC_ITEM_TYPES, Category, Channel, ConsentMethod, PublicStatus
 from ..selectors import public as public_selectors
 from ..services.intake import item_submit
 from ..views.public import attachment_token
@@ -30,8 +30,10 @@ class TooManyRequests(ApplicationError):
 
 class PublicItemInputSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=[(t.value, t.label) for t in PUBLIC_ITEM_TYPES])
-    category = serializers.IntegerField(min_value=1, help_text="Category id (GET /api/v1/categories/ lists them).")
-    commune = serializers.IntegerField(min_value=1, help_text="Administrative unit id of the commune or ward.")
+    category = serializers.IntegerField(
+        min_value=1, help_text="Category id (GET /api/v1/public/categories/ lists them)."
+    )
+    commune = serializers.IntegerField(min_value=1, help_text="Commune or ward id (GET /api/v1/communes/ lists them).")
     residential_area = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     address_text = serializers.CharField(required=False, allow_blank=True, max_length=255)
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
@@ -255,3 +257,18 @@ class PublicItemDetailApi(APIView):
             }
         ).data
         return Response(data)
+
+
+class CategoryOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "code", "name_vi", "name_en"]
+
+
+@extend_schema(tags=["public"], summary="The fields (categories) an item may have")
+class PublicCategoryListApi(generics.ListAPIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    serializer_class = CategoryOutput
+    pagination_class = None
+    queryset = Category.objects.filter(is_active=True).order_by("order", "name_vi")

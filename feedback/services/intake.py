@@ -17,7 +17,7 @@ import hmac
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import partial
 
@@ -33,14 +33,15 @@ from mttq_portal.errors import ApplicationError, ConflictError
 from mttq_portal.text import fold_vietnamese
 from organizations.models import AdministrativeUnit, Organization, ResidentialArea, UnitKind
 
-from .. import tracking, uploads
-from ..deadlines import compute_due_date
+from .. import refcache, tracking, uploads
+from ..deadlines import WorkingCalendar, compute_due_date
 from ..models import (
     Attachment,
     Campaign,
     Category,
     Channel,
     ConsentMethod,
+    DeadlineRule,
     EventKind,
     Item,
     ItemEvent,
@@ -125,18 +126,58 @@ def _text(value, field: str, *, required: bool, max_length: int, label: str) -> 
     return text
 
 
-def _running_campaign_id(commune: AdministrativeUnit, day) -> int | None:
-    """A campaign running on that day in the commune, else one in the province (the latest started wins)."""
-    unit_ids = [commune.id] + ([commune.parent_id] if commune.parent_id else [])
-    rows = list(
-        Campaign.objects.filter(unit_id__in=unit_ids, starts_on__lte=day, ends_on__gte=day)
-        .order_by("-starts_on", "-id")
-        .values_list("id", "unit_id")[:20]
+@dataclass(frozen=True)
+class _Commune:
+    id: int
+    parent_id: int | None
+    is_remote_area: bool
+
+
+def _communes() -> dict[int, _Commune]:
+    def load():
+        rows = AdministrativeUnit.objects.filter(
+            kind__in=[UnitKind.COMMUNE, UnitKind.WARD, UnitKind.SPECIAL_ZONE]
+        ).values_list("id", "parent_id", "is_remote_area")
+        return {row[0]: _Commune(*row) for row in rows}
+
+    return refcache.cached("communes", load)
+
+
+def _active_category_ids() -> frozenset[int]:
+    return refcache.cached(
+        "categories", lambda: frozenset(Category.objects.filter(is_active=True).values_list("id", flat=True))
     )
-    for campaign_id, unit_id in rows:
+
+
+def _running_campaign_id(commune: _Commune, day) -> int | None:
+    """A campaign running on that day in the commune, else one in the province (the latest started wins)."""
+
+    def load():
+        # Campaigns still running or to come (a short list); the day filter is applied below.
+        today = timezone.localdate()
+        return list(
+            Campaign.objects.filter(ends_on__gte=today - timedelta(days=1))
+            .order_by("-starts_on", "-id")
+            .values_list("id", "unit_id", "starts_on", "ends_on")
+        )
+
+    candidates = (
+        refcache.cached("campaigns", load)
+        if day >= timezone.localdate() - timedelta(days=1)
+        else list(
+            Campaign.objects.filter(starts_on__lte=day, ends_on__gte=day)
+            .order_by("-starts_on", "-id")
+            .values_list("id", "unit_id", "starts_on", "ends_on")
+        )
+    )
+    running = [(cid, unit) for cid, unit, start, end in candidates if start <= day <= end]
+    for campaign_id, unit_id in running:
         if unit_id == commune.id:
             return campaign_id
-    return rows[0][0] if rows else None
+    for campaign_id, unit_id in running:
+        if unit_id == commune.parent_id:
+            return campaign_id
+    return None
 
 
 def item_submit(
@@ -171,11 +212,8 @@ def item_submit(
     created_by=None,
     received_at: datetime | None = None,
 ) -> SubmitResult:
+    # A repeated key is found by the unique constraint at INSERT time (no SELECT first: retries are rare).
     key = validate_idempotency_key(idempotency_key)
-    if key:
-        existing = Item.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            return _replay(existing, key=key, title=title, content=content, commune_id=commune_id)
 
     # ---- validation (before any write; each error names its field) -------------------------------------
     if type not in ItemType.values:
@@ -204,13 +242,11 @@ def item_submit(
         raise _field_error("latitude", _("Give both latitude and longitude, or neither."))
 
     try:
-        commune = AdministrativeUnit.objects.only("id", "kind", "parent_id", "is_remote_area").get(
-            pk=int(commune_id), kind__in=[UnitKind.COMMUNE, UnitKind.WARD, UnitKind.SPECIAL_ZONE]
-        )
-    except (AdministrativeUnit.DoesNotExist, TypeError, ValueError):
+        commune = _communes()[int(commune_id)]
+    except (KeyError, TypeError, ValueError):
         raise _field_error("commune", _("Choose your commune or ward from the list."), code="required") from None
     try:
-        if not Category.objects.filter(pk=int(category_id), is_active=True).exists():
+        if int(category_id) not in _active_category_ids():
             raise ValueError
     except (TypeError, ValueError):
         raise _field_error("category", _("Choose a field from the list."), code="required") from None
@@ -262,6 +298,8 @@ def item_submit(
         start=received_day,
         is_complex=is_complex,
         is_remote=commune.is_remote_area,
+        cal=refcache.cached("calendar", WorkingCalendar.load),
+        rules=refcache.cached("deadline_rules", lambda: list(DeadlineRule.objects.filter(is_active=True))),
     )
     if campaign_id is None:
         campaign_id = _running_campaign_id(commune, received_day)
@@ -350,7 +388,7 @@ def item_submit(
             _discard(stored_names)
             stored_names = []
             if key:
-                existing = Item.objects.filter(idempotency_key=key).first()
+                existing = Item.objects.filter(idempotency_key=key).order_by("pk").first()
                 if existing is not None:
                     # A concurrent request with the same key won the race.
                     return _replay(existing, key=key, title=title, content=content, commune_id=commune_id)

@@ -1,0 +1,250 @@
+"""Throughput and latency of the public submit API against a one-INSERT Django view served the same way.
+
+Both apps run under gunicorn on 127.0.0.1 with the same workers, settings and middleware; 16 concurrent
+clients (keep-alive HTTP/1.1, 2 processes x 8 threads) post JSON for a bounded time to each in turn.
+Prints requests/s, p50 and p95 for both and the ratio. The database is ``mttq_bench_submit`` (created and
+migrated here) on the PostgreSQL of DATABASE_URL; Redis is REDIS_URL (rate limits raised for the run).
+
+    .venv/bin/python bench/submit.py [--seconds 15] [--clients 16] [--workers 2] [--threads 4]
+"""
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PATH = "/api/v1/public/items/"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_env() -> dict:
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mttq_portal")
+    url = urlparse(base)
+    bench_url = url._replace(path="/mttq_bench_submit").geturl()
+    import psycopg2
+
+    admin = psycopg2.connect(
+        dbname="postgres",
+        user=url.username or "postgres",
+        host=url.hostname,
+        port=url.port or 5432,
+        password=url.password,
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = 'mttq_bench_submit'")
+        if not cursor.fetchone():
+            cursor.execute("CREATE DATABASE mttq_bench_submit")
+    admin.close()
+    return {
+        **os.environ,
+        "DATABASE_URL": bench_url,
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "DJANGO_SETTINGS_MODULE": "mttq_portal.settings.test",
+        "FEEDBACK_SUBMIT_RATE": "100000000/3600",
+        "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}",
+    }
+
+
+def prepare(env: dict) -> tuple[int, int]:
+    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([PYTHON, "manage.py", "seed_reference_data"], cwd=ROOT, env=env, check=True, capture_output=True)
+    code = (
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "from feedback.models import Category\n"
+        "from organizations.models import AdministrativeUnit\n"
+        "with connection.cursor() as c:\n"
+        "    c.execute('CREATE TABLE IF NOT EXISTS bench_baseline (id bigserial primary key, title text, "
+        "content text, created_at timestamptz default now())')\n"
+        "print(Category.objects.order_by('id').first().id, "
+        "AdministrativeUnit.objects.filter(kind__in=['commune','ward']).order_by('id').first().id)\n"
+    )
+    out = subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    category, commune = out.stdout.split()
+    return int(category), int(commune)
+
+
+def start_server(env: dict, settings: str, port: int, workers: int, threads: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "mttq_portal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--worker-class",
+            "gthread",
+            "--log-level",
+            "warning",
+            "--keep-alive",
+            "30",
+        ],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": settings},
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"gunicorn did not start on {port}")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def client_process(port: int, threads: int, seconds: float, payload: dict, queue) -> None:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def run():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        mine, failed = [], 0
+        while time.monotonic() < stop_at:
+            body = json.dumps({**payload, "title": f"{payload['title']} {uuid.uuid4().hex[:6]}"})
+            headers = {"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex}
+            started = time.perf_counter()
+            try:
+                conn.request("POST", PATH, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 201
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            if ok:
+                mine.append(time.perf_counter() - started)
+            else:
+                failed += 1
+        with lock:
+            latencies.extend(mine)
+            errors[0] += failed
+
+    pool = [threading.Thread(target=run) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    queue.put((latencies, errors[0]))
+
+
+def load(port: int, clients: int, seconds: float, payload: dict) -> dict:
+    processes_count = 2
+    queue = multiprocessing.Queue()
+    # Warm-up: connections, worker imports, the first queries.
+    warm = multiprocessing.Process(target=client_process, args=(port, 2, 2.0, payload, queue))
+    warm.start()
+    queue.get()
+    warm.join()
+    started = time.monotonic()
+    procs = [
+        multiprocessing.Process(target=client_process, args=(port, clients // processes_count, seconds, payload, queue))
+        for _ in range(processes_count)
+    ]
+    for p in procs:
+        p.start()
+    latencies, errors = [], 0
+    for _ in procs:
+        lat, err = queue.get()
+        latencies.extend(lat)
+        errors += err
+    for p in procs:
+        p.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / elapsed,
+        "p50_ms": 1000 * statistics.median(latencies) if latencies else float("nan"),
+        "p95_ms": 1000 * p95,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+
+    env = database_env()
+    category, commune = prepare(env)
+    payload = {
+        "type": "recommendation",
+        "category": category,
+        "commune": commune,
+        "title": "Đường vào bản bị sạt lở",
+        "content": "Sau mưa lớn, đoạn đường vào bản bị sạt, xe máy không đi được. " * 4,
+        "consent_processing": True,
+        "consent_publish": True,
+        "submitter_phone": "0912 345 678",
+    }
+    results = {}
+    for name, settings in (
+        ("baseline (one INSERT)", "support.baseline_settings"),
+        ("submit API", "mttq_portal.settings.test"),
+    ):
+        port = free_port()
+        server = start_server(env, settings, port, args.workers, args.threads)
+        try:
+            results[name] = load(port, args.clients, args.seconds, payload)
+        finally:
+            stop_server(server)
+
+    print(
+        f"{args.clients} clients, {args.seconds:.0f} s each, gunicorn {args.workers} workers x {args.threads} threads,"
+        f" {os.cpu_count()} CPUs (clients share them)"
+    )
+    for name, r in results.items():
+        print(
+            f"  {name:24s} {r['rps']:8.1f} req/s   p50 {r['p50_ms']:6.1f} ms   p95 {r['p95_ms']:6.1f} ms"
+            f"   ({r['requests']} ok, {r['errors']} errors)"
+        )
+    base, real = results["baseline (one INSERT)"], results["submit API"]
+    print(
+        f"  ratio submit/baseline: {real['rps'] / base['rps']:.2f} (aim >= 0.5); submit p95 {real['p95_ms']:.1f} ms"
+        f" (aim < 100 ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()
