@@ -304,6 +304,36 @@ class ActivityRecordApi(APIView):
         return Response(ActivityOutput(activity).data, status=status.HTTP_201_CREATED)
 
 
+class EvidenceInput(serializers.Serializer):
+    evidence = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+
+
+class EvidenceOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+
+
+class ActivityEvidenceAddApi(APIView):
+    """Add evidence files to an activity (multipart, field `evidence`, repeated)."""
+
+    permission_classes = [ProgrammeViewer]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=EvidenceInput, responses={201: EvidenceOutput(many=True)})
+    def post(self, request, pk: int):
+        if selectors.activity_get_for_user(user=request.user, activity_id=pk) is None:
+            raise NotFound
+        data = EvidenceInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        stored = services.activity_evidence_add(
+            user=request.user, activity_id=pk, files=data.validated_data["evidence"]
+        )
+        return Response(EvidenceOutput(stored, many=True).data, status=status.HTTP_201_CREATED)
+
+
 # --- campaigns (feedback's model, counted by programme 4) -----------------------------------------------
 
 

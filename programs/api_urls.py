@@ -11,6 +11,7 @@ urlpatterns = [
     path("activities/", api.ActivityListApi.as_view(), name="api-activity-list"),
     path("activities/record/", api.ActivityRecordApi.as_view(), name="api-activity-record"),
     path("activities/<int:pk>/", api.ActivityDetailApi.as_view(), name="api-activity-detail"),
+    path("activities/<int:pk>/evidence/", api.ActivityEvidenceAddApi.as_view(), name="api-activity-evidence"),
     path("programme-campaigns/", api.CampaignListApi.as_view(), name="api-programme-campaign-list"),
     path("programme-campaigns/<int:pk>/", api.CampaignDetailApi.as_view(), name="api-programme-campaign-detail"),
 ]

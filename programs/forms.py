@@ -20,9 +20,10 @@ class MultipleFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
+        files = [d for d in data if d] if isinstance(data, list | tuple) else ([data] if data else [])
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
 def _date_input():
@@ -87,6 +88,10 @@ class ActivityForm(forms.Form):
                 _("Not found in your scope: %(codes)s") % {"codes": ", ".join(missing)}, code="unknown_codes"
             )
         return list(found.values())
+
+
+class EvidenceForm(forms.Form):
+    evidence = MultipleFileField(label=_("Evidence files"), required=True)
 
 
 class MilestoneCompleteForm(forms.Form):

@@ -9,6 +9,11 @@ urlpatterns = [
     path("chuong-trinh/<int:number>/", views.programme_detail, name="programme_detail"),
     path("chuong-trinh/<int:number>/hoat-dong/moi/", views.activity_create, name="activity_create"),
     path("chuong-trinh/hoat-dong/<int:activity_id>/", views.activity_detail, name="activity_detail"),
+    path(
+        "chuong-trinh/hoat-dong/<int:activity_id>/minh-chung/",
+        views.activity_evidence_add,
+        name="activity_evidence_add",
+    ),
     path("chuong-trinh/moc/<int:milestone_id>/hoan-thanh/", views.milestone_complete, name="milestone_complete"),
     path("chuong-trinh/minh-chung/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
     path("chuong-trinh/thang-nghe-dan-noi/", views.campaign_list, name="campaign_list"),

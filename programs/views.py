@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mttq_portal.errors import ApplicationError
 
 from . import selectors, services
-from .forms import ActivityForm, MilestoneCompleteForm, SkilfulModelForm
+from .forms import ActivityForm, EvidenceForm, MilestoneCompleteForm, SkilfulModelForm
 from .models import PERIOD_YEARS, ActivityKind, MilestoneState
 
 PAGE_SIZE = 20
@@ -76,6 +76,8 @@ def programme_detail(request, number: int):
     kind = request.GET.get("loai", "")
     if kind in ActivityKind.values:
         activities = activities.filter(kind=kind)
+    query = request.GET.get("q", "")[:100]
+    activities = selectors.activity_search(activities, query)
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("trang"))
     quantities = [
         selectors.quantity_progress(scope=scope, quantity=q, year=year, with_organizations=True)
@@ -94,7 +96,8 @@ def programme_detail(request, number: int):
             "years": PERIOD_YEARS,
             "kind": kind,
             "kinds": ActivityKind.choices,
-            "query_prefix": urlencode({"nam": year, "loai": kind}) + "&",
+            "query": query,
+            "query_prefix": urlencode({"nam": year, "loai": kind, "q": query}) + "&",
             "can_record": selectors.can_record(user=request.user),
             "can_complete": selectors.can_complete_milestones(user=request.user),
         },
@@ -142,7 +145,32 @@ def activity_detail(request, activity_id: int):
     activity = selectors.activity_get_for_user(user=request.user, activity_id=activity_id)
     if activity is None:
         raise Http404
-    return render(request, "programs/activity_detail.html", {"activity": activity})
+    return render(
+        request,
+        "programs/activity_detail.html",
+        {"activity": activity, "evidence_form": EvidenceForm(), "can_record": selectors.can_record(user=request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def activity_evidence_add(request, activity_id: int):
+    activity = selectors.activity_get_for_user(user=request.user, activity_id=activity_id)
+    if activity is None:
+        raise Http404
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.activity_evidence_add(
+                user=request.user, activity_id=activity.id, files=form.cleaned_data["evidence"]
+            )
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("The evidence was added."))
+            return redirect("programs:activity_detail", activity_id=activity.id)
+    context = {"activity": activity, "evidence_form": form, "can_record": True}
+    return render(request, "programs/activity_detail.html", context, status=400)
 
 
 @login_required

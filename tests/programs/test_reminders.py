@@ -90,3 +90,25 @@ def test_task_and_command_are_safe_to_run_twice(lead):
     call_command("send_milestone_reminders", "--today", (DUE - datetime.timedelta(days=3)).isoformat(), stdout=out)
     assert out.getvalue().splitlines() == ["1 reminder(s) sent.", "0 reminder(s) sent."]
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.worker
+def test_a_real_worker_sends_each_reminder_once(celery_worker_process, programmes, province_front):
+    # given a milestone due in 14 days (the worker's "today" is the real date)
+    from django.utils import timezone
+
+    from programs.tasks import send_milestone_reminders as task
+
+    today = timezone.localdate()
+    Milestone.objects.update(done_on=datetime.date(2026, 1, 1))
+    target = Milestone.objects.filter(programme__number=11).first()
+    Milestone.objects.filter(id=target.id).update(done_on=None, due_date=today + datetime.timedelta(days=14))
+    programmes[11].lead_organizations.set([province_front])
+
+    # when the task runs twice on the real broker and worker
+    first = task.apply_async(queue=celery_worker_process).get(timeout=60)
+    second = task.apply_async(queue=celery_worker_process).get(timeout=60)
+
+    # then one reminder row and one event, whatever the repeats
+    assert (first, second) == (1, 0)
+    assert list(MilestoneReminder.objects.values_list("milestone_id", "days_before")) == [(target.id, 14)]
