@@ -58,6 +58,8 @@ def test_submit_with_a_photo_then_look_it_up(
         wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, 'html[lang="en"]')))
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 360
 
+    browser.save_screenshot(str(tmp_path / f"form-top-{language}.png"))
+
     # When they fill it in, filtering the communes without diacritics, attach a photo and send
     _tap(browser, browser.find_element(By.CSS_SELECTOR, 'label[for="id_type_1"]'))
     Select(browser.find_element(By.ID, "id_category")).select_by_index(5)
@@ -70,6 +72,13 @@ def test_submit_with_a_photo_then_look_it_up(
     browser.find_element(By.ID, "id_content").send_keys("Sau mưa lớn, đoạn đường vào bản bị sạt, xe máy không đi được.")
     browser.find_element(By.ID, "id_attachments").send_keys(str(photo))
     browser.find_element(By.ID, "id_submitter_phone").send_keys("0912 345 678")
+    # With JavaScript the phone's location fills the hidden coordinates (Điện Biên Phủ here)
+    browser.execute_cdp_cmd("Browser.grantPermissions", {"origin": live_server.url, "permissions": ["geolocation"]})
+    browser.execute_cdp_cmd(
+        "Emulation.setGeolocationOverride", {"latitude": 21.386, "longitude": 103.023, "accuracy": 10}
+    )
+    _tap(browser, browser.find_element(By.ID, "geolocate"))
+    wait.until(lambda d: d.find_element(By.ID, "id_latitude").get_attribute("value"))
     _tap(browser, browser.find_element(By.CSS_SELECTOR, 'label[for="id_consent_processing"]'))
     assert browser.find_element(By.ID, "id_consent_processing").is_selected()
     browser.save_screenshot(str(tmp_path / f"form-{language}.png"))
@@ -78,10 +87,12 @@ def test_submit_with_a_photo_then_look_it_up(
     # Then the receipt shows the code and the secret, and the item with its photo is saved
     wait.until(ec.presence_of_element_located((By.ID, "tracking-code")))
     assert received in browser.page_source
+    browser.save_screenshot(str(tmp_path / f"receipt-{language}.png"))
     code = browser.find_element(By.ID, "tracking-code").text
     secret = browser.find_element(By.ID, "tracking-secret").text
     item = Item.objects.get(tracking_code=code)
     assert item.attachments.count() == 1 and item.submitter_phone == "+84912345678"
+    assert (float(item.latitude), float(item.longitude)) == (21.386, 103.023)
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 360
 
     # When they look it up with the code and the secret

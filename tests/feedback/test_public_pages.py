@@ -224,3 +224,32 @@ def test_privacy_notice_in_both_languages(client, settings):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     en = client.get("/thong-bao-du-lieu-ca-nhan/").content.decode()
     assert "Privacy notice" in en and settings.PRIVACY_NOTICE_VERSION in en
+
+
+def test_form_submission_succeeds_when_redis_is_down(client, form_data, django_capture_on_commit_callbacks):
+    from django.test import override_settings
+
+    down = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5, "IGNORE_EXCEPTIONS": True},
+        }
+    }
+    with override_settings(CACHES=down), django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/gui-y-kien/", form_data)
+    assert response.status_code == 200
+    assert Item.objects.get().tracking_code in response.content.decode()
+
+
+def test_client_address_behind_a_trusted_proxy(client, form_data, settings):
+    settings.FEEDBACK_SUBMIT_RATE = "1/3600"
+    settings.TRUSTED_PROXY_COUNT = 1
+    first = client.post("/gui-y-kien/", form_data, HTTP_X_FORWARDED_FOR="203.0.113.1")
+    other = client.post(
+        "/gui-y-kien/", {**form_data, "idempotency_key": "other-key-0123456789ab"}, HTTP_X_FORWARDED_FOR="203.0.113.2"
+    )
+    again = client.post(
+        "/gui-y-kien/", {**form_data, "idempotency_key": "third-key-0123456789ab"}, HTTP_X_FORWARDED_FOR="203.0.113.1"
+    )
+    assert (first.status_code, other.status_code, again.status_code) == (200, 200, 429)
