@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import CalendarException, Campaign, Category, DeadlineRule, Item, ItemEvent, PersonalDataAccess
+from .models import (
+    CalendarException,
+    Campaign,
+    Category,
+    DeadlineChase,
+    DeadlineRule,
+    Item,
+    ItemEvent,
+    Notification,
+    PersonalDataAccess,
+)
 
 
 @admin.register(Category)
@@ -79,4 +89,36 @@ class PersonalDataAccessAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "user", "item", "action", "detail"]
     list_filter = ["action"]
     list_select_related = ["user", "item"]
+    show_full_result_count = False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """Delivery attempts and failures, for administrators (the sweeper retries; nothing is edited here)."""
+
+    list_display = [
+        "created_at",
+        "template",
+        "channel",
+        "recipient_user",
+        "status",
+        "attempts",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["status", "channel", "template"]
+    search_fields = ["key"]
+    list_select_related = ["recipient_user"]
+    # The citizen's address is personal data: administrators see it only on the detail page.
+    exclude = ["recipient_address"]
+    show_full_result_count = False
+    date_hierarchy = "created_at"
+
+
+@admin.register(DeadlineChase)
+class DeadlineChaseAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "item", "step", "level", "due_date"]
+    list_filter = ["level", "step"]
+    list_select_related = ["item"]
+    raw_id_fields = ["item"]
     show_full_result_count = False

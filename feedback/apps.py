@@ -11,6 +11,10 @@ class FeedbackConfig(AppConfig):
 
         connect_signals()
 
+        from .services.notifications import register_hooks
+
+        register_hooks()
+
     def seed_reference_data(self, stdout) -> None:
         from .seeding import seed_reference_data
 

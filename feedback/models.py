@@ -336,6 +336,10 @@ class Item(models.Model):
             models.Index(fields=["status", "due_date"], name="item_status_due_idx"),
             models.Index(fields=["-received_at", "-id"], name="item_received_idx"),
             models.Index(fields=["answer_due_date"], name="item_answer_due_idx"),
+            # The outbox sweeper: recent submissions whose after-commit notifications never ran.
+            models.Index(
+                fields=["received_at"], condition=Q(acknowledged_at__isnull=True), name="item_unacknowledged_idx"
+            ),
             # The trigram index on search_text is created by a PostgreSQL-only migration (SQLite has none).
         ]
         constraints = [
@@ -548,3 +552,108 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} → {self.requested_due_date} ({self.status})"
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    IN_APP = "in_app", _("In the portal")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Notification(models.Model):
+    """The outbox: one row per message to one recipient on one channel.
+
+    The database, not the broker, records what must be sent: a row is written when the decision is made and
+    a worker claims it (``pending`` → ``sending``) with a conditional UPDATE before delivering it. ``key`` is
+    unique, so deciding the same thing twice (a retried task, two beat hosts) creates nothing the second time.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    template = models.CharField(_("message"), max_length=40)
+    channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel.choices)
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+    )
+    # The citizen's email address or phone number (cleared when the item is anonymised).
+    recipient_address = models.CharField(_("address"), max_length=254, blank=True)
+    item = models.ForeignKey(
+        Item, verbose_name=_("feedback item"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    event = models.ForeignKey(ItemEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(_("language"), max_length=10, default="vi")
+    context = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # When a delivery task was last handed to the broker (null: never, e.g. the broker was down).
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # Not before this time (backoff after a failure).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The sweeper: rows still to deliver.
+            models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx"),
+            # The bell and the list: a user's in-app notifications, newest first.
+            models.Index(fields=["recipient_user", "channel", "-created_at"], name="notification_user_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="notification_has_recipient",
+                condition=Q(recipient_user__isnull=False) | ~Q(recipient_address=""),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} · {self.get_channel_display()} · {self.recipient_user_id or self.recipient_address}"
+
+
+class ChaseLevel(models.TextChoices):
+    REMINDER = "reminder", _("Reminder before the due date")
+    OVERDUE = "overdue", _("Overdue notice")
+    ESCALATION = "escalation", _("Escalated to the superior and the provincial Front")
+    BOARD = "board", _("On the provincial board's overdue list")
+
+
+class DeadlineChase(models.Model):
+    """One row per (item, step, level, due date): the unique constraint is what makes each chase happen once,
+    whatever the scheduler does (a retried job, two beat hosts, two concurrent runs)."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="chases")
+    step = models.CharField(_("step"), max_length=10, choices=Step.choices)
+    level = models.CharField(_("level"), max_length=12, choices=ChaseLevel.choices)
+    due_date = models.DateField(_("due date"))
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deadline chase")
+        verbose_name_plural = _("deadline chases")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "step", "level", "due_date"], name="one_chase_per_item_step_level")
+        ]
+        indexes = [models.Index(fields=["level", "-created_at"], name="chase_level_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.step} {self.level} {self.due_date}"

@@ -36,6 +36,7 @@ from ..models import (
 )
 from ..selectors.items import item_actor_roles, items_for_user
 from ..workflow import MOVE_LABELS, Actor, Move
+from .notifications import notify_item_event_on_commit
 from .transitions import MoveData, MoveResult, item_move
 
 ANSWER_MAX = 10_000
@@ -175,7 +176,7 @@ def item_escalate(*, user, item_id: int, reason: str) -> Item:
             raise ConflictError(_("A closed item cannot be escalated."), code="escalate_closed")
         item.handling_level = HandlingLevel.PROVINCE
         item.save(update_fields=["handling_level", "updated_at"])
-        ItemEvent.objects.create(
+        event = ItemEvent.objects.create(
             item=item,
             kind=EventKind.ESCALATED,
             actor=user,
@@ -183,6 +184,7 @@ def item_escalate(*, user, item_id: int, reason: str) -> Item:
             note=reason,
             data={"from": HandlingLevel.COMMUNE, "to": HandlingLevel.PROVINCE},
         )
+        notify_item_event_on_commit(event_id=event.pk)
     return item
 
 
@@ -405,7 +407,7 @@ def extension_request(*, user, item_id: int, reason: str, requested_days=None, r
             previous_due_date=item.due_date,
             requested_by=user,
         )
-        ItemEvent.objects.create(
+        event = ItemEvent.objects.create(
             item=item,
             kind=EventKind.EXTENSION_REQUESTED,
             actor=user,
@@ -415,6 +417,7 @@ def extension_request(*, user, item_id: int, reason: str, requested_days=None, r
             note=reason,
             data={"extension_request": request.pk},
         )
+        notify_item_event_on_commit(event_id=event.pk)
     return request
 
 
@@ -482,7 +485,7 @@ def extension_decide(*, user, request_id: int, grant: bool, note: str = "") -> E
             request.status, request.decided_by, request.decided_at = wanted, user, timezone.now()
             request.decision_note = note
             request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-            ItemEvent.objects.create(
+            event = ItemEvent.objects.create(
                 item=item,
                 kind=EventKind.EXTENSION_REFUSED,
                 actor=user,
@@ -490,6 +493,7 @@ def extension_decide(*, user, request_id: int, grant: bool, note: str = "") -> E
                 note=note,
                 data={"extension_request": request.pk},
             )
+            notify_item_event_on_commit(event_id=event.pk)
             return request
         rule = item.due_rule
         if item.extension_count >= (rule.max_extensions if rule else 0):

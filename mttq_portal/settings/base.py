@@ -289,3 +289,28 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Notifications (feedback.services.notifications): the outbox in the database, delivered by Celery.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)
+# Below the broker's visibility timeout (2 h), or Redis would hand a delayed task to a second worker.
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=30 * 60)
+# A claim older than this belongs to a dead worker (longer than the task time limit).
+NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS", default=600)
+# The sweeper queues pending rows that were never queued, or queued longer ago than this.
+NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", default=300)
+# Submissions whose after-commit work did not run within this time are re-planned (within the window).
+NOTIFICATIONS_SUBMIT_GRACE_SECONDS = env.int("NOTIFICATIONS_SUBMIT_GRACE_SECONDS", default=120)
+NOTIFICATIONS_SUBMIT_SWEEP_HOURS = env.int("NOTIFICATIONS_SUBMIT_SWEEP_HOURS", default=48)
+NOTIFICATIONS_STAFF_LANGUAGE = env("NOTIFICATIONS_STAFF_LANGUAGE", default="vi")
+
+# SMS: a pluggable backend (feedback.sms). The HTTP gateway is configured by URL and token.
+SMS_BACKEND = env("SMS_BACKEND", default="feedback.sms.LoggingSmsBackend")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=5.0)
+SMS_ASCII_ONLY = env.bool("SMS_ASCII_ONLY", default=True)
+SMS_MAX_LENGTH = env.int("SMS_MAX_LENGTH", default=459)
+
+# The beat schedule (django-celery-beat copies it into the database, where administrators can edit it).
+CELERY_BEAT_SCHEDULE["notifications-sweep"] = {"task": "feedback.notifications_sweep", "schedule": 60.0}

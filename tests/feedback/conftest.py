@@ -85,3 +85,52 @@ def make_answered(commune):
 
     move.agency = agency
     return move
+
+
+# ---- notifications and background jobs --------------------------------------------------------------
+
+
+@pytest.fixture
+def sms_outbox():
+    from feedback import sms
+
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def citizen_submission(rules, category, commune_a, officer_a, agency_officer_a, sms_outbox):
+    """A submission in commune A by a citizen who agreed to be contacted, with email and phone."""
+    return {
+        "type": "recommendation",
+        "category_id": category.id,
+        "commune_id": commune_a.id,
+        "title": "Đường vào bản bị sạt lở",
+        "content": "Sau mưa lớn, đoạn đường vào bản Co Luống bị sạt, xe máy không đi được.",
+        "channel": "web",
+        "privacy_notice_version": "2026-01",
+        "consent_method": "online_form",
+        "consent_contact": True,
+        "submitter_name": "Lò Văn Páo",
+        "submitter_email": "pao@example.org",
+        "submitter_phone": "0912345678",
+    }
+
+
+@pytest.fixture
+def mail_dir(tmp_path, monkeypatch, settings):
+    """A file-based mail backend shared with the worker process (set before the worker starts)."""
+    directory = tmp_path / "mail"
+    directory.mkdir()
+    monkeypatch.setenv("TEST_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    monkeypatch.setenv("EMAIL_FILE_PATH", str(directory))
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(directory)
+    return directory
+
+
+@pytest.fixture
+def worker(mail_dir, celery_worker_process):
+    """A real worker whose mail lands in ``mail_dir``."""
+    return celery_worker_process

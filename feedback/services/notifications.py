@@ -1,0 +1,707 @@
+"""Notifications: the ONE place that decides who is told about what, and the outbox that delivers it.
+
+Deciding and delivering are separate:
+
+1. A decision (an item was submitted, moved, chased) writes outbox rows (``Notification``) in the database,
+   one per recipient and channel, with a unique ``key``: deciding twice creates nothing the second time.
+   In-app rows are delivered by being written (they are ``sent`` at once, unread until opened).
+2. Email and SMS rows are handed to Celery after commit (``notifications_queue``). If the broker is down
+   the rows simply stay ``pending``; the sweeper (``notifications_sweep``, every minute) queues them later.
+3. A worker claims a row with a conditional UPDATE (``WHERE status = 'pending'``) before delivering it, so
+   two deliveries of the same task message send once; failures are retried with backoff, then ``failed``.
+
+Who is told is expressed once per audience, as SQL over a set of items (``_AUDIENCE_SQL``). The same SQL
+serves one item (after a submission or a move) and a million (the deadline chase, see ``deadlines``).
+"""
+
+import contextlib
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from ..models import (
+    EventKind,
+    Item,
+    ItemEvent,
+    Notification,
+    NotificationChannel,
+    NotificationStatus,
+    Step,
+)
+from ..workflow import Move
+
+logger = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------------------------------------
+# What is said: one subject and one message per template, in the catalogue (Vietnamese first).
+# Placeholders: code, title, commune, agency, due_date, days.
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Wording:
+    subject: str
+    message: str
+
+
+WORDING: dict[str, Wording] = {
+    "item_received": Wording(
+        _("New feedback item %(code)s in %(commune)s"),
+        _("A new feedback item was received in %(commune)s: “%(title)s”. Triage it by %(due_date)s."),
+    ),
+    "acknowledgement": Wording(
+        _("We have received your feedback %(code)s"),
+        _(
+            "The Fatherland Front has received your feedback “%(title)s”. Your tracking code is %(code)s; "
+            "keep it with your secret to follow its progress."
+        ),
+    ),
+    "forwarded": Wording(
+        _("Feedback item %(code)s forwarded to your agency"),
+        _("Feedback item %(code)s “%(title)s” was forwarded to %(agency)s. Answer it by %(due_date)s."),
+    ),
+    "answered": Wording(
+        _("Feedback item %(code)s has been answered"),
+        _("%(agency)s answered feedback item %(code)s “%(title)s”. Check the answer and close the item."),
+    ),
+    "returned": Wording(
+        _("Feedback item %(code)s returned by the agency"),
+        _("The agency returned feedback item %(code)s “%(title)s” as not its competence. Triage it again."),
+    ),
+    "sent_back": Wording(
+        _("The answer to feedback item %(code)s was sent back"),
+        _("The Front sent back your answer to feedback item %(code)s “%(title)s”. Answer it by %(due_date)s."),
+    ),
+    "extension_requested": Wording(
+        _("Extension requested for feedback item %(code)s"),
+        _("%(agency)s asks for more time to answer feedback item %(code)s “%(title)s”. Decide on the request."),
+    ),
+    "extension_decided": Wording(
+        _("Extension decided for feedback item %(code)s"),
+        _("The Front decided on the extension for feedback item %(code)s “%(title)s”. Due date: %(due_date)s."),
+    ),
+    "disputed": Wording(
+        _("The citizen disputes the result of feedback item %(code)s"),
+        _("The citizen disputed the result of feedback item %(code)s “%(title)s”. It is open again."),
+    ),
+    "escalated_to_province": Wording(
+        _("Feedback item %(code)s escalated to the provincial Front"),
+        _("Feedback item %(code)s “%(title)s” of %(commune)s was escalated to the provincial Front."),
+    ),
+    "rejected": Wording(
+        _("Your feedback %(code)s was not accepted"),
+        _("The Fatherland Front did not accept your feedback %(code)s “%(title)s”. Look it up for the reason."),
+    ),
+    "result": Wording(
+        _("Your feedback %(code)s has a result"),
+        _("Your feedback %(code)s “%(title)s” has a result. Look it up with your tracking code and secret."),
+    ),
+    "due_soon": Wording(
+        _("Reminder: feedback item %(code)s is due on %(due_date)s"),
+        _("Feedback item %(code)s “%(title)s” is due on %(due_date)s (%(step)s). Please handle it in time."),
+    ),
+    "overdue": Wording(
+        _("Overdue: feedback item %(code)s was due on %(due_date)s"),
+        _("Feedback item %(code)s “%(title)s” passed its due date of %(due_date)s (%(step)s). Handle it now."),
+    ),
+    "escalated": Wording(
+        _("Escalation: feedback item %(code)s is overdue"),
+        _(
+            "Feedback item %(code)s “%(title)s” of %(commune)s, with %(agency)s, is overdue since %(due_date)s "
+            "(%(step)s). It is escalated to you."
+        ),
+    ),
+    "board_overdue": Wording(
+        _("Feedback item %(code)s added to the provincial overdue list"),
+        _(
+            "Feedback item %(code)s of %(commune)s, with %(agency)s, is long overdue since %(due_date)s "
+            "(%(step)s). It is on the provincial board's overdue list."
+        ),
+    ),
+    "digest": Wording(
+        _("Your daily list: %(count)s feedback items overdue or due soon"),
+        _("%(count)s feedback items in your scope are overdue or due soon."),
+    ),
+}
+
+CITIZEN_TEMPLATES = frozenset({"acknowledgement", "rejected", "result"})
+
+
+# --------------------------------------------------------------------------------------------------------
+# Who is told: audiences as SQL over a relation of items, and the table of who hears what.
+# --------------------------------------------------------------------------------------------------------
+
+
+class Audience(StrEnum):
+    ITEM_FRONT = "item_front"  # the Front officers handling the item (its commune, or the province)
+    PROVINCE_FRONT = "province_front"  # the provincial Front officers
+    AGENCY = "agency"  # the officers of the item's current agency
+    AGENCY_SUPERIOR = "agency_superior"  # the officers of the agency's superior (Organization.parent)
+    BOARD = "board"  # the provincial board (overdue list)
+    CITIZEN = "citizen"  # the submitter, only with consent to be contacted
+
+
+_FRONT_KINDS = "('front_committee', 'front_standing_board')"
+# Each returns rows (ref, item_id, user_id) for a relation ``it`` with columns ref, id, commune_id,
+# current_agency_id, handling_level. Memberships and organisations must be active.
+_AUDIENCE_SQL: dict[Audience, str] = {
+    # Constant SQL: no value from a user is ever formatted into it (values are bound parameters).
+    Audience.ITEM_FRONT: f"""
+        SELECT it.ref, it.id, m.user_id FROM {{items}} it
+        JOIN organizations_organization o ON o.unit_id = it.commune_id AND o.level = 'commune'
+             AND o.kind IN {_FRONT_KINDS} AND o.is_active
+        JOIN organizations_membership m ON m.organization_id = o.id AND m.role = 'front_officer' AND m.is_active
+        WHERE it.handling_level = 'commune'
+        UNION ALL
+        SELECT it.ref, it.id, m.user_id FROM {{items}} it
+        JOIN organizations_administrativeunit c ON c.id = it.commune_id
+        JOIN organizations_organization o ON o.unit_id = c.parent_id AND o.level = 'province'
+             AND o.kind IN {_FRONT_KINDS} AND o.is_active
+        JOIN organizations_membership m ON m.organization_id = o.id AND m.role = 'front_officer' AND m.is_active
+        WHERE it.handling_level = 'province'""",
+    Audience.PROVINCE_FRONT: f"""
+        SELECT it.ref, it.id, m.user_id FROM {{items}} it
+        JOIN organizations_administrativeunit c ON c.id = it.commune_id
+        JOIN organizations_organization o ON o.unit_id = c.parent_id AND o.level = 'province'
+             AND o.kind IN {_FRONT_KINDS} AND o.is_active
+        JOIN organizations_membership m ON m.organization_id = o.id AND m.role = 'front_officer' AND m.is_active""",
+    Audience.AGENCY: """
+        SELECT it.ref, it.id, m.user_id FROM {items} it
+        JOIN organizations_organization o ON o.id = it.current_agency_id AND o.is_active
+        JOIN organizations_membership m ON m.organization_id = o.id AND m.role = 'agency_officer' AND m.is_active""",
+    Audience.AGENCY_SUPERIOR: """
+        SELECT it.ref, it.id, m.user_id FROM {items} it
+        JOIN organizations_organization a ON a.id = it.current_agency_id
+        JOIN organizations_organization o ON o.id = a.parent_id AND o.is_active
+        JOIN organizations_membership m ON m.organization_id = o.id AND m.is_active
+             AND m.role IN ('agency_officer', 'front_officer')""",
+    Audience.BOARD: """
+        SELECT it.ref, it.id, m.user_id FROM {items} it
+        JOIN organizations_administrativeunit c ON c.id = it.commune_id
+        JOIN organizations_organization o ON o.unit_id = c.parent_id AND o.level = 'province' AND o.is_active
+        JOIN organizations_membership m ON m.organization_id = o.id AND m.role = 'board_viewer' AND m.is_active""",
+}
+
+# Who hears what. Keys are templates, or "template:step" for the deadline chase.
+AUDIENCES: dict[str, tuple[Audience, ...]] = {
+    "item_received": (Audience.ITEM_FRONT,),
+    "acknowledgement": (Audience.CITIZEN,),
+    "forwarded": (Audience.AGENCY,),
+    "answered": (Audience.ITEM_FRONT,),
+    "returned": (Audience.ITEM_FRONT,),
+    "sent_back": (Audience.AGENCY,),
+    "extension_requested": (Audience.ITEM_FRONT,),
+    "extension_decided": (Audience.AGENCY,),
+    "disputed": (Audience.ITEM_FRONT, Audience.AGENCY),
+    "escalated_to_province": (Audience.PROVINCE_FRONT,),
+    "rejected": (Audience.CITIZEN,),
+    "result": (Audience.CITIZEN,),
+    "due_soon:triage": (Audience.ITEM_FRONT,),
+    "due_soon:answer": (Audience.AGENCY,),
+    "overdue:triage": (Audience.ITEM_FRONT,),
+    "overdue:answer": (Audience.AGENCY, Audience.ITEM_FRONT),
+    "escalated:triage": (Audience.PROVINCE_FRONT,),
+    "escalated:answer": (Audience.AGENCY_SUPERIOR, Audience.PROVINCE_FRONT),
+    "board_overdue:triage": (Audience.BOARD,),
+    "board_overdue:answer": (Audience.BOARD,),
+}
+
+# What a move tells, and to whom (through AUDIENCES).
+MOVE_TEMPLATES: dict[str, str] = {
+    Move.FORWARD: "forwarded",
+    Move.REFORWARD: "forwarded",
+    Move.ANSWER: "answered",
+    Move.RETURN: "returned",
+    Move.SEND_BACK: "sent_back",
+    Move.EXTEND: "extension_decided",
+    Move.REOPEN: "disputed",
+    Move.REJECT: "rejected",
+    Move.RESOLVE: "result",
+    Move.ROADMAP: "result",
+    Move.CANNOT_RESOLVE: "result",
+}
+# What other events tell (recorded by the workflow services without a status change).
+EVENT_TEMPLATES: dict[str, str] = {
+    EventKind.EXTENSION_REQUESTED: "extension_requested",
+    EventKind.EXTENSION_REFUSED: "extension_decided",
+    EventKind.ESCALATED: "escalated_to_province",
+}
+
+
+def audience_sql(audiences: Iterable[Audience], *, items: str) -> str:
+    """Distinct (ref, item_id, user_id, email) of active users in the audiences, for a relation of items."""
+    parts = [_AUDIENCE_SQL[a].format(items=items) for a in audiences if a != Audience.CITIZEN]
+    if not parts:
+        return ""
+    union = "\nUNION ALL\n".join(parts)
+    return f"""
+        SELECT DISTINCT r.ref, r.id AS item_id, r.user_id, u.email
+        FROM ({union}) r (ref, id, user_id)
+        JOIN organizations_user u ON u.id = r.user_id AND u.is_active"""
+
+
+def staff_language() -> str:
+    return getattr(settings, "NOTIFICATIONS_STAFF_LANGUAGE", settings.LANGUAGE_CODE)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Deciding: write the outbox rows.
+# --------------------------------------------------------------------------------------------------------
+
+
+def _item_context(item: Item) -> dict:
+    return {
+        "code": item.tracking_code,
+        "due_date": item.due_date.isoformat() if item.due_date else "",
+        "step": item.due_step,
+    }
+
+
+def _rows_for_item(*, item: Item, template: str, ref: str, event_id: int | None, context: dict) -> list[Notification]:
+    now = timezone.now()
+    rows: list[Notification] = []
+    audiences = AUDIENCES.get(template, ())
+    base = {"template": template, "item_id": item.id, "event_id": event_id, "context": context}
+
+    staff_sql = audience_sql(
+        audiences, items="(SELECT %(ref)s::text AS ref, fi.* FROM feedback_item fi WHERE fi.id = %(item)s)"
+    )
+    if staff_sql:
+        with connection.cursor() as cursor:
+            cursor.execute(staff_sql + " ORDER BY r.user_id", {"ref": ref, "item": item.id})
+            recipients = cursor.fetchall()
+        for _ref, _item_id, user_id, email in recipients:
+            rows.append(
+                Notification(
+                    key=f"{template}:{ref}:in_app:u{user_id}",
+                    channel=NotificationChannel.IN_APP,
+                    recipient_user_id=user_id,
+                    language=staff_language(),
+                    status=NotificationStatus.SENT,
+                    sent_at=now,
+                    **base,
+                )
+            )
+            if email:
+                rows.append(
+                    Notification(
+                        key=f"{template}:{ref}:email:u{user_id}",
+                        channel=NotificationChannel.EMAIL,
+                        recipient_user_id=user_id,
+                        language=staff_language(),
+                        **base,
+                    )
+                )
+    if Audience.CITIZEN in audiences and citizen_may_be_contacted(item):
+        language = settings.LANGUAGE_CODE
+        if item.submitter_email:
+            rows.append(
+                Notification(
+                    key=f"{template}:{ref}:email:citizen",
+                    channel=NotificationChannel.EMAIL,
+                    recipient_address=item.submitter_email,
+                    language=language,
+                    **base,
+                )
+            )
+        if item.submitter_phone:
+            rows.append(
+                Notification(
+                    key=f"{template}:{ref}:sms:citizen",
+                    channel=NotificationChannel.SMS,
+                    recipient_address=item.submitter_phone,
+                    language=language,
+                    **base,
+                )
+            )
+    return rows
+
+
+def citizen_may_be_contacted(item: Item) -> bool:
+    """Only with the citizen's consent to be contacted (Law 91/2025), never once the data is anonymised."""
+    return bool(item.consent_contact and not item.is_anonymous and item.anonymized_at is None)
+
+
+def _write(rows: Sequence[Notification]) -> list[int]:
+    """Insert the rows (a repeat of a decision inserts nothing) and return the ids still to deliver."""
+    if not rows:
+        return []
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    forget_unread(r.recipient_user_id for r in rows if r.channel == NotificationChannel.IN_APP)
+    return list(
+        Notification.objects.filter(key__in=[r.key for r in rows], status=NotificationStatus.PENDING)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+
+
+def notify_item_submitted(item_id: int) -> list[int]:
+    """After a submission commits: the Front officers of the commune, and the citizen's acknowledgement."""
+    item = Item.objects.get(pk=item_id)
+    context = _item_context(item)
+    rows = _rows_for_item(item=item, template="item_received", ref=f"i{item.id}", event_id=None, context=context)
+    rows += _rows_for_item(item=item, template="acknowledgement", ref=f"i{item.id}", event_id=None, context=context)
+    with transaction.atomic():
+        ids = _write(rows)
+        # The sweeper re-plans submissions whose after-commit work never ran (a crash right after commit).
+        Item.objects.filter(pk=item_id, acknowledged_at__isnull=True).update(acknowledged_at=timezone.now())
+    return ids
+
+
+def notify_item_moved(item_id: int, event_id: int, move: str) -> list[int]:
+    template = MOVE_TEMPLATES.get(move)
+    if template is None:
+        return []
+    item = Item.objects.get(pk=item_id)
+    rows = _rows_for_item(
+        item=item, template=template, ref=f"e{event_id}", event_id=event_id, context=_item_context(item)
+    )
+    return _write(rows)
+
+
+def notify_item_event(*, event_id: int) -> list[int]:
+    """For events that are not moves (extension requested or refused, escalation to the province).
+
+    Call it with ``transaction.on_commit`` from the service that wrote the event; then queue the ids with
+    ``notifications_queue`` (or use ``notify_item_event_on_commit``)."""
+    event = ItemEvent.objects.select_related("item").get(pk=event_id)
+    template = EVENT_TEMPLATES.get(event.kind)
+    if template is None:
+        return []
+    rows = _rows_for_item(
+        item=event.item, template=template, ref=f"e{event.id}", event_id=event.id, context=_item_context(event.item)
+    )
+    return _write(rows)
+
+
+def notify_item_event_on_commit(*, event_id: int) -> None:
+    transaction.on_commit(lambda: _run_hook(lambda: notify_item_event(event_id=event_id)))
+
+
+def notification_send(
+    *,
+    key: str,
+    user_ids: Iterable[int],
+    template: str,
+    context: dict,
+    channels: Sequence[str] = (NotificationChannel.IN_APP, NotificationChannel.EMAIL),
+    item_id: int | None = None,
+) -> list[int]:
+    """For other apps (e.g. programme milestone reminders): tell these staff users, once per ``key``.
+
+    ``template`` must be a key of WORDING or carry its own ``subject`` and ``message`` in ``context``
+    (already translated or plain). Queues delivery after commit; returns the ids written."""
+    from organizations.models import User
+
+    now = timezone.now()
+    rows = []
+    for user in User.objects.filter(id__in=list(user_ids), is_active=True).order_by("id"):
+        for channel in channels:
+            if channel == NotificationChannel.EMAIL and not user.email:
+                continue
+            in_app = channel == NotificationChannel.IN_APP
+            rows.append(
+                Notification(
+                    key=f"{key}:{channel}:u{user.id}",
+                    template=template,
+                    channel=channel,
+                    recipient_user=user,
+                    item_id=item_id,
+                    language=staff_language(),
+                    context=context,
+                    status=NotificationStatus.SENT if in_app else NotificationStatus.PENDING,
+                    sent_at=now if in_app else None,
+                )
+            )
+    ids = _write(rows)
+    transaction.on_commit(lambda: notifications_queue(ids))
+    return ids
+
+
+# --------------------------------------------------------------------------------------------------------
+# The hooks: registered by FeedbackConfig.ready() into intake and transitions.
+# --------------------------------------------------------------------------------------------------------
+
+
+def _run_hook(plan) -> None:
+    """After-commit work must never turn a committed request into an error: on failure the sweeper catches up."""
+    try:
+        ids = plan()
+    except Exception:
+        logger.exception("Planning notifications failed; the sweeper will retry")
+        return
+    notifications_queue(ids)
+
+
+def on_item_submitted(item_id: int) -> None:
+    _run_hook(lambda: notify_item_submitted(item_id))
+
+
+def on_item_moved(item_id: int, event_id: int, move: str) -> None:
+    _run_hook(lambda: notify_item_moved(item_id, event_id, move))
+
+
+def register_hooks() -> None:
+    from . import intake, transitions
+
+    if on_item_submitted not in intake.AFTER_SUBMIT_HOOKS:
+        intake.AFTER_SUBMIT_HOOKS.append(on_item_submitted)
+    if on_item_moved not in transitions.AFTER_MOVE_HOOKS:
+        transitions.AFTER_MOVE_HOOKS.append(on_item_moved)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Queuing: never block a request for long, never lose a row.
+# --------------------------------------------------------------------------------------------------------
+
+QUEUE_BATCH = 100
+
+
+def notifications_queue(ids: Sequence[int], *, countdown: int | None = None) -> bool:
+    """Hand delivery tasks to the broker; True when all were queued.
+
+    A broker failure is logged and swallowed: the rows stay ``pending`` with no ``queued_at`` and the sweeper
+    queues them when the broker is back. The broker timeouts are short (settings), and after the first
+    failure the rest is not tried, so a request waits at most one timeout.
+    """
+    from .. import tasks
+
+    ids = list(ids)
+    for start in range(0, len(ids), QUEUE_BATCH):
+        chunk = ids[start : start + QUEUE_BATCH]
+        try:
+            if len(chunk) == 1:
+                tasks.notification_deliver.apply_async(args=[chunk[0]], countdown=countdown)
+            else:
+                tasks.notifications_deliver_batch.apply_async(args=[chunk], countdown=countdown)
+        except Exception as exc:  # kombu raises several types (OperationalError, ConnectionError, timeouts)
+            logger.warning("Could not queue %s notifications (%s); the sweeper will queue them", len(ids) - start, exc)
+            return False
+        Notification.objects.filter(id__in=chunk, status=NotificationStatus.PENDING).update(queued_at=timezone.now())
+    return True
+
+
+@dataclass
+class SweepResult:
+    reclaimed: int = 0
+    replanned: int = 0
+    queued: int = 0
+
+
+def notifications_sweep(*, limit: int = 5000) -> SweepResult:
+    """Every minute: release claims of dead workers, re-plan submissions whose after-commit work never ran,
+    and queue every pending row that is due and was not queued recently."""
+    now = timezone.now()
+    result = SweepResult()
+    # A claim older than the task time limit belongs to a worker that died (kill -9, OOM, host lost).
+    stale = now - timedelta(seconds=settings.NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS)
+    result.reclaimed = Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=stale).update(
+        status=NotificationStatus.PENDING, queued_at=None
+    )
+    grace = now - timedelta(seconds=settings.NOTIFICATIONS_SUBMIT_GRACE_SECONDS)
+    window = now - timedelta(hours=settings.NOTIFICATIONS_SUBMIT_SWEEP_HOURS)
+    missed = list(
+        Item.objects.filter(acknowledged_at__isnull=True, received_at__lt=grace, received_at__gte=window)
+        .order_by("received_at")
+        .values_list("id", flat=True)[:500]
+    )
+    for item_id in missed:
+        notify_item_submitted(item_id)
+    result.replanned = len(missed)
+
+    requeue = now - timedelta(seconds=settings.NOTIFICATIONS_REQUEUE_AFTER_SECONDS)
+    due = list(
+        Notification.objects.filter(status=NotificationStatus.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=requeue))
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    if due and notifications_queue(due):
+        result.queued = len(due)
+    return result
+
+
+# --------------------------------------------------------------------------------------------------------
+# Delivering one row.
+# --------------------------------------------------------------------------------------------------------
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    SKIPPED = "skipped"  # not pending (already sent, being sent, failed) or not yet due
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+def retry_delay(attempts: int) -> int:
+    base = settings.NOTIFICATIONS_RETRY_BASE_SECONDS
+    # Capped well below the broker's visibility timeout, or Redis would hand the task to a second worker.
+    return min(base * 2 ** max(attempts - 1, 0), settings.NOTIFICATIONS_RETRY_MAX_SECONDS)
+
+
+def notification_deliver(*, notification_id: int) -> tuple[Outcome, int]:
+    """Claim the row, deliver it, record the outcome. Returns (outcome, seconds before a retry)."""
+    now = timezone.now()
+    claimed = (
+        Notification.objects.filter(id=notification_id, status=NotificationStatus.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return Outcome.SKIPPED, 0
+    notification = Notification.objects.select_related("recipient_user", "item__commune", "item__current_agency").get(
+        pk=notification_id
+    )
+    try:
+        if notification.channel == NotificationChannel.EMAIL:
+            _send_email(notification)
+        elif notification.channel == NotificationChannel.SMS:
+            _send_sms(notification)
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if notification.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+            Notification.objects.filter(pk=notification_id).update(status=NotificationStatus.FAILED, last_error=error)
+            logger.error("Notification %s failed for good: %s", notification_id, error)
+            return Outcome.FAILED, 0
+        delay = retry_delay(notification.attempts)
+        Notification.objects.filter(pk=notification_id).update(
+            status=NotificationStatus.PENDING,
+            last_error=error,
+            next_attempt_at=timezone.now() + timedelta(seconds=delay),
+            queued_at=None,
+        )
+        return Outcome.RETRY, delay
+    Notification.objects.filter(pk=notification_id).update(status=NotificationStatus.SENT, sent_at=timezone.now())
+    return Outcome.SENT, 0
+
+
+# --------------------------------------------------------------------------------------------------------
+# Rendering.
+# --------------------------------------------------------------------------------------------------------
+
+
+def message_context(notification: Notification) -> dict:
+    """Placeholders for the wording, from the item as it is now and the decision's own context."""
+    item = notification.item
+    ctx = {"code": "", "title": "", "commune": "", "agency": "", "due_date": "", "step": "", "count": ""}
+    if item is not None:
+        ctx.update(
+            code=item.tracking_code,
+            title=item.title,
+            commune=item.commune.name,
+            agency=item.current_agency.name if item.current_agency_id else "",
+        )
+    ctx.update({k: v for k, v in notification.context.items() if isinstance(v, str | int)})
+    if ctx.get("due_date"):
+        with contextlib.suppress(ValueError):
+            ctx["due_date"] = date_format(date.fromisoformat(str(ctx["due_date"])), "SHORT_DATE_FORMAT")
+    if ctx.get("step"):
+        with contextlib.suppress(ValueError):
+            ctx["step"] = str(Step(ctx["step"]).label)
+    return ctx
+
+
+def render_message(notification: Notification) -> tuple[str, str]:
+    """(subject, message) in the notification's language."""
+    with translation.override(notification.language):
+        ctx = message_context(notification)
+        wording = WORDING.get(notification.template)
+        if wording is None:
+            return str(notification.context.get("subject", "")), str(notification.context.get("message", ""))
+        return str(wording.subject) % ctx, str(wording.message) % ctx
+
+
+def _item_url(notification: Notification) -> str:
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    if notification.recipient_user_id is None:
+        return base + "/"
+    return base + "/thong-bao/"
+
+
+def _send_email(notification: Notification) -> None:
+    to = notification.recipient_user.email if notification.recipient_user_id else notification.recipient_address
+    if not to:
+        raise ValueError("no email address")
+    with translation.override(notification.language):
+        subject, message = render_message(notification)
+        context = {
+            "subject": subject,
+            "message": message,
+            "notification": notification,
+            "item": notification.item,
+            "url": _item_url(notification),
+            "recipient": notification.recipient_user,
+            "is_citizen": notification.recipient_user_id is None,
+            "lines": notification.context.get("lines", []),
+        }
+        text = render_to_string("feedback/notifications/email.txt", context)
+        html = render_to_string("feedback/notifications/email.html", context)
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[to],
+        # The outbox key travels with the message, so a duplicate delivery can be recognised downstream.
+        headers={"X-MTTQ-Notification": notification.key, "X-MTTQ-Notification-Id": str(notification.id)},
+    )
+    email.attach_alternative(html, "text/html")
+    email.send(fail_silently=False)
+
+
+def _send_sms(notification: Notification) -> None:
+    from ..sms import get_sms_backend
+
+    phone = notification.recipient_address or getattr(notification.recipient_user, "phone", "")
+    if not phone:
+        raise ValueError("no phone number")
+    _subject, message = render_message(notification)
+    get_sms_backend().send(to=phone, text=message, key=notification.key)
+
+
+UNREAD_CACHE_SECONDS = 60
+
+
+def _unread_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def unread_count(*, user) -> int:
+    """The bell's number. Cached briefly (the shell shows it on every staff page and must not add a query to
+    each); writes through this module drop the cached value, the set-based chase lets it expire."""
+    if user is None or not user.is_authenticated:
+        return 0
+    key = _unread_key(user.id)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(
+            recipient_user=user, channel=NotificationChannel.IN_APP, read_at__isnull=True
+        ).count()
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return count
+
+
+def forget_unread(user_ids: Iterable[int]) -> None:
+    cache.delete_many([_unread_key(uid) for uid in set(user_ids)])
+
+
+def notifications_mark_read(*, user, notification_ids: Sequence[int] | None = None) -> int:
+    """Mark the user's in-app notifications read (all of them when no ids are given)."""
+    qs = Notification.objects.filter(recipient_user=user, channel=NotificationChannel.IN_APP, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(id__in=list(notification_ids))
+    changed = qs.update(read_at=timezone.now())
+    forget_unread([user.id])
+    return changed

@@ -1,0 +1,37 @@
+"""Celery tasks of the feedback app. Each takes ids, calls a service and is safe to run twice.
+
+Reliability comes from the settings (late acknowledgement, re-queue when a worker dies, time limits) and
+from the services: a row is claimed with a conditional UPDATE before it is acted on.
+"""
+
+from celery import shared_task
+
+from .services import notifications
+
+
+def _deliver(notification_id: int) -> str:
+    outcome, delay = notifications.notification_deliver(notification_id=notification_id)
+    if outcome == notifications.Outcome.RETRY:
+        # Bounded retries with backoff; if this publish fails the sweeper finds the row when it is due.
+        notifications.notifications_queue([notification_id], countdown=delay)
+    return outcome.value
+
+
+@shared_task(name="feedback.notification_deliver", acks_late=True, ignore_result=True)
+def notification_deliver(notification_id: int) -> str:
+    return _deliver(notification_id)
+
+
+@shared_task(name="feedback.notifications_deliver_batch", acks_late=True, ignore_result=True)
+def notifications_deliver_batch(notification_ids: list[int]) -> dict:
+    outcomes: dict[str, int] = {}
+    for notification_id in notification_ids:
+        outcome = _deliver(notification_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+@shared_task(name="feedback.notifications_sweep", acks_late=True, ignore_result=True)
+def notifications_sweep() -> dict:
+    result = notifications.notifications_sweep()
+    return {"reclaimed": result.reclaimed, "replanned": result.replanned, "queued": result.queued}
