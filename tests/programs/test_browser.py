@@ -7,7 +7,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,7 +67,7 @@ def test_officer_records_a_propaganda_session_on_a_phone(browser, live_server, c
     browser.find_element(By.ID, "id_description").send_keys("Tuyên truyền chính sách dân tộc tại bản")
     _submit(browser)
 
-    assert "Đã ghi nhận hoạt động" in browser.page_source
+    WebDriverWait(browser, 10).until(lambda b: "Đã ghi nhận hoạt động" in b.page_source)
     browser.get(live_server.url + "/chuong-trinh/?nam=2026")
     assert "Tổ chức 45-90 buổi tuyên truyền: <strong>7</strong>" in browser.page_source
 
@@ -81,5 +81,6 @@ def test_a_refused_date_is_explained_in_vietnamese(browser, live_server, client,
     browser.find_element(By.ID, "id_description").send_keys("Tuyên truyền")
     _submit(browser)
 
-    assert "Ngày phải nằm trong thời kỳ của Nghị quyết" in browser.page_source
+    # The native submit does not wait for the next page: wait for it before reading it.
+    WebDriverWait(browser, 10).until(lambda b: "Ngày phải nằm trong thời kỳ của Nghị quyết" in b.page_source)
     assert _fits(browser)
