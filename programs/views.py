@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mttq_portal.errors import ApplicationError
+from mttq_portal.text import fold_vietnamese
 
 from . import selectors, services
 from .forms import ActivityForm, EvidenceForm, MilestoneCompleteForm, SkilfulModelForm
@@ -224,6 +225,9 @@ def skilful_model_list(request):
     year = request.GET.get("nam", "")
     if year.isdigit():
         models = models.filter(year=int(year))
+    query = request.GET.get("q", "")[:100]
+    if folded := fold_vietnamese(query):
+        models = models.filter(name_folded__contains=folded)
     page = Paginator(models, PAGE_SIZE).get_page(request.GET.get("trang"))
     return render(
         request,
@@ -233,7 +237,8 @@ def skilful_model_list(request):
             "year": year,
             "years": PERIOD_YEARS,
             "can_record": selectors.can_record(user=request.user),
-            "query_prefix": urlencode({"nam": year}) + "&",
+            "query": query,
+            "query_prefix": urlencode({"nam": year, "q": query}) + "&",
         },
     )
 

@@ -83,3 +83,29 @@ def test_admin_pages_of_the_app_load(client, activity, admin_user):
     for name in ["programme", "milestone", "programmequantity", "activity", "evidencefile", "programmeevent"]:
         assert client.get(f"/quan-tri/programs/{name}/").status_code == 200, name
     assert client.get(f"/quan-tri/programs/programme/{activity.programme_id}/change/").status_code == 200
+
+
+def test_the_register_is_searched_without_diacritics(client, programmes, officer_a, front_a):
+    from programs.services import skilful_model_register
+
+    skilful_model_register(
+        user=officer_a, name="Mô hình Dân vận khéo trồng cà phê", organization_id=front_a.id, year=2026,
+        field="economy", description="Vận động hộ nghèo trồng cà phê",
+    )  # fmt: skip
+    client.force_login(officer_a)
+
+    assert "trồng cà phê" in client.get("/dan-van-kheo/?q=ca phe").content.decode()
+    assert "trồng cà phê" not in client.get("/dan-van-kheo/?q=lua nuoc").content.decode()
+
+
+def test_the_register_refuses_a_year_outside_the_period(client, programmes, officer_a, front_a):
+    client.force_login(officer_a)
+
+    response = client.post(
+        "/dan-van-kheo/moi/",
+        {"name": "Mô hình", "organization": front_a.id, "year": "2031", "field": "economy", "description": "x",
+         "recognition_level": "none"},
+    )  # fmt: skip
+
+    assert response.status_code == 400
+    assert "2030" in response.content.decode()
