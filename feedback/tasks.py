@@ -35,3 +35,25 @@ def notifications_deliver_batch(notification_ids: list[int]) -> dict:
 def notifications_sweep() -> dict:
     result = notifications.notifications_sweep()
     return {"reclaimed": result.reclaimed, "replanned": result.replanned, "queued": result.queued}
+
+
+@shared_task(name="feedback.chase_deadlines", acks_late=True, ignore_result=True)
+def chase_deadlines() -> dict:
+    from .services.deadlines import deadlines_chase
+
+    result = deadlines_chase()
+    return {"day": result.day.isoformat(), "chases": result.chases, "notifications": result.notifications}
+
+
+@shared_task(name="feedback.daily_digest", acks_late=True, ignore_result=True)
+def daily_digest() -> int:
+    from .services.deadlines import daily_digest_send
+
+    return daily_digest_send()
+
+
+@shared_task(name="feedback.anonymise_closed_items", acks_late=True, ignore_result=True)
+def anonymise_closed_items() -> int:
+    from .services.deadlines import closed_items_anonymise
+
+    return closed_items_anonymise()

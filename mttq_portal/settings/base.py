@@ -312,5 +312,26 @@ SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=5.0)
 SMS_ASCII_ONLY = env.bool("SMS_ASCII_ONLY", default=True)
 SMS_MAX_LENGTH = env.int("SMS_MAX_LENGTH", default=459)
 
+# Deadline chase (đôn đốc), in working days of the Vietnamese calendar.
+DEADLINE_REMINDER_WORKING_DAYS = env.int("DEADLINE_REMINDER_WORKING_DAYS", default=2)
+DEADLINE_ESCALATE_AFTER_WORKING_DAYS = env.int("DEADLINE_ESCALATE_AFTER_WORKING_DAYS", default=3)
+DEADLINE_BOARD_AFTER_WORKING_DAYS = env.int("DEADLINE_BOARD_AFTER_WORKING_DAYS", default=10)
+DEADLINE_CHASE_ON_DAYS_OFF = env.bool("DEADLINE_CHASE_ON_DAYS_OFF", default=False)
+DIGEST_MAX_LINES = env.int("DIGEST_MAX_LINES", default=30)
+# Personal data of closed items is anonymised this long after closing (statistics stay).
+RETENTION_ANONYMISE_AFTER_DAYS = env.int("RETENTION_ANONYMISE_AFTER_DAYS", default=730)
+
 # The beat schedule (django-celery-beat copies it into the database, where administrators can edit it).
 CELERY_BEAT_SCHEDULE["notifications-sweep"] = {"task": "feedback.notifications_sweep", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["feedback-chase-deadlines"] = {
+    "task": "feedback.chase_deadlines",
+    "schedule": crontab(minute="*/15"),
+}
+CELERY_BEAT_SCHEDULE["feedback-daily-digest"] = {
+    "task": "feedback.daily_digest",
+    "schedule": crontab(hour=7, minute=15, day_of_week="mon-sat"),
+}
+CELERY_BEAT_SCHEDULE["feedback-retention"] = {
+    "task": "feedback.anonymise_closed_items",
+    "schedule": crontab(hour=2, minute=30),
+}

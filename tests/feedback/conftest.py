@@ -134,3 +134,25 @@ def mail_dir(tmp_path, monkeypatch, settings):
 def worker(mail_dir, celery_worker_process):
     """A real worker whose mail lands in ``mail_dir``."""
     return celery_worker_process
+
+
+@pytest.fixture
+def chase_people(commune_a, agency_a, province, officer_a, agency_officer_a, province_officer, board_viewer):
+    """Everyone the chase may tell: the commune Front, the agency, the agency's superior (the provincial
+    People's Committee), the provincial Front and the provincial board."""
+    from organizations.models import Level, OrganizationKind, Role
+    from tests.factories import MembershipFactory, OrganizationFactory
+
+    superior = OrganizationFactory(
+        kind=OrganizationKind.PEOPLES_COMMITTEE, level=Level.PROVINCE, unit=province, name="UBND tỉnh Điện Biên"
+    )
+    agency_a.parent = superior
+    agency_a.save(update_fields=["parent"])
+    superior_officer = MembershipFactory(organization=superior, role=Role.AGENCY_OFFICER).user
+    return {
+        "front": officer_a,
+        "agency": agency_officer_a,
+        "superior": superior_officer,
+        "province": province_officer,
+        "board": board_viewer,
+    }

@@ -177,3 +177,44 @@ def _kill_and_restart(queue, markers, mail_dir, citizen_submission, settings):
     # then every notification was sent exactly once
     sent = keys(mail_dir)
     assert sorted(sent) == sorted(expected)
+
+
+def test_across_tet_2027_the_worker_delivers_reminder_overdue_and_escalation_once_on_the_right_days(
+    worker, mail_dir, citizen_submission, agency_a, chase_people
+):
+    import datetime as dt
+
+    from feedback.services.deadlines import deadlines_chase
+    from tests.feedback.test_deadline_chase import EXPECTED, _at, _days, _forwarded_item
+
+    # given an item forwarded to the agency, due Wednesday 3 February 2027 (Tết: Thursday 4 to Wednesday 10)
+    item = _forwarded_item(citizen_submission, agency_a)
+    wait_for(lambda: not Notification.objects.filter(status=NotificationStatus.PENDING).exists())
+    seen = set(keys(mail_dir))
+    arrived: dict[str, list[tuple[dt.date, str]]] = {}
+
+    # when beat runs the chase (twice a day) from 25 January to 26 February, and the worker delivers
+    for day in _days(dt.date(2027, 1, 25), dt.date(2027, 2, 26)):
+        for hour in (8, 14):
+            with _at(day, hour):
+                deadlines_chase()
+        wait_for(lambda: not Notification.objects.filter(status__in=["pending", "sending"]).exists())
+        for message in read_messages(mail_dir):
+            key = message["X-MTTQ-Notification"]
+            if key not in seen:
+                seen.add(key)
+                arrived.setdefault(key.split(":")[0], []).append((day, message["To"]))
+
+    # then each arrived once, on its working day, to the right people
+    p = chase_people
+    assert {k: sorted(v) for k, v in arrived.items()} == {
+        "due_soon": [(EXPECTED["reminder"], p["agency"].email)],
+        "overdue": sorted([(EXPECTED["overdue"], p["agency"].email), (EXPECTED["overdue"], p["front"].email)]),
+        "escalated": sorted(
+            [(EXPECTED["escalation"], p["superior"].email), (EXPECTED["escalation"], p["province"].email)]
+        ),
+        "board_overdue": [(EXPECTED["board"], p["board"].email)],
+    }
+    assert item.tracking_code in next(
+        m["Subject"] for m in read_messages(mail_dir) if "escalated" in m["X-MTTQ-Notification"]
+    )

@@ -13,13 +13,19 @@ from mttq_portal.celery import app
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def start_worker(queue: str, *, name: str, extra_env: dict | None = None) -> subprocess.Popen:
+def worker_env() -> dict:
+    """The environment of another process working on this test database."""
     s = connection.settings_dict
     url = f"postgres://{s['USER'] or 'postgres'}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": "mttq_portal.settings.test", "DATABASE_URL": url}
+
+
+worker_env.root = ROOT
+
+
+def start_worker(queue: str, *, name: str, extra_env: dict | None = None) -> subprocess.Popen:
     env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "mttq_portal.settings.test",
-        "DATABASE_URL": url,
+        **worker_env(),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         **(extra_env or {}),

@@ -1,0 +1,308 @@
+"""Chasing deadlines (đôn đốc), the officers' daily digest, and retention of personal data.
+
+``deadlines_chase`` runs every 15 minutes (beat) and on demand (``manage.py chase_deadlines``). For each
+open step (triage by the Front: received, accepted, returned, reopened items with ``due_step = triage``;
+answer by the agency: forwarded items with ``due_step = answer``) and each level it runs ONE statement:
+
+    candidates (index on status, due_date)
+    → INSERT INTO feedback_deadlinechase ... ON CONFLICT DO NOTHING RETURNING   (the once-only decision)
+    → INSERT the REMINDER events and the notifications of the rows just inserted (who: ``AUDIENCES``)
+
+so there is no Python loop over open items, and a second run, a retried run or a run on another beat host
+inserts nothing (docs/adr/0031). Levels, by working days (the Vietnamese calendar, Tết included):
+
+- reminder: due within ``DEADLINE_REMINDER_WORKING_DAYS`` working days (default 2), to the responsible;
+- overdue: the due date has passed (sent the first working day after it), to the responsible;
+- escalation: ``DEADLINE_ESCALATE_AFTER_WORKING_DAYS`` working days late, to the agency's superior and the
+  provincial Front;
+- board: ``DEADLINE_BOARD_AFTER_WORKING_DAYS`` working days late, onto the provincial board's overdue list.
+
+On a day off nothing is sent (``DEADLINE_CHASE_ON_DAYS_OFF``); the next working day's run catches up.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ..deadlines import WorkingCalendar
+from ..models import ChaseLevel, EventKind, Status, Step
+from .notifications import AUDIENCES, audience_sql, notifications_queue, staff_language
+
+TRIAGE_STATUSES = (Status.RECEIVED, Status.ACCEPTED, Status.RETURNED, Status.REOPENED)
+ANSWER_STATUSES = (Status.FORWARDED,)
+
+LEVEL_TEMPLATES = {
+    ChaseLevel.REMINDER: "due_soon",
+    ChaseLevel.OVERDUE: "overdue",
+    ChaseLevel.ESCALATION: "escalated",
+    ChaseLevel.BOARD: "board_overdue",
+}
+
+
+def working_days_ago(cal: WorkingCalendar, today: date, days: int) -> date:
+    """The latest due date that is at least ``days`` working days behind ``today``."""
+    day, counted = today, 0
+    while counted < days:
+        if cal.is_working_day(day):
+            counted += 1
+        day -= timedelta(days=1)
+    return day
+
+
+@dataclass(frozen=True)
+class Window:
+    level: ChaseLevel
+    first: date | None  # earliest due date concerned (None: no lower bound)
+    last: date  # latest due date concerned
+
+
+def chase_windows(*, today: date, cal: WorkingCalendar) -> list[Window]:
+    yesterday = today - timedelta(days=1)
+    return [
+        Window(ChaseLevel.REMINDER, today, cal.add_working_days(today, settings.DEADLINE_REMINDER_WORKING_DAYS)),
+        Window(ChaseLevel.OVERDUE, None, yesterday),
+        Window(
+            ChaseLevel.ESCALATION, None, working_days_ago(cal, today, settings.DEADLINE_ESCALATE_AFTER_WORKING_DAYS)
+        ),
+        Window(ChaseLevel.BOARD, None, working_days_ago(cal, today, settings.DEADLINE_BOARD_AFTER_WORKING_DAYS)),
+    ]
+
+
+@dataclass
+class ChaseResult:
+    day: date
+    skipped_day_off: bool = False
+    chases: dict[str, int] = field(default_factory=dict)
+    notifications: int = 0
+    queued: int = 0
+
+    @property
+    def total_chases(self) -> int:
+        return sum(self.chases.values())
+
+
+def _chase_sql(level: ChaseLevel) -> str:
+    template = LEVEL_TEMPLATES[level]
+    triage = audience_sql(AUDIENCES[f"{template}:triage"], items="chased_triage")
+    answer = audience_sql(AUDIENCES[f"{template}:answer"], items="chased_answer")
+    # Item columns the audiences need, for the chase rows just inserted, by step.
+    chased_items = """
+        SELECT ch.id AS ref, i.id, i.commune_id, i.current_agency_id, i.handling_level
+        FROM chased ch JOIN feedback_item i ON i.id = ch.item_id WHERE ch.step = '{step}'"""
+    return f"""
+    WITH candidates AS (
+        SELECT i.id, i.due_step, i.due_date FROM feedback_item i
+        WHERE i.status = ANY(%(triage_statuses)s) AND i.due_step = 'triage'
+          AND i.due_date <= %(last)s AND (%(first)s::date IS NULL OR i.due_date >= %(first)s::date)
+        UNION ALL
+        SELECT i.id, i.due_step, i.due_date FROM feedback_item i
+        WHERE i.status = ANY(%(answer_statuses)s) AND i.due_step = 'answer'
+          AND i.due_date <= %(last)s AND (%(first)s::date IS NULL OR i.due_date >= %(first)s::date)
+    ),
+    chased AS (
+        INSERT INTO feedback_deadlinechase (item_id, step, level, due_date, created_at)
+        SELECT id, due_step, %(level)s, due_date, %(now)s FROM candidates
+        ON CONFLICT (item_id, step, level, due_date) DO NOTHING
+        RETURNING id, item_id, step, due_date
+    ),
+    events AS (
+        INSERT INTO feedback_itemevent
+            (item_id, kind, from_status, to_status, actor_label, due_date, note, is_public, data, created_at)
+        SELECT item_id, %(event_kind)s, '', '', 'system', due_date, '', false,
+               jsonb_build_object('level', %(level)s, 'step', step, 'chase', id), %(now)s
+        FROM chased
+        RETURNING id, item_id
+    ),
+    chased_triage AS ({chased_items.format(step=Step.TRIAGE)}),
+    chased_answer AS ({chased_items.format(step=Step.ANSWER)}),
+    recipients AS ({triage} UNION {answer}),
+    notes AS (
+        INSERT INTO feedback_notification
+            (key, template, channel, recipient_user_id, recipient_address, item_id, event_id, language, context,
+             status, attempts, last_error, created_at, sent_at)
+        SELECT %(template)s || ':c' || r.ref || ':' || c.channel || ':u' || r.user_id,
+               %(template)s, c.channel, r.user_id, '', r.item_id, e.id, %(language)s,
+               jsonb_build_object('due_date', ch.due_date::text, 'step', ch.step, 'level', %(level)s),
+               CASE WHEN c.channel = 'in_app' THEN 'sent' ELSE 'pending' END, 0, '', %(now)s,
+               CASE WHEN c.channel = 'in_app' THEN %(now)s::timestamptz END
+        FROM recipients r
+        JOIN chased ch ON ch.id = r.ref
+        JOIN events e ON e.item_id = ch.item_id
+        CROSS JOIN (VALUES ('in_app'), ('email')) AS c (channel)
+        WHERE c.channel = 'in_app' OR r.email <> ''
+        ON CONFLICT (key) DO NOTHING
+        RETURNING id, channel
+    )
+    SELECT (SELECT count(*) FROM chased), count(*),
+           coalesce(array_agg(id ORDER BY id) FILTER (WHERE channel <> 'in_app'), '{{}}')
+    FROM notes"""
+
+
+def deadlines_chase(*, today: date | None = None) -> ChaseResult:
+    """One run of the chase. Safe to run twice, concurrently, or on two hosts."""
+    today = today or timezone.localdate()
+    cal = WorkingCalendar.load(start=today - timedelta(days=120), end=today + timedelta(days=60))
+    result = ChaseResult(day=today)
+    if not cal.is_working_day(today) and not settings.DEADLINE_CHASE_ON_DAYS_OFF:
+        result.skipped_day_off = True
+        return result
+    now = timezone.now()
+    to_queue: list[int] = []
+    for window in chase_windows(today=today, cal=cal):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                _chase_sql(window.level),
+                {
+                    "triage_statuses": [str(s) for s in TRIAGE_STATUSES],
+                    "answer_statuses": [str(s) for s in ANSWER_STATUSES],
+                    "first": window.first,
+                    "last": window.last,
+                    "level": str(window.level),
+                    "template": LEVEL_TEMPLATES[window.level],
+                    "event_kind": str(EventKind.REMINDER),
+                    "language": staff_language(),
+                    "now": now,
+                },
+            )
+            chases, notes, ids = cursor.fetchone()
+        result.chases[str(window.level)] = chases
+        result.notifications += notes
+        to_queue.extend(ids)
+    if to_queue and notifications_queue(to_queue):
+        result.queued = len(to_queue)
+    return result
+
+
+# ---- the daily digest --------------------------------------------------------------------------------
+
+
+def _digest_sql() -> str:
+    # Triage-step items go to the Front handling them; answer-step items to the agency and to the Front that
+    # chases it. The same audiences as the chase (AUDIENCES), over every open item due soon or overdue.
+    concerned = """
+        SELECT i.id::text AS ref, i.id, i.commune_id, i.current_agency_id, i.handling_level
+        FROM feedback_item i
+        WHERE ((i.status = ANY(%(triage_statuses)s) AND i.due_step = 'triage')
+            OR (i.status = ANY(%(answer_statuses)s) AND i.due_step = 'answer'))
+          AND i.due_step = '{step}' AND i.due_date <= %(until)s"""
+    triage = audience_sql(AUDIENCES["overdue:triage"], items="digest_triage")
+    answer = audience_sql(AUDIENCES["overdue:answer"], items="digest_answer")
+    return f"""
+    WITH digest_triage AS ({concerned.format(step=Step.TRIAGE)}),
+    digest_answer AS ({concerned.format(step=Step.ANSWER)}),
+    recipients AS ({triage} UNION {answer}),
+    per_user AS (
+        SELECT r.user_id, count(*) AS n,
+               (array_agg(i.tracking_code || ' · ' || i.title || ' · ' || to_char(i.due_date, 'DD/MM/YYYY')
+                          || CASE WHEN i.due_date < %(today)s THEN ' (' || %(overdue_label)s || ')' ELSE '' END
+                          ORDER BY i.due_date, i.id))[1:%(max_lines)s] AS lines
+        FROM recipients r JOIN feedback_item i ON i.id = r.item_id
+        WHERE r.email <> ''
+        GROUP BY r.user_id
+    ),
+    notes AS (
+        INSERT INTO feedback_notification
+            (key, template, channel, recipient_user_id, recipient_address, language, context,
+             status, attempts, last_error, created_at)
+        SELECT 'digest:' || %(today)s::text || ':email:u' || user_id, 'digest', 'email', user_id, '', %(language)s,
+               jsonb_build_object('count', n, 'lines', to_jsonb(lines)), 'pending', 0, '', %(now)s
+        FROM per_user
+        ON CONFLICT (key) DO NOTHING
+        RETURNING id
+    )
+    SELECT coalesce(array_agg(id ORDER BY id), '{{}}') FROM notes"""
+
+
+def daily_digest_send(*, today: date | None = None) -> int:
+    """One email per officer per working day listing the items in their scope overdue or due soon."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    today = today or timezone.localdate()
+    cal = WorkingCalendar.load(start=today, end=today + timedelta(days=30))
+    if not cal.is_working_day(today):
+        return 0
+    until = cal.add_working_days(today, settings.DEADLINE_REMINDER_WORKING_DAYS)
+    with translation.override(staff_language()):
+        overdue_label = gettext("overdue")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            _digest_sql(),
+            {
+                "triage_statuses": [str(s) for s in TRIAGE_STATUSES],
+                "answer_statuses": [str(s) for s in ANSWER_STATUSES],
+                "until": until,
+                "today": today,
+                "overdue_label": overdue_label,
+                "max_lines": settings.DIGEST_MAX_LINES,
+                "language": staff_language(),
+                "now": timezone.now(),
+            },
+        )
+        (ids,) = cursor.fetchone()
+    notifications_queue(ids)
+    return len(ids)
+
+
+# ---- retention ----------------------------------------------------------------------------------------
+
+ANONYMISED_ADDRESS = "[anonymised]"
+
+
+def closed_items_anonymise(*, now=None, batch_size: int = 5000) -> int:
+    """Erase the submitter's personal data of items closed longer ago than ``RETENTION_ANONYMISE_AFTER_DAYS``.
+
+    The item, its category, commune, dates, results and public answer stay (statistics and the public record
+    are unchanged); each anonymised item gets an ANONYMIZED event. Batches with SKIP LOCKED, so it never
+    waits on an item being worked on and two runs do not collide.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.RETENTION_ANONYMISE_AFTER_DAYS)
+    closed = [str(s) for s in (set(Status) - {Status.RECEIVED, Status.ACCEPTED, Status.FORWARDED,
+                                              Status.RETURNED, Status.REOPENED, Status.ANSWERED})]  # fmt: skip
+    sql = """
+    WITH batch AS (
+        SELECT id FROM feedback_item
+        WHERE anonymized_at IS NULL AND closed_at < %(cutoff)s AND status = ANY(%(closed)s)
+        ORDER BY id LIMIT %(limit)s FOR UPDATE SKIP LOCKED
+    ),
+    anon AS (
+        UPDATE feedback_item i SET submitter_name = '', submitter_phone = '', submitter_email = '',
+               submitter_address = '', anonymized_at = %(now)s, updated_at = %(now)s
+        FROM batch WHERE i.id = batch.id
+        RETURNING i.id
+    ),
+    events AS (
+        INSERT INTO feedback_itemevent
+            (item_id, kind, from_status, to_status, actor_label, note, is_public, data, created_at)
+        SELECT id, %(kind)s, '', '', 'system', '', false,
+               jsonb_build_object('after_days', %(days)s), %(now)s
+        FROM anon
+    ),
+    addresses AS (
+        UPDATE feedback_notification SET recipient_address = %(anonymised)s
+        WHERE item_id IN (SELECT id FROM anon) AND recipient_address <> ''
+    )
+    SELECT count(*) FROM anon"""
+    total = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                sql,
+                {
+                    "cutoff": cutoff,
+                    "closed": closed,
+                    "limit": batch_size,
+                    "now": now,
+                    "kind": str(EventKind.ANONYMIZED),
+                    "days": settings.RETENTION_ANONYMISE_AFTER_DAYS,
+                    "anonymised": ANONYMISED_ADDRESS,
+                },
+            )
+            (count,) = cursor.fetchone()
+        total += count
+        if count < batch_size:
+            return total
