@@ -6,8 +6,11 @@ Once-each is decided by the database, not the scheduler: a reminder is claimed w
 inserted the row sends the mail. Claim and send share a transaction, so a failed send releases the claim
 and the next run retries; a concurrent run waits on the uncommitted row and then finds it taken.
 
-Routing: feedback's general notification service (issue 5) is not on main yet; until it is, this module
-sends through Django's mail backend itself.
+Routing: the lead organisations' members are told through feedback's notification outbox
+(``feedback.services.notifications.notification_send``: in the portal and by email, delivered by a worker
+with claims, retries and backoff, once per key). The organisation's own mailbox (``Organization.email``) is
+not a user, which the outbox addresses, so it is mailed directly through Django's mail backend inside the
+claim's transaction.
 """
 
 import datetime
@@ -55,26 +58,20 @@ def _claim(*, days_before: int, min_days: int, today: datetime.date) -> list[int
         return [row[0] for row in cursor.fetchall()]
 
 
-def lead_recipients(milestone: Milestone) -> list[str]:
-    """The lead organisations' email and their active members' emails. Row 10 names no lead: the provincial
-    Front committee, which follows up every programme, is reminded instead."""
+def lead_organizations(milestone: Milestone) -> list[Organization]:
+    """The programme's lead organisations. Row 10 names no lead: the provincial Front committee, which
+    follows up every programme, is reminded instead."""
     leads = list(milestone.programme.lead_organizations.filter(is_active=True))
-    if not leads:
-        leads = list(
-            Organization.objects.filter(
-                kind=OrganizationKind.FRONT_COMMITTEE, level=Level.PROVINCE, unit__code=settings.PORTAL_PROVINCE_CODE
-            )
+    if leads:
+        return leads
+    return list(
+        Organization.objects.filter(
+            kind=OrganizationKind.FRONT_COMMITTEE, level=Level.PROVINCE, unit__code=settings.PORTAL_PROVINCE_CODE
         )
-    emails = {org.email for org in leads if org.email}
-    emails |= set(
-        Membership.objects.filter(organization__in=leads, is_active=True, user__is_active=True)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
     )
-    return sorted(emails)
 
 
-def _send(milestone: Milestone, days_before: int, recipients: list[str]) -> None:
+def _wording(milestone: Milestone, days_before: int) -> tuple[str, str]:
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Reminder: programme %(number)s milestone due on %(date)s") % {
             "number": milestone.programme.number,
@@ -94,7 +91,32 @@ def _send(milestone: Milestone, days_before: int, recipients: list[str]) -> None
             "days": days_before,
             "url": url,
         }
-    send_mail(subject, body, None, recipients, fail_silently=False)
+    return subject, body
+
+
+def _remind(milestone: Milestone, days_before: int) -> dict:
+    """Tell the lead organisations' mailboxes and members; returns what was done, for the event row."""
+    from feedback.services.notifications import notification_send
+
+    leads = lead_organizations(milestone)
+    subject, body = _wording(milestone, days_before)
+    mailboxes = sorted({org.email for org in leads if org.email})
+    if mailboxes:
+        send_mail(subject, body, None, mailboxes, fail_silently=False)
+    member_ids = sorted(
+        set(
+            Membership.objects.filter(organization__in=leads, is_active=True, user__is_active=True).values_list(
+                "user_id", flat=True
+            )
+        )
+    )
+    notification_ids = notification_send(
+        key=f"programs:milestone:{milestone.id}:d{days_before}",
+        user_ids=member_ids,
+        template="milestone_reminder",
+        context={"subject": subject, "message": body},
+    )
+    return {"mailboxes": mailboxes, "members": member_ids, "notifications": notification_ids}
 
 
 def milestone_reminders_send(*, today: datetime.date | None = None) -> int:
@@ -106,17 +128,15 @@ def milestone_reminders_send(*, today: datetime.date | None = None) -> int:
             claimed = _claim(days_before=days_before, min_days=min_days, today=today)
             milestones = Milestone.objects.filter(id__in=claimed).select_related("programme")
             for milestone in milestones:
-                recipients = lead_recipients(milestone)
-                if recipients:
-                    _send(milestone, days_before, recipients)
+                told = _remind(milestone, days_before)
                 MilestoneReminder.objects.filter(milestone=milestone, days_before=days_before).update(
-                    recipients=recipients
+                    recipients=told["mailboxes"] + [f"user:{i}" for i in told["members"]]
                 )
                 ProgrammeEvent.objects.create(
                     kind=ProgrammeEventKind.REMINDER_SENT,
                     programme_id=milestone.programme_id,
                     milestone=milestone,
-                    data={"days_before": days_before, "recipients": len(recipients)},
+                    data={"days_before": days_before, **told},
                 )
                 sent += 1
     if sent:

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from feedback.models import Notification
 from organizations.models import Role
 from programs.models import Milestone, MilestoneReminder, ProgrammeEvent
 from programs.reminders import milestone_reminders_send
@@ -31,23 +32,26 @@ def _only(milestone_keys):
     Milestone.objects.exclude(programme__number=11, key__in=milestone_keys).update(done_on=datetime.date(2026, 1, 1))
 
 
-def test_reminders_are_sent_14_and_3_days_before_once_each(lead):
+def test_reminders_are_sent_14_and_3_days_before_once_each(lead, django_capture_on_commit_callbacks):
     _org, member = lead
     _only(["report-2027-03-31"])
 
-    # when the job runs twice 14 days before, then twice 3 days before
-    first = milestone_reminders_send(today=DUE - datetime.timedelta(days=14))
-    again = milestone_reminders_send(today=DUE - datetime.timedelta(days=14))
-    later = milestone_reminders_send(today=DUE - datetime.timedelta(days=13))
-    three = milestone_reminders_send(today=DUE - datetime.timedelta(days=3))
-    three_again = milestone_reminders_send(today=DUE - datetime.timedelta(days=2))
+    # when the job runs twice 14 days before, then twice 3 days before (deliveries run after commit)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = milestone_reminders_send(today=DUE - datetime.timedelta(days=14))
+        again = milestone_reminders_send(today=DUE - datetime.timedelta(days=14))
+        later = milestone_reminders_send(today=DUE - datetime.timedelta(days=13))
+        three = milestone_reminders_send(today=DUE - datetime.timedelta(days=3))
+        three_again = milestone_reminders_send(today=DUE - datetime.timedelta(days=2))
 
-    # then exactly two mails went out, to the organisation and its member, in Vietnamese
+    # then each reminder went once to the organisation's mailbox (directly) and to its member (through the
+    # notification outbox: in the portal and by email), in Vietnamese
     assert (first, again, later, three, three_again) == (1, 0, 0, 1, 0)
-    assert len(mail.outbox) == 2
-    assert set(mail.outbox[0].to) == {"mttq@dienbien.example", member.email}
-    assert "31/03/2027" in mail.outbox[0].subject
-    assert "Nhắc hạn" in mail.outbox[0].subject
+    assert sorted(tuple(m.to) for m in mail.outbox) == sorted([("mttq@dienbien.example",), (member.email,)] * 2)
+    assert all("Nhắc hạn" in m.subject and "31/03/2027" in m.subject for m in mail.outbox)
+    notes = Notification.objects.filter(recipient_user=member)
+    assert sorted(notes.values_list("channel", flat=True)) == ["email", "email", "in_app", "in_app"]
+    assert set(notes.values_list("status", flat=True)) == {"sent"}
     assert sorted(MilestoneReminder.objects.values_list("days_before", flat=True)) == [3, 14]
     assert ProgrammeEvent.objects.filter(kind="reminder_sent").count() == 2
 
@@ -89,7 +93,8 @@ def test_task_and_command_are_safe_to_run_twice(lead):
     call_command("send_milestone_reminders", "--today", (DUE - datetime.timedelta(days=3)).isoformat(), stdout=out)
     call_command("send_milestone_reminders", "--today", (DUE - datetime.timedelta(days=3)).isoformat(), stdout=out)
     assert out.getvalue().splitlines() == ["1 reminder(s) sent.", "0 reminder(s) sent."]
-    assert len(mail.outbox) == 2
+    assert [m.to for m in mail.outbox] == [["mttq@dienbien.example"]] * 2
+    assert Notification.objects.filter(channel="in_app").count() == 2
 
 
 @pytest.mark.worker
