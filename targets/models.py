@@ -397,7 +397,9 @@ class RollupRun(models.Model):
     started_at = models.DateTimeField(_("started"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
-    rows = models.PositiveIntegerField(_("rows written"), default=0)
+    rows = models.PositiveIntegerField(_("values computed"), default=0)
+    # Only the values that differ from the stored ones are written (a quiet night writes almost nothing).
+    changed = models.PositiveIntegerField(_("values changed"), default=0)
     error = models.TextField(blank=True)
 
     class Meta:

@@ -10,11 +10,12 @@ The ORM aggregates at the end (``answer_compliance_counts``, ``portal_use_counts
 compliance rollup: one GROUP BY each, plain rows back, so targets never loops over items.
 """
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractQuarter
+from django.utils import timezone
 
 from ..models import OPEN_STATUSES, EventKind, HandlingLevel, Item, ItemEvent, ItemType, Status
 
@@ -198,11 +199,16 @@ TRIAGE_MOVES = ("accept", "reject", "merge", "forward")
 CLOSE_MOVES = ("resolve", "roadmap", "cannot_resolve")
 
 
+def _local_midnight(day: date, plus_days: int = 0) -> datetime:
+    """Start of a local day as an aware datetime: a range on it can use the index on ``created_at``."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=plus_days), time.min))
+
+
 def portal_use_counts(*, since: date, until: date) -> list[dict]:
     """One GROUP BY over the event rows of the period: per commune (``key`` = commune id, or 0 for items
     handled by the provincial Front) and quarter, how many items the Front received, triaged and closed."""
     rows = (
-        ItemEvent.objects.filter(created_at__date__gte=since, created_at__date__lte=until)
+        ItemEvent.objects.filter(created_at__gte=_local_midnight(since), created_at__lt=_local_midnight(until, 1))
         .filter(Q(kind=EventKind.SUBMITTED) | Q(kind=EventKind.TRANSITION))
         .annotate(quarter=ExtractQuarter("created_at"))
         .values("item__commune_id", "item__handling_level", "quarter")

@@ -79,7 +79,7 @@ class _Context:
     now: object
     province_id: int | None
     periods: dict[str, Period] = field(default_factory=dict)
-    rows: dict[tuple, IndicatorValue] = field(default_factory=dict)
+    rows: dict[tuple, dict] = field(default_factory=dict)
 
     def started(self) -> list[Period]:
         return [p for p in self.periods.values() if p.starts_on <= self.as_of]
@@ -99,15 +99,18 @@ class _Context:
         reported_by_id: int | None = None,
     ) -> None:
         value = value_of(numerator, denominator)
-        row = IndicatorValue(
-            indicator=indicator,
-            period=period,
-            dimension=dimension,
-            key=key,
-            numerator=numerator,
-            denominator=denominator,
-            value=value,
-            status=status_for(
+        row = {
+            "indicator_id": indicator.id,
+            "period_id": period.id,
+            "dimension": dimension,
+            "key": key,
+            "unit_id": None,
+            "organization_id": None,
+            "category_id": None,
+            "numerator": numerator,
+            "denominator": denominator,
+            "value": value,
+            "status": status_for(
                 indicator=indicator,
                 horizon=indicator.target.horizon,
                 value=value,
@@ -116,17 +119,17 @@ class _Context:
                 period_ends_on=period.ends_on,
                 as_of=self.as_of,
             ),
-            origin=origin,
-            details=details or {},
-            computed_at=self.now,
-            reported_by_id=reported_by_id,
-            report_id=report_id,
-            rollup_run=self.run,
-        )
+            "origin": origin,
+            "details": details or {},
+            "computed_at": self.now,
+            "reported_by_id": reported_by_id,
+            "report_id": report_id,
+            "rollup_run_id": self.run.id,
+        }
         if dimension == Dimension.PROVINCE:
-            row.unit_id = self.province_id
+            row["unit_id"] = self.province_id
         else:
-            setattr(row, _KEY_COLUMN[dimension], key)
+            row[_KEY_COLUMN[dimension]] = key
         self.rows[(indicator.id, period.id, dimension, key)] = row
 
 
@@ -338,6 +341,51 @@ def _compute_reported(ctx: _Context, indicators: list[Indicator]) -> None:
         )
 
 
+_COMPARED = ("numerator", "denominator", "status", "origin", "details", "report_id", "reported_by_id")
+
+
+def _write(ctx: _Context) -> int:
+    """Upsert the values that differ from the stored ones (one read, one bulk upsert, one update); keys that
+    had figures before but none now (an item re-forwarded to a later deadline) are kept and emptied, never
+    left with stale figures. Returns how many rows were written."""
+    existing = {
+        row[1:5]: row
+        for row in IndicatorValue.objects.filter(period__in=list(ctx.periods.values())).values_list(
+            "id", "indicator_id", "period_id", "dimension", "key", *_COMPARED
+        )
+    }
+    changed = [
+        IndicatorValue(**fields)
+        for key, fields in ctx.rows.items()
+        if key not in existing or existing[key][5:] != tuple(fields[name] for name in _COMPARED)
+    ]
+    IndicatorValue.objects.bulk_create(
+        changed,
+        update_conflicts=True,
+        unique_fields=["indicator", "period", "dimension", "key"],
+        update_fields=UPDATE_FIELDS,
+        batch_size=2000,
+    )
+    stale_ids = [
+        row[0]
+        for key, row in existing.items()
+        if key not in ctx.rows
+        and (row[8] == Origin.COMPUTED or row[3] == Dimension.PROVINCE)
+        and row[5:8] != (0, 0, ValueStatus.NO_DATA)
+    ]
+    if stale_ids:
+        IndicatorValue.objects.filter(id__in=stale_ids).update(
+            numerator=0,
+            denominator=0,
+            value=None,
+            status=ValueStatus.NO_DATA,
+            details={},
+            computed_at=ctx.now,
+            rollup_run=ctx.run,
+        )
+    return len(changed) + len(stale_ids)
+
+
 def _lock(year: int) -> None:
     """Serialise concurrent rollups of the same year (nightly and on demand) for the transaction."""
     if connection.vendor == "postgresql":
@@ -373,25 +421,7 @@ def rollup_compliance(
             _compute_t4(ctx, indicators.get("T4.1"))
             _compute_activities(ctx, indicators)
             _compute_reported(ctx, [i for i in indicators.values() if i.source == Source.REPORTED])
-            IndicatorValue.objects.bulk_create(
-                list(ctx.rows.values()),
-                update_conflicts=True,
-                unique_fields=["indicator", "period", "dimension", "key"],
-                update_fields=UPDATE_FIELDS,
-                batch_size=1000,
-            )
-            # Keys that had data before but none now (an item re-forwarded to a later deadline, a report
-            # corrected): their rows are kept and emptied, never left with yesterday's figures.
-            stale = IndicatorValue.objects.filter(period__in=list(ctx.periods.values())).exclude(rollup_run=run)
-            stale_count = stale.filter(Q(origin=Origin.COMPUTED) | Q(dimension=Dimension.PROVINCE)).update(
-                numerator=0,
-                denominator=0,
-                value=None,
-                status=ValueStatus.NO_DATA,
-                details={},
-                computed_at=ctx.now,
-                rollup_run=run,
-            )
+            changed = _write(ctx)
     except Exception as exc:
         run.state = RollupState.FAILED
         run.error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -401,10 +431,11 @@ def rollup_compliance(
         logger.exception("compliance rollup of %s failed", year)
         raise
     run.state = RollupState.DONE
-    run.rows = len(ctx.rows) + stale_count
+    run.rows = len(ctx.rows)
+    run.changed = changed
     run.finished_at = timezone.now()
     run.duration_ms = int((time.perf_counter() - started) * 1000)
-    run.save(update_fields=["state", "rows", "finished_at", "duration_ms"])
+    run.save(update_fields=["state", "rows", "changed", "finished_at", "duration_ms"])
     return run
 
 
