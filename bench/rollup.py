@@ -1,5 +1,4 @@
 #!/usr/bin/env python
-# ruff: noqa: S608 -- the SQL is built from constants and the database's own column names.
 """Benchmark: the full compliance rollup of a year against the raw SQL GROUP BYs computing the same numbers.
 
     DJANGO_SETTINGS_MODULE=mttq_portal.settings.test .venv/bin/python bench/rollup.py --items 1000000
