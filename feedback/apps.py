@@ -29,8 +29,16 @@ class FeedbackConfig(AppConfig):
     def nav_items(self, scope):
         from mttq_portal.navigation import NavItem
 
-        # Citizen links (order < 50: also shown on the home page).
+        # Citizen links (order < 50: also shown on the home page); staff links from 50.
+        staff = []
+        if scope.sees_whole_province or scope.front_unit_ids:
+            staff.append(NavItem(label=_("Items to handle"), url_name="workspace-queue", order=50))
+            staff.append(NavItem(label=_("Record an item"), url_name="workspace-record", order=52))
+            staff.append(NavItem(label=_("Import from Excel"), url_name="workspace-import", order=54))
+        if scope.agency_ids:
+            staff.append(NavItem(label=_("Items to answer"), url_name="workspace-inbox", order=51))
         return [
+            *staff,
             NavItem(label=_("Send an opinion or recommendation"), url_name="feedback-submit", order=10),
             NavItem(label=_("Look up"), url_name="feedback-lookup", order=20),
             NavItem(label=_("Public results"), url_name="feedback-public-record", order=30),

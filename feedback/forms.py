@@ -255,3 +255,47 @@ class ReasonForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
+
+
+class RecordForm(SubmitForm):
+    """An officer records a citizen's matter: every type, the channel and how consent was obtained."""
+
+    channel = forms.ChoiceField(label=_("Where the matter was collected"), choices=())
+    consent_method = forms.ChoiceField(label=_("How the citizen's consent was obtained"), choices=())
+    is_mass_petition = forms.BooleanField(label=_("Mass petition (5 or more signatories)"), required=False)
+    is_complex = forms.BooleanField(label=_("Complex case"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        from organizations.selectors import units_for_user
+
+        from .models import Channel, ConsentMethod, ItemType
+        from .services.recording import OFFICER_CHANNELS, OFFICER_CONSENT
+
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = ItemType.choices
+        self.fields["type"].widget = forms.Select(attrs={"class": "form-select"})
+        self.fields["channel"].choices = [(c.value, Channel(c).label) for c in OFFICER_CHANNELS]
+        self.fields["consent_method"].choices = [(c.value, ConsentMethod(c).label) for c in OFFICER_CONSENT]
+        self.fields["commune"].queryset = units_for_user(user=user).only("id", "name")
+        self.fields["consent_processing"].label = _(
+            "The citizen agreed that the Front processes the matter and forwards it (required)."
+        )
+        self.fields["consent_contact"].label = _("The citizen agreed to be contacted about it.")
+        self.fields["consent_publish"].label = _("The citizen agreed to publication without name or contact.")
+        style_widgets(self)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx) filled from the template"))
+    channel = forms.ChoiceField(label=_("Where the list was collected"), choices=())
+    consent_method = forms.ChoiceField(label=_("How the citizens' consent was obtained"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        from .models import Channel, ConsentMethod
+        from .services.recording import OFFICER_CHANNELS, OFFICER_CONSENT
+
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [(c.value, Channel(c).label) for c in OFFICER_CHANNELS]
+        self.fields["consent_method"].choices = [(c.value, ConsentMethod(c).label) for c in OFFICER_CONSENT]
+        self.fields["consent_method"].initial = ConsentMethod.MEETING_RECORD
+        style_widgets(self)

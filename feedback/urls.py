@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import attachments as attachment_views
-from .views import notifications
+from .views import notifications, recording, workspace
 from .views import public as public_views
 
 urlpatterns = [
@@ -16,4 +16,20 @@ urlpatterns = [
     path("thong-bao/", notifications.notification_list, name="notifications"),
     path("thong-bao/chua-doc/", notifications.notification_unread_badge, name="notifications-unread"),
     path("thong-bao/da-doc/", notifications.notification_mark_read, name="notifications-mark-read"),
+    # The officers' workspace.
+    path("can-bo/viec/", workspace.queue_view, name="workspace-queue"),
+    path("can-bo/viec/chuyen-nhieu/", workspace.bulk_forward_view, name="workspace-bulk-forward"),
+    path("can-bo/viec/<int:item_id>/", workspace.item_view, name="workspace-item"),
+    path("can-bo/viec/<int:item_id>/buoc/<str:move>/", workspace.item_move_view, name="workspace-item-move"),
+    path("can-bo/viec/<int:item_id>/len-tinh/", workspace.item_escalate_view, name="workspace-item-escalate"),
+    path("can-bo/viec/<int:item_id>/gia-han/", workspace.extension_request_view, name="workspace-extension-request"),
+    path(
+        "can-bo/viec/<int:item_id>/gia-han/<int:request_id>/",
+        workspace.extension_decide_view,
+        name="workspace-extension-decide",
+    ),
+    path("can-bo/hop-thu/", workspace.inbox_view, name="workspace-inbox"),
+    path("can-bo/ghi-nhan/", recording.record_view, name="workspace-record"),
+    path("can-bo/nhap-excel/", recording.import_view, name="workspace-import"),
+    path("can-bo/nhap-excel/mau.xlsx", recording.import_template_view, name="workspace-import-template"),
 ]

@@ -121,12 +121,14 @@ def item_withdraw_on_request(*, user, item_id: int, note: str) -> MoveResult:
 def item_merge(*, user, item_id: int, target_id: int, note: str = "") -> MoveResult:
     """Merge a duplicate into another item. Both histories stay; the merged item follows its target's result."""
     note = _optional_text(note, "note")
-    try:
-        target_id = int(target_id)
-    except (TypeError, ValueError):
-        raise ApplicationError(_("Choose the item to merge into."), code="required", fields={"target": []}) from None
 
     def check_target(item: Item) -> MoveData:
+        nonlocal target_id
+        try:
+            target_id = int(target_id)
+        except (TypeError, ValueError):
+            message = _("Choose the item to merge into.")
+            raise ApplicationError(message, code="required", fields={"target": [message]}) from None
         if target_id == item.pk:
             raise ApplicationError(_("An item cannot be merged into itself."), code="merge_into_self")
         target = items_for_user(user=user).filter(pk=target_id).select_for_update(of=("self",)).first()
@@ -235,22 +237,21 @@ def _forward_data(item: Item, agency_id: int, note: str) -> MoveData:
 
 def item_forward(*, user, item_id: int, agency_id, note: str = "") -> MoveResult:
     """Forward an accepted item to one agency; the due date comes from the answer rule and is recorded."""
-    agency_id = _agency_id(agency_id)
     note = _optional_text(note, "note")
     return _move(
         user=user,
         item_id=item_id,
         move=Move.FORWARD,
         actor=Actor.FRONT,
-        before=lambda item: _forward_data(item, agency_id, note),
+        before=lambda item: _forward_data(item, _agency_id(agency_id), note),
     )
 
 
 def item_accept_and_forward(*, user, item_id: int, agency_id, note: str = "") -> MoveResult:
     """The usual triage in one step: accept (if not yet) and forward, in one transaction."""
-    agency_id = _agency_id(agency_id)
     with transaction.atomic():
         item = _locked_for(user=user, item_id=item_id, actor=Actor.FRONT, move=Move.FORWARD)
+        agency_id = _agency_id(agency_id)
         if item.status in (Status.RECEIVED, Status.RETURNED, Status.REOPENED):
             item_accept(user=user, item_id=item_id)
         return item_forward(user=user, item_id=item_id, agency_id=agency_id, note=note)
@@ -258,10 +259,11 @@ def item_accept_and_forward(*, user, item_id: int, agency_id, note: str = "") ->
 
 def item_reforward(*, user, item_id: int, agency_id, note: str) -> MoveResult:
     """Replace the focal point: the new agency gets a new due date; the previous one stays in the history."""
-    agency_id = _agency_id(agency_id)
     note = _required_text(note, "note", _("why the item goes to another agency"))
 
     def data(item: Item) -> MoveData:
+        nonlocal agency_id
+        agency_id = _agency_id(agency_id)
         if item.current_agency_id == agency_id:
             raise ConflictError(_("The item is already with this agency."), code="same_agency")
         forward = _forward_data(item, agency_id, note)
