@@ -1,0 +1,61 @@
+"""The targets pages in a real headless Chromium (JavaScript off): the provincial Front reads the overview,
+opens a target, and approves a reported value from the queue."""
+
+from datetime import date
+
+import pytest
+from django.conf import settings as django_settings
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+from targets.models import Indicator, ReportStatus
+from targets.services.rollup import rollup_compliance
+
+from .test_reports import submit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def _login(browser, live_server, client, user):
+    client.force_login(user)
+    browser.get(live_server.url + "/healthz")
+    browser.add_cookie({"name": django_settings.SESSION_COOKIE_NAME, "value": client.cookies["sessionid"].value})
+
+
+def test_provincial_front_reads_the_targets_and_approves_a_report(
+    browser, live_server, client, targets_seeded, province, commune_a, officer_a, front_a, province_officer
+):
+    year = date.today().year
+    report = submit(officer_a, front_a, Indicator.objects.get(code="A3.1"), period=str(year))
+    rollup_compliance(year=year)
+    _login(browser, live_server, client, province_officer)
+
+    browser.get(f"{live_server.url}/chi-tieu/?nam={year}")
+    assert "Các mục tiêu của Nghị quyết" in browser.page_source
+    assert browser.find_elements(By.CSS_SELECTOR, "span.badge")  # status shown as text, not colour alone
+    browser.save_screenshot("/tmp/targets-overview.png")
+
+    browser.find_element(By.PARTIAL_LINK_TEXT, "A1 ·").click()
+    assert "Kiến nghị hợp pháp, chính đáng" in browser.page_source
+    assert commune_a.name in browser.page_source
+
+    browser.get(f"{live_server.url}/chi-tieu/phe-duyet/")
+    assert front_a.name in browser.page_source
+    browser.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
+    assert "Đã duyệt báo cáo chỉ số A3.1" in browser.page_source
+    report.refresh_from_db()
+    assert report.status == ReportStatus.APPROVED
