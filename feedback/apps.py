@@ -42,4 +42,8 @@ class FeedbackConfig(AppConfig):
             NavItem(label=_("Send an opinion or recommendation"), url_name="feedback-submit", order=10),
             NavItem(label=_("Look up"), url_name="feedback-lookup", order=20),
             NavItem(label=_("Public results"), url_name="feedback-public-record", order=30),
-        ]
+        ] + (
+            [NavItem(label=_("Overdue list"), url_name="board-overdue", order=80)]
+            if scope.is_board_viewer or scope.sees_whole_province
+            else []
+        )

@@ -31,6 +31,11 @@ def notifications_deliver_batch(notification_ids: list[int]) -> dict:
     return outcomes
 
 
+@shared_task(name="feedback.notifications_fan_out", acks_late=True, ignore_result=True)
+def notifications_fan_out(first_id: int, last_id: int) -> int:
+    return notifications.notifications_fan_out(first_id=first_id, last_id=last_id)
+
+
 @shared_task(name="feedback.notifications_sweep", acks_late=True, ignore_result=True)
 def notifications_sweep() -> dict:
     result = notifications.notifications_sweep()

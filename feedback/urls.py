@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import attachments as attachment_views
+from .views import deadlines as deadline_views
 from .views import notifications, recording, workspace
 from .views import public as public_views
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("cong-khai/", public_views.public_record_view, name="feedback-public-record"),
     path("thong-bao-du-lieu-ca-nhan/", public_views.privacy_notice_view, name="feedback-privacy-notice"),
     path("tep/<int:pk>/", attachment_views.attachment_download, name="feedback-attachment"),
+    path("qua-han/", deadline_views.board_overdue_view, name="board-overdue"),
     path("thong-bao/", notifications.notification_list, name="notifications"),
     path("thong-bao/chua-doc/", notifications.notification_unread_badge, name="notifications-unread"),
     path("thong-bao/da-doc/", notifications.notification_mark_read, name="notifications-mark-read"),

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from ..deadlines import WorkingCalendar
 from ..models import ChaseLevel, EventKind, Status, Step
-from .notifications import AUDIENCES, audience_sql, notifications_queue, staff_language
+from .notifications import AUDIENCES, audience_sql, notifications_fan_out_queue, notifications_queue, staff_language
 
 TRIAGE_STATUSES = (Status.RECEIVED, Status.ACCEPTED, Status.RETURNED, Status.REOPENED)
 ANSWER_STATUSES = (Status.FORWARDED,)
@@ -137,7 +137,7 @@ def _chase_sql(level: ChaseLevel) -> str:
         RETURNING id, channel
     )
     SELECT (SELECT count(*) FROM chased), count(*),
-           coalesce(array_agg(id ORDER BY id) FILTER (WHERE channel <> 'in_app'), '{{}}')
+           min(id) FILTER (WHERE channel <> 'in_app'), max(id) FILTER (WHERE channel <> 'in_app')
     FROM notes"""
 
 
@@ -150,7 +150,7 @@ def deadlines_chase(*, today: date | None = None) -> ChaseResult:
         result.skipped_day_off = True
         return result
     now = timezone.now()
-    to_queue: list[int] = []
+    ranges: list[tuple[int, int]] = []
     for window in chase_windows(today=today, cal=cal):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
@@ -167,12 +167,15 @@ def deadlines_chase(*, today: date | None = None) -> ChaseResult:
                     "now": now,
                 },
             )
-            chases, notes, ids = cursor.fetchone()
+            chases, notes, first_id, last_id = cursor.fetchone()
         result.chases[str(window.level)] = chases
         result.notifications += notes
-        to_queue.extend(ids)
-    if to_queue and notifications_queue(to_queue):
-        result.queued = len(to_queue)
+        if first_id is not None:
+            ranges.append((first_id, last_id))
+    # A chase may decide a hundred thousand emails: hand the worker id ranges and let it fan them out, so the
+    # beat task neither holds the ids nor publishes thousands of messages itself.
+    if ranges and notifications_fan_out_queue(ranges):
+        result.queued = len(ranges)
     return result
 
 

@@ -467,7 +467,7 @@ def register_hooks() -> None:
 # Queuing: never block a request for long, never lose a row.
 # --------------------------------------------------------------------------------------------------------
 
-QUEUE_BATCH = 100
+QUEUE_BATCH = 200
 
 
 def notifications_queue(ids: Sequence[int], *, countdown: int | None = None) -> bool:
@@ -480,6 +480,8 @@ def notifications_queue(ids: Sequence[int], *, countdown: int | None = None) -> 
     from .. import tasks
 
     ids = list(ids)
+    queued: list[int] = []
+    complete = True
     for start in range(0, len(ids), QUEUE_BATCH):
         chunk = ids[start : start + QUEUE_BATCH]
         try:
@@ -489,9 +491,49 @@ def notifications_queue(ids: Sequence[int], *, countdown: int | None = None) -> 
                 tasks.notifications_deliver_batch.apply_async(args=[chunk], countdown=countdown)
         except Exception as exc:  # kombu raises several types (OperationalError, ConnectionError, timeouts)
             logger.warning("Could not queue %s notifications (%s); the sweeper will queue them", len(ids) - start, exc)
-            return False
-        Notification.objects.filter(id__in=chunk, status=NotificationStatus.PENDING).update(queued_at=timezone.now())
+            complete = False
+            break
+        queued.extend(chunk)
+    if queued:
+        # One statement however many were queued (a deadline chase may queue a hundred thousand).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE feedback_notification SET queued_at = %s WHERE id = ANY(%s) AND status = 'pending'",
+                [timezone.now(), queued],
+            )
+    return complete
+
+
+def notifications_fan_out_queue(ranges: Sequence[tuple[int, int]]) -> bool:
+    """Queue one task per id range (bulk decisions); the worker queues the deliveries. On a broker failure
+    the rows stay pending and the sweeper queues them."""
+    from .. import tasks
+
+    try:
+        for first_id, last_id in ranges:
+            tasks.notifications_fan_out.apply_async(args=[first_id, last_id])
+    except Exception as exc:
+        logger.warning("Could not queue the fan-out of %s ranges (%s); the sweeper will queue them", len(ranges), exc)
+        return False
     return True
+
+
+def notifications_fan_out(*, first_id: int, last_id: int, chunk: int = 10_000) -> int:
+    """Queue delivery of the pending email and SMS rows with ids in [first_id, last_id], a chunk at a time."""
+    queued, after = 0, first_id - 1
+    while True:
+        ids = list(
+            Notification.objects.filter(id__gt=after, id__lte=last_id, status=NotificationStatus.PENDING)
+            .exclude(channel=NotificationChannel.IN_APP)
+            .order_by("id")
+            .values_list("id", flat=True)[:chunk]
+        )
+        if not ids:
+            return queued
+        if not notifications_queue(ids):
+            return queued
+        queued += len(ids)
+        after = ids[-1]
 
 
 @dataclass

@@ -224,3 +224,50 @@ def test_retention_anonymises_long_closed_items_and_keeps_statistics(citizen_sub
     assert recent.submitter_name == "Lò Văn Páo" and recent.anonymized_at is None
     assert ItemEvent.objects.filter(item=old, kind=EventKind.ANONYMIZED).count() == 1
     assert not Notification.objects.filter(item=old, recipient_address="pao@example.org").exists()
+
+
+# ---- the provincial board's overdue list --------------------------------------------------------------
+
+
+def _on_board_list(citizen_submission, agency_a, n):
+    items = [_forwarded_item(citizen_submission, agency_a) for _ in range(n)]
+    with _at(EXPECTED["board"]):
+        deadlines_chase()
+    return items
+
+
+@pytest.mark.django_db
+def test_the_board_sees_the_overdue_list_without_personal_data(client, citizen_submission, agency_a, chase_people):
+    (item,) = _on_board_list(citizen_submission, agency_a, 1)
+
+    with _at(EXPECTED["board"]):
+        client.force_login(chase_people["board"])
+        html = client.get("/qua-han/").content.decode()
+
+    assert item.tracking_code in html
+    assert agency_a.name in html
+    assert '<td class="text-end">10</td>' in html  # working days overdue, Tết not counted
+    assert "Lò Văn Páo" not in html and "pao@example.org" not in html
+
+
+@pytest.mark.django_db
+def test_the_overdue_list_is_refused_to_commune_and_agency_officers(client, chase_people):
+    for who in ("front", "agency"):
+        client.force_login(chase_people[who])
+        assert client.get("/qua-han/").status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [1, 50])
+def test_overdue_list_query_count(
+    client, citizen_submission, agency_a, chase_people, rows, django_assert_max_num_queries
+):
+    _on_board_list(citizen_submission, agency_a, rows)
+
+    with _at(EXPECTED["board"]):
+        client.force_login(chase_people["province"])
+        with django_assert_max_num_queries(12):
+            response = client.get("/qua-han/")
+
+    assert response.status_code == 200
+    assert response.content.decode().count("<tr>") == rows + 1
