@@ -1,14 +1,16 @@
 """Links from a number to what is behind it: the items in the officers' workspace, the activities of the
 programmes, the reported value. Other branches own those pages; a missing URL name falls back to a path."""
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from .models import Dimension, IndicatorValue, Source
 
-WORKSPACE_URL_NAMES = ("feedback:workspace", "workspace", "feedback:item_list")
-WORKSPACE_FALLBACK = "/workspace/"
+WORKSPACE_URL_NAMES = ("workspace-queue",)
+WORKSPACE_FALLBACK = "/can-bo/viec/"
 ACTIVITIES_URL_NAMES = ("programs:activity_list", "programs:programme_list")
 ACTIVITIES_FALLBACK = "/chuong-trinh/"
 ACTIVITY_KINDS = {"A5.1": "dialogue", "A6.1": "working_session", "A7.1": "listening_session"}
@@ -28,12 +30,19 @@ def items_url(value: IndicatorValue) -> str:
     period = value.period
     if value.indicator.source == Source.PORTAL_USE:
         # T4 counts what the Front did with items in the period: the items received in it.
-        params = {"received_from": period.starts_on.isoformat(), "received_to": period.ends_on.isoformat()}
+        params = {
+            "tab": "all",
+            "received_from": period.starts_on.isoformat(),
+            "received_to": period.ends_on.isoformat(),
+        }
         return f"{_first_url(WORKSPACE_URL_NAMES, WORKSPACE_FALLBACK)}?{urlencode(params)}"
+    # The deadline fell in the period and has passed (items not yet due are not counted).
+    due_to = min(period.ends_on, timezone.localdate() - timedelta(days=1))
     params = {
+        "tab": "all",
         "answer_due_from": period.starts_on.isoformat(),
-        "answer_due_to": period.ends_on.isoformat(),
-        "legitimate": "1",
+        "answer_due_to": due_to.isoformat(),
+        "counted_for_a1": "true",
     }
     column = {
         Dimension.COMMUNE: "commune",

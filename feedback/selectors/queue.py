@@ -85,6 +85,14 @@ class ItemFilter(django_filters.FilterSet):
         field_name="received_at", lookup_expr="date__lte", label=_("Received until")
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    # Links from the targets pages to the items behind an A1 figure (ADR 0071).
+    answer_due_from = django_filters.DateFilter(
+        field_name="answer_due_date", lookup_expr="gte", label=_("Answer due from")
+    )
+    answer_due_to = django_filters.DateFilter(
+        field_name="answer_due_date", lookup_expr="lte", label=_("Answer due until")
+    )
+    counted_for_a1 = django_filters.BooleanFilter(method="filter_counted_for_a1", label=_("Counted for target A1"))
 
     class Meta:
         model = Item
@@ -92,6 +100,11 @@ class ItemFilter(django_filters.FilterSet):
 
     def filter_q(self, qs, name, value):
         return search(qs, value)
+
+    def filter_counted_for_a1(self, qs, name, value):
+        from .statistics import counted_for_a1
+
+        return qs.filter(counted_for_a1()) if value else qs.exclude(counted_for_a1())
 
     def filter_overdue(self, qs, name, value):
         condition = tab_conditions()["overdue"]

@@ -149,14 +149,17 @@ ANSWER_DIMENSIONS = {
 }
 
 
+def counted_for_a1() -> Q:
+    """Lawful and legitimate (or the Front's own recommendation), not rejected, merged or withdrawn."""
+    legitimate = Q(is_legitimate=True) | Q(type__in=FRONT_OWN_TYPES, is_legitimate__isnull=True)
+    return legitimate & ~Q(status__in=NOT_COUNTED_STATUSES)
+
+
 def answer_deadline_items(*, due_from: date, due_to: date) -> QuerySet[Item]:
     """The items target A1 counts: lawful and legitimate, not merged, withdrawn or rejected, whose answer
     deadline fell between ``due_from`` and ``due_to`` (inclusive). Items not yet due are left out by the
     caller passing ``due_to`` no later than yesterday."""
-    legitimate = Q(is_legitimate=True) | Q(type__in=FRONT_OWN_TYPES, is_legitimate__isnull=True)
-    return Item.objects.filter(legitimate, answer_due_date__gte=due_from, answer_due_date__lte=due_to).exclude(
-        status__in=NOT_COUNTED_STATUSES
-    )
+    return Item.objects.filter(counted_for_a1(), answer_due_date__gte=due_from, answer_due_date__lte=due_to)
 
 
 def answer_compliance_counts(*, due_from: date, due_to: date, dimension: str) -> list[dict]:
@@ -229,8 +232,3 @@ def portal_use_counts(*, since: date, until: date) -> list[dict]:
         }
         for row in rows
     ]
-
-
-def items_list_filters_for_answer_deadline(*, due_from: date, due_to: date) -> dict:
-    """Query-string filters the workspace list understands, for a link to the items behind an A1 number."""
-    return {"answer_due_from": due_from.isoformat(), "answer_due_to": due_to.isoformat(), "legitimate": "1"}

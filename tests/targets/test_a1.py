@@ -127,3 +127,19 @@ def test_rollup_twice_gives_the_same_rows(a1_items):
     assert again == snapshot
     assert first.rows == second.rows > 0
     assert second.state == "done" and second.duration_ms is not None
+
+
+@pytest.mark.django_db
+def test_the_number_links_to_exactly_the_items_counted(client, a1_items, commune_a, province_officer):
+    import time_machine
+
+    from targets.links import behind_url
+
+    with time_machine.travel(date(2026, 6, 15), tick=False):
+        rollup_compliance(year=2026, as_of=AS_OF)
+        value = _value("A1.1", "2026-Q2", Dimension.COMMUNE, commune_a.id)
+        client.force_login(province_officer)
+        html = client.get(behind_url(value)).content.decode()
+
+    shown = {name for name, story in a1_items.items() if story.item.tracking_code in html}
+    assert shown == {"early", "late", "unanswered", "reopened"}  # the 4 due in commune A in Q2
