@@ -416,6 +416,8 @@ class Simulator:
             consent_method=CONSENT_FOR_CHANNEL.get(channel, ConsentMethod.MEETING_RECORD),
             received_at=received_at,
             updated_at=received_at,
+            # Simulated history: the notification sweeper must not acknowledge demo items after the fact.
+            acknowledged_at=received_at,
             status=Status.RECEIVED,
         )
         sim = Simulated(item=item)

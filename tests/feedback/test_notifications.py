@@ -367,3 +367,23 @@ def test_escalation_to_the_province_tells_the_provincial_front(
         workflow.item_escalate(user=officer_a, item_id=item.id, reason="Vượt thẩm quyền cấp xã")
 
     assert {n.recipient_user_id for n in _rows(item, "escalated_to_province")} == {province_officer.id}
+
+
+def test_administrators_see_delivery_attempts_and_failures_read_only(client, admin_user, officer_a):
+    Notification.objects.create(
+        key="t:failed",
+        template="acknowledgement",
+        channel=NotificationChannel.EMAIL,
+        recipient_user=officer_a,
+        status=NotificationStatus.FAILED,
+        attempts=5,
+        last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+    )
+    client.force_login(admin_user)
+
+    html = client.get("/quan-tri/feedback/notification/?status__exact=failed").content.decode()
+
+    assert "SMTPServerDisconnected" in html
+    assert client.get("/quan-tri/feedback/notification/add/").status_code == 403
+    row = Notification.objects.get(key="t:failed")
+    assert client.post(f"/quan-tri/feedback/notification/{row.pk}/delete/").status_code == 403
