@@ -267,3 +267,77 @@ def _median(histogram: list[tuple[int, int]]) -> float | None:
 
 def summary_refreshed_at():
     return SummaryState.objects.filter(key="default").values_list("refreshed_at", flat=True).first()
+
+
+def commune_league(*, user, filters: FigureFilters, today: date | None = None) -> list[dict]:
+    """Communes ranked by answered-on-time rate (then answered rate), with their open and overdue items."""
+    today = today or timezone.localdate()
+    rows = compliance_figures(user=user, group_by="commune", filters=filters, today=today)
+    open_now = {
+        r["commune_id"]: r
+        for r in _narrow(OpenItemSnapshot.objects.all(), user=user, filters=filters, dated=False)
+        .values("commune_id")
+        .annotate(open=_sum("items"), overdue=_sum("overdue"))
+    }
+    for row in rows:
+        row["open"] = open_now.get(row["key"], {}).get("open", 0)
+        row["overdue"] = open_now.get(row["key"], {}).get("overdue", 0)
+    rows.sort(
+        key=lambda r: (
+            r["on_time_rate"] is None,
+            -(r["on_time_rate"] or 0),
+            -(r["answered_rate"] or 0),
+            r["overdue"],
+            r["name"],
+        )
+    )
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    return rows
+
+
+def targets_status(*, user, year: int) -> list:
+    """The province's value of every indicator for the year (rolled up by the targets app)."""
+    from targets.models import Dimension
+    from targets.selectors import values_for_user
+
+    return list(
+        values_for_user(user=user)
+        .filter(dimension=Dimension.PROVINCE, period__code=str(year))
+        .order_by("indicator__target__order", "indicator__order")
+    )
+
+
+def programmes_progress(*, user, year: int) -> list:
+    from programs.selectors import programme_progress_list
+
+    return programme_progress_list(user=user, year=year)
+
+
+@dataclass
+class Dashboard:
+    filters: FigureFilters
+    totals: dict
+    months: list[dict]
+    categories: list[dict]
+    communes: list[dict]
+    agencies: list[dict]
+    targets: list
+    programmes: list
+    refreshed_at: object = None
+
+
+def dashboard_build(*, user, filters: FigureFilters, with_league: bool = True) -> Dashboard:
+    today = timezone.localdate()
+    year = filters.period.start.year
+    return Dashboard(
+        filters=filters,
+        totals=figures_totals(user=user, filters=filters, today=today),
+        months=figures_by_month(user=user, filters=filters, today=today),
+        categories=compliance_figures(user=user, group_by="category", filters=filters, today=today),
+        communes=commune_league(user=user, filters=filters, today=today) if with_league else [],
+        agencies=agency_table(user=user, filters=filters, today=today),
+        targets=targets_status(user=user, year=year),
+        programmes=programmes_progress(user=user, year=year),
+        refreshed_at=summary_refreshed_at(),
+    )

@@ -1,1 +1,9 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("bao-cao/", views.province_dashboard, name="reports-dashboard"),
+    path("bao-cao/xa/<int:commune_id>/", views.commune_dashboard, name="reports-commune-dashboard"),
+    path("bao-cao/danh-sach/", views.item_list, name="reports-items"),
+]

@@ -35,6 +35,13 @@ MEASURES = (
 )
 
 
+def _a1_where() -> str:
+    """Target A1's items in SQL, the same rule as ``answer_deadline_items`` below (kept in step by a test)."""
+    own = ", ".join(f"'{t.value}'" for t in FRONT_OWN_TYPES)
+    gone = ", ".join(f"'{s.value}'" for s in NOT_COUNTED_STATUSES)
+    return f"(is_legitimate OR (is_legitimate IS NULL AND type IN ({own}))) AND status NOT IN ({gone})"
+
+
 def _local_day(column: str) -> str:
     return f"({column} AT TIME ZONE %s)::date"
 
@@ -69,7 +76,7 @@ def daily_item_figures_sql(*, days: list[date] | None = None) -> tuple[str, list
         "CASE WHEN answered_at IS NOT NULL THEN 1 ELSE 0 END, "
         "CASE WHEN answer_on_time THEN 1 ELSE 0 END, "
         f"CASE WHEN status = '{Status.RESOLVED.value}' THEN 1 ELSE 0 END "
-        f"FROM {_ITEM} WHERE answer_due_date IS NOT NULL AND is_legitimate"
+        f"FROM {_ITEM} WHERE answer_due_date IS NOT NULL AND {_a1_where()}"
     )
     if days is not None:
         due_sql += " AND answer_due_date = ANY(%s::date[])"
@@ -105,11 +112,13 @@ def answer_time_sql(*, days: list[date] | None = None) -> tuple[str, list]:
 
 
 def open_items_sql(*, today: date) -> tuple[str, list]:
-    """The open items now, per dimensions and status, with how many are past their current due date."""
+    """The open items now, per dimensions and status, with how many are past their current due date.
+
+    An answered item waits for the Front's check: the agency's clock has stopped, so it is not overdue."""
     statuses = [s.value for s in OPEN_STATUSES]
     sql = (
         "SELECT commune_id, current_agency_id, source_organization_id, category_id, type, channel, status, "
-        "COUNT(*)::int, COUNT(*) FILTER (WHERE due_date < %s)::int "
+        f"COUNT(*)::int, COUNT(*) FILTER (WHERE due_date < %s AND status <> '{Status.ANSWERED.value}')::int "
         f"FROM {_ITEM} WHERE status = ANY(%s) GROUP BY 1, 2, 3, 4, 5, 6, 7"
     )
     return sql, [today, statuses]
@@ -232,3 +241,53 @@ def portal_use_counts(*, since: date, until: date) -> list[dict]:
         }
         for row in rows
     ]
+
+
+# What each measure of the summaries counts, as a filter on items: the list behind a number on a dashboard.
+MEASURE_LABELS = (
+    "received",
+    "answered",
+    "answered_on_time",
+    "resolved",
+    "due",
+    "due_answered",
+    "due_on_time",
+    "due_resolved",
+    "open",
+    "overdue",
+    "waiting",
+    "waiting_overdue",
+)
+
+
+def items_for_measure(qs, *, measure: str, start: date, end: date, today: date):
+    """Narrow ``qs`` (already scoped by ``items_for_user``) to the items a summary measure counted."""
+    from django.db.models import Q
+
+    in_period = {"__date__gte": start, "__date__lte": end}
+    if measure == "received":
+        return qs.filter(**{f"received_at{k}": v for k, v in in_period.items()})
+    if measure in ("answered", "answered_on_time"):
+        qs = qs.filter(**{f"answered_at{k}": v for k, v in in_period.items()})
+        return qs.filter(answer_on_time=True) if measure == "answered_on_time" else qs
+    if measure == "resolved":
+        return qs.filter(status=Status.RESOLVED, **{f"closed_at{k}": v for k, v in in_period.items()})
+    if measure.startswith("due"):
+        # Only deadlines that have passed (before today), as the summaries count them.
+        last = min(end, today - timedelta(days=1))
+        qs = qs.filter(pk__in=answer_deadline_items(due_from=start, due_to=last).values("pk"))
+        if measure == "due_answered":
+            return qs.filter(answered_at__isnull=False)
+        if measure == "due_on_time":
+            return qs.filter(answer_on_time=True)
+        if measure == "due_resolved":
+            return qs.filter(status=Status.RESOLVED)
+        return qs
+    open_statuses = sorted(s.value for s in OPEN_STATUSES)
+    if measure in ("open", "overdue"):
+        qs = qs.filter(status__in=open_statuses)
+        return qs.filter(due_date__lt=today).exclude(status=Status.ANSWERED) if measure == "overdue" else qs
+    if measure in ("waiting", "waiting_overdue"):
+        qs = qs.filter(status__in=[Status.FORWARDED, Status.REOPENED]).exclude(current_agency=None)
+        return qs.filter(due_date__lt=today) if measure == "waiting_overdue" else qs
+    return qs.filter(Q(pk__in=[]))

@@ -86,7 +86,8 @@ def figures_world(clock, commune_a, commune_b, agency_a, agency_b, categories):
     """Seven items; today is 2026-07-15. Hand-computed figures for 2026-H1:
 
     commune A (agency A): received 4, answered 2 (1 on time), resolved 1; due 3, of which answered 2,
-    on time 1, resolved 1; open now 2, overdue now 2. Agency A: waiting 1 (overdue 1), median 17.5 days.
+    on time 1, resolved 1; open now 3 (i2 answered, i3, i4), overdue now 2 (an answered item is not).
+    Agency A: waiting 1 (overdue 1), median 17.5 days.
     commune B (agency B): received 2, answered 1 (on time), resolved 1; due 1 (answered, on time,
     resolved); open now 1 (i7, received in July), overdue 0. Agency B: waiting 1, median 14 days.
     """

@@ -1,0 +1,197 @@
+"""Dashboards (province and commune), the list behind each number, and its exports."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from feedback.selectors.items import items_for_user
+from feedback.selectors.statistics import MEASURE_LABELS, items_for_measure
+from mttq_portal.errors import ApplicationError
+from organizations.selectors import units_for_user, user_scope
+
+from .exports import item_export
+from .forms import FigureFilterForm
+from .periods import period_parse
+from .selectors import FigureFilters, dashboard_build
+
+
+def _filters(request, **fixed) -> FigureFilters:
+    params = request.GET.copy()
+    for key, value in fixed.items():
+        params[key] = str(value)
+    try:
+        return FigureFilters.from_query(params)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return FigureFilters(period=period_parse(None))
+
+
+def _list_link_maker(request, filters: FigureFilters):
+    """Links from a number to the items behind it; None for viewers who see figures but no items."""
+    scope = user_scope(user=request.user)
+    if not (scope.is_admin or scope.is_front_officer or scope.is_agency_officer):
+        return None
+    base = reverse("reports-items")
+    query = filters.as_query()
+
+    def link(measure: str, **extra) -> str:
+        return f"{base}?{urlencode({**query, **{k: v for k, v in extra.items() if v is not None}, 'measure': measure})}"
+
+    return link
+
+
+def _render_dashboard(request, *, filters, title, commune=None):
+    board = dashboard_build(user=request.user, filters=filters, with_league=commune is None)
+    link = _list_link_maker(request, filters)
+    chart_data = {
+        "months": [m["month"].strftime("%m/%Y") for m in board.months],
+        "received": [m["received"] for m in board.months],
+        "answered": [m["answered"] for m in board.months],
+        "resolved": [m["resolved"] for m in board.months],
+        "categories": [c["name"] for c in board.categories],
+        "category_received": [c["received"] for c in board.categories],
+        "labels": {
+            "received": _("Received"),
+            "answered": _("Answered"),
+            "resolved": _("Resolved"),
+        },
+    }
+    form = FigureFilterForm(request.GET or {"period": filters.period.code}, user=request.user)
+    form.is_valid()
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "board": board,
+            "title": title,
+            "commune": commune,
+            "form": form,
+            "link": link,
+            "chart_data": chart_data,
+            "kpis": _kpis(board.totals, link),
+            "months": [{**m, "links": _row_links(link, m, period=_month_code(m["month"]))} for m in board.months],
+            "categories": [{**c, "links": _row_links(link, c, category=c["key"])} for c in board.categories],
+            "communes": [{**c, "links": _row_links(link, c, commune=c["key"])} for c in board.communes],
+            "agencies": [{**a, "links": _row_links(link, a, agency=a["key"])} for a in board.agencies],
+        },
+    )
+
+
+def _month_code(month) -> str:
+    return month.strftime("%Y-%m")
+
+
+def _row_links(link, row, **extra) -> dict:
+    if link is None:
+        return {}
+    return {m: link(m, **extra) for m in MEASURE_LABELS}
+
+
+def _kpis(totals: dict, link) -> list[dict]:
+    items = [
+        ("received", _("Received"), totals["received"], None),
+        ("open", _("In progress now"), totals["in_progress"], None),
+        ("overdue", _("Overdue now"), totals["overdue_now"], None),
+        ("due_on_time", _("Answered on time"), totals["due_on_time"], totals["on_time_rate"]),
+        ("resolved", _("Resolved"), totals["resolved"], None),
+    ]
+    return [
+        {"measure": m, "label": label, "value": value, "rate": rate, "url": link(m) if link else None}
+        for m, label, value, rate in items
+    ]
+
+
+@login_required
+def province_dashboard(request):
+    scope = user_scope(user=request.user)
+    if not scope.sees_aggregates:
+        raise PermissionDenied
+    title = _("Province dashboard") if (scope.sees_whole_province or scope.is_board_viewer) else _("Dashboard")
+    return _render_dashboard(request, filters=_filters(request), title=title)
+
+
+@login_required
+def commune_dashboard(request, commune_id: int):
+    commune = get_object_or_404(units_for_user(user=request.user), pk=commune_id)
+    filters = _filters(request, commune=commune.pk)
+    return _render_dashboard(
+        request, filters=filters, title=_("Dashboard of %(commune)s") % {"commune": commune.name}, commune=commune
+    )
+
+
+@login_required
+def item_list(request):
+    """The items behind a number (``measure``) under the dashboard's filters, in the viewer's scope."""
+    scope = user_scope(user=request.user)
+    if not scope.is_staff_member:
+        raise PermissionDenied
+    filters = _filters(request)
+    measure = request.GET.get("measure") or "received"
+    if measure not in MEASURE_LABELS:
+        messages.error(request, _("Unknown figure; showing the items received."))
+        measure = "received"
+    qs = items_for_user(user=request.user)
+    qs = items_for_measure(
+        qs, measure=measure, start=filters.period.start, end=filters.period.end, today=timezone.localdate()
+    )
+    for column, value in (
+        ("commune_id", filters.commune_id),
+        ("category_id", filters.category_id),
+        ("type", filters.type),
+        ("channel", filters.channel),
+        ("current_agency_id", filters.agency_id),
+        ("source_organization_id", filters.organization_id),
+    ):
+        if value not in (None, ""):
+            qs = qs.filter(**{column: value})
+    qs = qs.order_by("-received_at", "-id")
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        content, content_type, name = item_export(
+            user=request.user,
+            items=qs,
+            fmt=export,
+            what=f"items-{measure}",
+            filters={**filters.as_query(), "measure": measure},
+        )
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = {**filters.as_query(), "measure": measure}
+    return render(
+        request,
+        "reports/item_list.html",
+        {
+            "page": page,
+            "measure": measure,
+            "measure_label": MEASURE_NAMES().get(measure, measure),
+            "filters": filters,
+            "query": urlencode(query),
+        },
+    )
+
+
+def MEASURE_NAMES() -> dict:
+    return {
+        "received": _("Received"),
+        "answered": _("Answered"),
+        "answered_on_time": _("Answered on time"),
+        "resolved": _("Resolved"),
+        "due": _("Deadline passed"),
+        "due_answered": _("Deadline passed, answered"),
+        "due_on_time": _("Deadline passed, answered on time"),
+        "due_resolved": _("Deadline passed, resolved"),
+        "open": _("In progress now"),
+        "overdue": _("Overdue now"),
+        "waiting": _("Waiting for the agency"),
+        "waiting_overdue": _("Waiting for the agency, overdue"),
+    }

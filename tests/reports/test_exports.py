@@ -1,0 +1,100 @@
+"""Exports of a filtered list: the viewer's scope and filters, personal data only for the Front, logged."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from feedback.models import PersonalDataAccess
+from reports.models import ExportLog
+
+URL = "/bao-cao/danh-sach/"
+
+
+def rows_of(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_front_officer_exports_their_commune_with_personal_data_and_it_is_logged(client, figures_world, officer_a):
+    client.force_login(officer_a)
+
+    response = client.get(URL, {"period": "2026-H1", "measure": "received", "export": "csv"})
+
+    rows = rows_of(response)
+    assert response["Content-Disposition"].startswith('attachment; filename="items-received-')
+    assert "Số điện thoại" in rows[0] or "Điện thoại" in rows[0]
+    codes = {r[0] for r in rows[1:]}
+    assert codes == {figures_world[k].tracking_code for k in ("i1", "i2", "i3", "i4")}
+    log = ExportLog.objects.get()
+    assert (log.user, log.kind, log.rows, log.with_personal_data) == (officer_a, "list_csv", 4, True)
+    assert log.filters == {"period": "2026-H1", "measure": "received"}
+    assert PersonalDataAccess.objects.filter(user=officer_a, action="export").count() == 4
+
+
+def test_agency_officer_export_has_no_personal_columns(client, figures_world, agency_officer_a):
+    client.force_login(agency_officer_a)
+
+    response = client.get(URL, {"period": "2026-H1", "measure": "answered", "export": "xlsx"})
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert len(values) == 3  # header + i1 + i2 (agency A's answered items)
+    assert "Lò Văn Bình" not in str(values) and "0912345678" not in str(values)
+    assert ExportLog.objects.get().with_personal_data is False
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_filters_apply_to_the_export(client, figures_world, province_officer, commune_b, categories):
+    client.force_login(province_officer)
+
+    response = client.get(
+        URL,
+        {
+            "period": "2026-H1",
+            "measure": "received",
+            "commune": commune_b.pk,
+            "category": categories[1].pk,
+            "export": "csv",
+        },
+    )
+
+    assert [r[0] for r in rows_of(response)[1:]] == [figures_world["i6"].tracking_code]
+
+
+def test_the_board_sees_no_items_in_a_list(client, figures_world, board_viewer):
+    client.force_login(board_viewer)
+
+    response = client.get(URL, {"period": "2026-H1", "export": "csv"})
+
+    assert len(rows_of(response)) == 1  # the header only
+    assert ExportLog.objects.get().rows == 0
+
+
+def test_an_unknown_measure_falls_back_with_a_message(client, figures_world, province_officer):
+    client.force_login(province_officer)
+
+    response = client.get(URL, {"period": "2026-H1", "measure": "nothing"})
+
+    assert response.status_code == 200
+    assert "Xã Mường Phăng" in response.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_login(client, figures_world):
+    assert client.get(URL).status_code == 302
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_list_query_count(client, clock, commune_a, categories, province_officer, rows, django_assert_max_num_queries):
+    from tests.reports.conftest import make_item
+
+    for n in range(rows):
+        make_item(commune=commune_a, category=categories[n % 2], received="2026-03-01")
+    client.force_login(province_officer)
+    client.get(reverse("reports-items"), {"period": "2026"})  # warm the session and scope
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("reports-items"), {"period": "2026", "measure": "received"})
+
+    assert response.content.decode().count("<tr><td>DB-26-") == rows
