@@ -23,6 +23,8 @@ class DailyItemSummary(models.Model):
     category_id = models.BigIntegerField()
     type = models.CharField(max_length=40)
     channel = models.CharField(max_length=30)
+    # The Listening-to-the-People Month the items were raised in (its consolidated report).
+    campaign_id = models.BigIntegerField(null=True)
     received = models.IntegerField(default=0)
     answered = models.IntegerField(default=0)
     answered_on_time = models.IntegerField(default=0)

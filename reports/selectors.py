@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from feedback.models import Category, ItemType, Status
+from mttq_portal.text import fold_vietnamese
 from organizations.models import AdministrativeUnit, Organization
 from organizations.selectors import user_scope
 
@@ -39,6 +40,7 @@ class FigureFilters:
     channel: str = ""
     agency_id: int | None = None
     organization_id: int | None = None
+    campaign_id: int | None = None
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -112,6 +114,8 @@ def _narrow(qs: QuerySet, *, user, filters: FigureFilters, dated: bool = True) -
             qs = qs.filter(**{column: value})
     if filters.organization_id and qs.model is not AnswerTimeSummary:
         qs = qs.filter(source_organization_id=filters.organization_id)
+    if filters.campaign_id and qs.model is DailyItemSummary:
+        qs = qs.filter(campaign_id=filters.campaign_id)
     return qs
 
 
@@ -177,7 +181,8 @@ def compliance_figures(*, user, group_by: str, filters: FigureFilters, today: da
     for row in rows:
         key = row.pop(column)
         result.append(_with_rates({"key": key, "name": str(names.get(key, "")) if key is not None else "", **row}))
-    result.sort(key=lambda r: (r["name"] == "", r["name"]))
+    # Vietnamese order (Đ with D, before E), not code-point order.
+    result.sort(key=lambda r: (r["name"] == "", fold_vietnamese(r["name"]), r["name"]))
     return result
 
 

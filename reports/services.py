@@ -19,7 +19,7 @@ _DAILY = DailyItemSummary._meta.db_table
 _ANSWER = AnswerTimeSummary._meta.db_table
 _OPEN = OpenItemSnapshot._meta.db_table
 _DAILY_COLS = (
-    "day, commune_id, agency_id, source_organization_id, category_id, type, channel, received, answered, "
+    "day, commune_id, agency_id, source_organization_id, category_id, type, channel, campaign_id, received, answered, "
     "answered_on_time, resolved, due, due_answered, due_on_time, due_resolved"
 )
 _ANSWER_COLS = "day, commune_id, agency_id, category_id, type, channel, days_taken, answers"

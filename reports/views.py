@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,10 +17,21 @@ from feedback.selectors.statistics import MEASURE_LABELS, items_for_measure
 from mttq_portal.errors import ApplicationError
 from organizations.selectors import units_for_user, user_scope
 
+from .documents import (
+    NATIONAL_MOTTO,
+    NATIONAL_NAME,
+    campaigns_for_reports,
+    report_build,
+    report_docx,
+    report_groups,
+    report_xlsx,
+    summary_sentences,
+)
 from .exports import item_export
 from .forms import FigureFilterForm
 from .periods import period_parse
 from .selectors import FigureFilters, dashboard_build
+from .services import export_log
 
 
 def _filters(request, **fixed) -> FigureFilters:
@@ -195,3 +206,66 @@ def MEASURE_NAMES() -> dict:
         "waiting": _("Waiting for the agency"),
         "waiting_overdue": _("Waiting for the agency, overdue"),
     }
+
+
+@login_required
+def report_files(request):
+    """Choose a report and download it as Word or Excel, or open the printable page."""
+    scope = user_scope(user=request.user)
+    if not scope.sees_aggregates:
+        raise PermissionDenied
+    today = timezone.localdate()
+    halves = [f"{y}-H{h}" for y in range(today.year, today.year - 3, -1) for h in (2, 1)]
+    years = [str(y) for y in range(today.year, today.year - 3, -1)]
+    return render(
+        request,
+        "reports/report_files.html",
+        {"halves": halves, "years": years, "campaigns": campaigns_for_reports(user=request.user)},
+    )
+
+
+@login_required
+def report_download(request):
+    scope = user_scope(user=request.user)
+    if not scope.sees_aggregates:
+        raise PermissionDenied
+    kind = request.GET.get("kind", "")
+    fmt = request.GET.get("format", "print")
+    if fmt not in ("docx", "xlsx", "print"):
+        fmt = "print"
+    try:
+        report = report_build(
+            user=request.user,
+            kind=kind,
+            period_code=request.GET.get("period", ""),
+            campaign_id=request.GET.get("campaign"),
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("reports-files")
+    what = f"report-{kind}-{report.period.code}"
+    log_kind = {"docx": "report_docx", "xlsx": "report_xlsx", "print": "report_print"}[fmt]
+    export_log(
+        kind=log_kind,
+        what=what,
+        user=request.user,
+        filters={"kind": kind, "period": report.period.code, "campaign": request.GET.get("campaign")},
+    )
+    if fmt == "print":
+        context = {
+            "report": report,
+            "groups": report_groups(report),
+            "sentences": summary_sentences(report),
+            "national_name": NATIONAL_NAME,
+            "national_motto": NATIONAL_MOTTO,
+        }
+        return render(request, "reports/report_print.html", context)
+    if fmt == "docx":
+        content = report_docx(report)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        content = report_xlsx(report)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{kind}-{report.period.code}.{fmt}"'
+    return response

@@ -22,7 +22,7 @@ from ..models import OPEN_STATUSES, EventKind, HandlingLevel, Item, ItemEvent, I
 _ITEM = Item._meta.db_table
 
 # Columns of every row, in order: the day, the six dimensions, then the measures.
-DIMENSIONS = ("commune_id", "agency_id", "source_organization_id", "category_id", "type", "channel")
+DIMENSIONS = ("commune_id", "agency_id", "source_organization_id", "category_id", "type", "channel", "campaign_id")
 MEASURES = (
     "received",
     "answered",
@@ -49,7 +49,7 @@ def _local_day(column: str) -> str:
 def daily_item_figures_sql(*, days: list[date] | None = None) -> tuple[str, list]:
     """One row per (day, dimensions) with the day's measures; only the given days when ``days`` is set."""
     tz = settings.TIME_ZONE
-    dims = "commune_id, current_agency_id, source_organization_id, category_id, type, channel"
+    dims = "commune_id, current_agency_id, source_organization_id, category_id, type, channel, campaign_id"
     parts: list[str] = []
     params: list = []
     received_day = _local_day("received_at")
@@ -86,9 +86,10 @@ def daily_item_figures_sql(*, days: list[date] | None = None) -> tuple[str, list
     inner_cols = ", ".join(f"m{i}" for i in range(len(MEASURES)))
     union = " UNION ALL ".join(parts)
     sql = (
-        f"SELECT day, commune_id, agency_id, source_organization_id, category_id, type, channel, {sums} "
+        f"SELECT day, commune_id, agency_id, source_organization_id, category_id, type, channel, campaign_id, {sums} "
         f"FROM ({union}) AS u(day, commune_id, agency_id, source_organization_id, category_id, type, channel, "
-        f"{inner_cols}) GROUP BY day, commune_id, agency_id, source_organization_id, category_id, type, channel"
+        f"campaign_id, {inner_cols}) "
+        "GROUP BY day, commune_id, agency_id, source_organization_id, category_id, type, channel, campaign_id"
     )
     return sql, params
 

@@ -1,0 +1,136 @@
+"""Server time of the province dashboard with N feedback items, against a bare Django view in the same run.
+
+Creates and migrates ``mttq_bench_reports`` on the PostgreSQL of DATABASE_URL, seeds the reference data,
+generates N items (``generate_demo_data --items N``: two years of simulated item lives, then every app's
+hook, including the summary refresh), then times through Django's test client (the whole middleware stack,
+session, template rendering; no network):
+
+- the baseline: a view returning a short HttpResponse, behind the same middleware and login;
+- the province dashboard for the provincial Front (every section: totals, months, categories, commune
+  league, agencies with medians, targets, programmes), for a year and for a half-year with filters.
+
+It also times one full and one incremental summary refresh (the scheduled job), for scale. Prints medians.
+
+    .venv/bin/python bench/dashboard.py [--items 1000000] [--repeat 15]
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+DB = "mttq_bench_reports"
+
+
+def _database_url(keep: bool) -> str:
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mttq_portal")
+    url = urlparse(base)
+    if not keep:
+        import psycopg2
+
+        admin = psycopg2.connect(dbname="postgres", user=url.username or "postgres", host=url.hostname,
+                                 port=url.port or 5432, password=url.password)  # fmt: skip
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            cursor.execute("DROP DATABASE IF EXISTS " + DB)
+            cursor.execute("CREATE DATABASE " + DB)
+        admin.close()
+    return url._replace(path="/" + DB).geturl()
+
+
+def _median(fn, repeat: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--reuse", action="store_true", help="reuse the database of the previous run")
+    args = parser.parse_args()
+    os.environ["DATABASE_URL"] = _database_url(args.reuse)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mttq_portal.settings.test")
+    env = dict(os.environ)
+    if not args.reuse:
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run([sys.executable, "manage.py", "seed_reference_data"], cwd=ROOT, env=env, check=True,
+                       capture_output=True)  # fmt: skip
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "manage.py", "generate_demo_data", "--items", str(args.items)], cwd=ROOT,
+                       env=env, check=True, capture_output=True)  # fmt: skip
+        print(f"generated {args.items:,} items in {time.perf_counter() - started:.0f} s")
+
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.http import HttpResponse
+    from django.test import Client
+    from django.test.utils import override_settings
+    from django.urls import include, path
+
+    from feedback.models import Item
+    from organizations.models import Level, Membership, Organization, OrganizationKind, Role, User
+    from reports.models import DailyItemSummary
+    from reports.services import summary_refresh
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    user, _ = User.objects.get_or_create(username="bench-province")
+    Membership.objects.get_or_create(
+        user=user, role=Role.FRONT_OFFICER,
+        organization=Organization.objects.get(kind=OrganizationKind.FRONT_COMMITTEE, level=Level.PROVINCE),
+    )  # fmt: skip
+
+    def bare(request):
+        return HttpResponse("ok")
+
+    class Urls:
+        urlpatterns = [path("bare/", bare), path("", include("mttq_portal.urls"))]
+
+    with override_settings(ROOT_URLCONF=Urls):
+        client = Client()
+        client.force_login(user)
+        year = str(Item.objects.order_by("-received_at").values_list("received_at__year", flat=True).first())
+        print(f"items: {Item.objects.count():,}; summary rows: {DailyItemSummary.objects.count():,}; year {year}")
+
+        def get(url, **params):
+            def run():
+                response = client.get(url, params)
+                assert response.status_code == 200, response.status_code
+
+            return run
+
+        base = _median(get("/bare/"), args.repeat)
+        print(f"baseline (bare view, same middleware, logged in): {base * 1000:.2f} ms")
+        for label, params in (
+            ("province dashboard, year", {"period": year}),
+            (
+                "province dashboard, half-year + category + channel",
+                {"period": f"{year}-H1", "category": "1", "channel": "web"},
+            ),
+        ):
+            took = _median(get("/bao-cao/", **params), args.repeat)
+            print(f"{label}: {took * 1000:.1f} ms = {took / base:.1f} x baseline")
+
+    started = time.perf_counter()
+    summary_refresh(full=True)
+    print(f"summary refresh, full: {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    summary_refresh()
+    print(f"summary refresh, incremental with nothing changed: {(time.perf_counter() - started) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
