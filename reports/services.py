@@ -40,8 +40,8 @@ def summary_refresh(*, full: bool = False, now: datetime | None = None) -> dict:
         with connection.cursor() as cursor:
             if since is None:
                 days = None
-                cursor.execute(f"DELETE FROM {_DAILY}")
-                cursor.execute(f"DELETE FROM {_ANSWER}")
+                # TRUNCATE, not DELETE: a nightly rebuild must not leave the table full of dead rows.
+                cursor.execute(f"TRUNCATE {_DAILY}, {_ANSWER}")
             else:
                 sql, params = days_touched_since_sql(since=since)
                 cursor.execute(sql, params)
@@ -55,7 +55,7 @@ def summary_refresh(*, full: bool = False, now: datetime | None = None) -> dict:
                 sql, params = answer_time_sql(days=days)
                 cursor.execute(f"INSERT INTO {_ANSWER} ({_ANSWER_COLS}) {sql}", params)
             # The open items are few next to all items and "overdue" moves with the clock: rebuilt every run.
-            cursor.execute(f"DELETE FROM {_OPEN}")
+            cursor.execute(f"TRUNCATE {_OPEN}")
             sql, params = open_items_sql(today=timezone.localdate(now))
             cursor.execute(f"INSERT INTO {_OPEN} ({_OPEN_COLS}) {sql}", params)
         state.refreshed_at = now
@@ -64,6 +64,10 @@ def summary_refresh(*, full: bool = False, now: datetime | None = None) -> dict:
             state.full_rebuild_at = now
             fields.append("full_rebuild_at")
         state.save(update_fields=fields)
+    if since is None or days:
+        # Fresh statistics, so the planner knows how many rows a period holds.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {_DAILY}, {_ANSWER}, {_OPEN}")
     return {"full": since is None, "days": None if days is None else len(days)}
 
 

@@ -116,3 +116,16 @@ def test_nav_items_for_the_board(client, board_viewer):
     html = client.get("/").content.decode()
 
     assert f'href="{reverse("reports-dashboard")}"' in html
+
+
+def test_the_one_scan_gives_the_same_figures_as_separate_queries(figures_world, officer_a):
+    from reports.selectors import compliance_figures, figures_grouped
+
+    grouped = figures_grouped(user=officer_a, filters=H1)
+
+    assert figures_totals(user=officer_a, filters=H1, grouped=grouped) == figures_totals(user=officer_a, filters=H1)
+    assert figures_by_month(user=officer_a, filters=H1, grouped=grouped) == figures_by_month(user=officer_a, filters=H1)
+    for group in ("category", "commune", "agency"):
+        assert compliance_figures(user=officer_a, group_by=group, filters=H1, grouped=grouped) == compliance_figures(
+            user=officer_a, group_by=group, filters=H1
+        )
