@@ -13,22 +13,29 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
-from organizations.selectors import user_scope
-
-from ..models import Attachment, PersonalDataAccess
+from ..models import Attachment, EventKind, PersonalDataAccess
+from ..selectors.items import item_get_for_user
 from ..selectors.public import PUBLISHED_STATUSES
 from .public import ATTACHMENT_LINK_SECONDS, ATTACHMENT_SALT
 
 
 def _staff_may_see(user, attachment: Attachment) -> bool:
-    scope = user_scope(user=user)
-    item = attachment.item
-    return scope.is_admin or scope.sees_unit(item.commune_id) or item.current_agency_id in scope.agency_ids
+    """Through the item's scoping selector; and an agency that sees a denunciation only as the answering
+    agency never gets the files handed in with it: they may identify the denouncer (Law on Denunciations
+    2018, Arts. 8 and 47)."""
+    try:
+        item = item_get_for_user(user=user, item_id=attachment.item_id)
+    except Http404:
+        return False
+    if getattr(item, "identity_hidden", False):
+        submitted_with_item = attachment.event_id is None or attachment.event.kind == EventKind.SUBMITTED
+        return not submitted_with_item
+    return True
 
 
 @require_GET
 def attachment_download(request, pk: int):
-    attachment = Attachment.objects.select_related("item").filter(pk=pk).first()
+    attachment = Attachment.objects.select_related("item", "event").filter(pk=pk).first()
     if attachment is None:
         raise Http404
     allowed = False

@@ -21,3 +21,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default=EMAIL_BACKEND)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "tmp" / "mail"))
 SMS_BACKEND = env("SMS_BACKEND", default="feedback.sms.MemorySmsBackend")
+# Static files come from the finders in tests; no collected STATIC_ROOT is needed (and none is warned about).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
