@@ -178,7 +178,12 @@ def celery_worker_process(transactional_db, settings):
                 break
             if process.poll() is not None:
                 raise RuntimeError(f"Celery worker exited early, see /tmp/celery-worker-{queue}.log")
-        yield queue
+        # Eager tasks run earlier in this process (possibly on threads of other tests) toggle Celery's
+        # process-wide "joins would block" flag; waiting for a real worker's result is a legitimate join.
+        from celery.result import allow_join_result
+
+        with allow_join_result():
+            yield queue
     finally:
         app.conf.task_always_eager, app.conf.task_default_queue = previous
         process.terminate()
