@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint format migrate seed messages compilemessages worker beat bench demo clean
+.PHONY: run test check lint format migrate seed messages compilemessages worker beat bench bench-smoke demo clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,8 +57,12 @@ beat: $(STAMP)
 demo: seed
 	$(PY) manage.py generate_demo_data --items 2000 --seed 1
 
+# Every benchmark at full size; with BENCH_SMOKE=1 (what `make bench-smoke` and CI run), tiny sizes, seconds each.
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; DJANGO_SETTINGS_MODULE=mttq_portal.settings.test $(PY) $$script || exit 1; done
+
+bench-smoke:
+	BENCH_SMOKE=1 $(MAKE) bench
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

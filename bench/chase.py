@@ -24,6 +24,8 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
+from support.smoke import apply_smoke_defaults
+
 ROOT = Path(__file__).resolve().parent.parent
 DB = "mttq_bench_jobs"
 
@@ -85,6 +87,7 @@ def main() -> None:
     parser.add_argument("--past-days", type=int, default=10)
     parser.add_argument("--future-days", type=int, default=110)
     parser.add_argument("--date", default="2027-03-03", help="the day the chase runs (a working day)")
+    apply_smoke_defaults(parser, items=2_000)
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = _database_url()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mttq_portal.settings.test")

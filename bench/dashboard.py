@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+from support.smoke import apply_smoke_defaults
+
 ROOT = Path(__file__).resolve().parent.parent
 DB = "mttq_bench_reports"
 
@@ -58,6 +60,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--reuse", action="store_true", help="reuse the database of the previous run")
+    apply_smoke_defaults(parser, items=400, repeat=2)
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = _database_url(args.reuse)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mttq_portal.settings.test")

@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+from support.smoke import apply_smoke_defaults
+
 ROOT = Path(__file__).resolve().parent.parent
 DB = "mttq_bench_programs"
 
@@ -51,6 +53,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=15)
+    apply_smoke_defaults(parser, items=500, repeat=2)
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = _database_url()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mttq_portal.settings.test")

@@ -21,6 +21,8 @@ from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from support.smoke import apply_smoke_defaults
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mttq_portal.settings.test")
@@ -202,6 +204,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    apply_smoke_defaults(parser, items=500, rounds=1)
     args = parser.parse_args()
 
     url = _bench_database_url()

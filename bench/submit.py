@@ -24,6 +24,8 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
+from support.smoke import apply_smoke_defaults
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PATH = "/api/v1/public/items/"
@@ -204,6 +206,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    apply_smoke_defaults(parser, seconds=2.0, clients=2, workers=1, threads=2)
     args = parser.parse_args()
 
     env = database_env()

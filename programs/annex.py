@@ -1,8 +1,8 @@
 # ruff: noqa: E501  (verbatim text of the annex: the cells are kept on one line each)
 """The annex ("PHỤ BIỂU") of Resolution 21-NQ/TU of 12 March 2026, verbatim.
 
-Generated once from the seed document (shared/seed/000_03820004599efee5.txt) and kept in the repository so
-seeding does not depend on the shared folder at run time; tests/programs/test_seed.py checks it against the
+Generated once from the resolution's text (docs/resolution/21-NQ-TU-2026.txt, see mttq_portal/resolution.py)
+and kept here as data so seeding parses nothing at run time; tests/programs/test_seed.py checks it against the
 seed file. Each entry is one tab-separated line of the annex table, cells exactly as written (row 8's shifted
 cells and row 10's empty lead cell included). A line whose first cell is empty continues the row above
 (the sub-rows of rows 7 and 9).

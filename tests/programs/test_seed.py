@@ -1,16 +1,15 @@
 """The 13 annex rows are in the portal exactly as the resolution writes them."""
 
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
+from mttq_portal.resolution import resolution_text_path
 from programs.annex import HEADER, LINES
 from programs.models import Milestone, Programme, ProgrammeQuantity, ProgrammeSubRow
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-SEED_FILE = ROOT.parent / "shared" / "seed" / "000_03820004599efee5.txt"
+SEED_FILE = resolution_text_path()
 
 
 def _annex_lines_of_seed_file() -> tuple[list[str], list[list[str]]]:

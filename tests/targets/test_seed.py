@@ -6,11 +6,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from mttq_portal.resolution import resolution_text_path
 from targets.models import Horizon, Indicator, Target
 from targets.resolution_texts import TARGET_TEXTS
-from tests.conftest import ROOT
 
-SEED = ROOT.parent / "shared" / "seed" / "000_03820004599efee5.txt"
+SEED = resolution_text_path()
 
 
 def _section_items(text: str, start: str, end: str | None) -> list[str]:
@@ -19,7 +19,7 @@ def _section_items(text: str, start: str, end: str | None) -> list[str]:
 
 
 def test_target_texts_are_verbatim_from_the_seed_file():
-    # No skip: the comparison with the resolution is the point (CI has shared/ beside the clone).
+    # No skip: the comparison with the resolution is the point (the text is kept in the repository).
     assert SEED.exists(), f"seed file not found at {SEED}"
     text = SEED.read_text(encoding="utf-8")
     annual = _section_items(text, "2.2.1. Mục tiêu hằng năm", "2.2.2. Mục tiêu đến năm 2030")

@@ -1,8 +1,7 @@
 #!/usr/bin/env python
-# ruff: noqa: E402 (bench/ leaves the import path before the imports: see below)
 """Benchmark: the staff list API (/api/v1/items/) against a minimal DRF ListAPIView over the same table.
 
-    DJANGO_SETTINGS_MODULE=mttq_portal.settings.test .venv/bin/python bench/queue.py --items 1000000
+    DJANGO_SETTINGS_MODULE=mttq_portal.settings.test .venv/bin/python bench/staff_queue.py --items 1000000
 
 Runs on a database of its own (``<DATABASE_URL name>_bench_queue``, created when missing), filled like
 bench/rollup.py: a small ``generate_items`` demo set (items with their event history) copied by SQL
@@ -22,24 +21,21 @@ provincial Front officer (the widest scope), alternately, ``--repeat`` times eac
 Prints the medians, the queries per request and the ratios staff API / baseline.
 """
 
-import sys
-from pathlib import Path
-
-# This file's name shadows the standard library's ``queue`` (which Django needs): drop bench/ from the path
-# before anything imports it.
-BENCH = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
-
 import argparse
 import base64
 import os
 import random
 import statistics
+import sys
 import time
 from importlib.util import module_from_spec, spec_from_file_location
 from io import StringIO
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
+from support.smoke import apply_smoke_defaults
+
+BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mttq_portal.settings.test")
@@ -132,6 +128,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--depth-page", type=int, default=20_000, help="page whose cursor is built (default 20,000)")
+    apply_smoke_defaults(parser, items=600, repeat=2, depth_page=5)
     args = parser.parse_args()
 
     url = _bench_database_url()
