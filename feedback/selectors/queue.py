@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import django_filters
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -136,8 +135,7 @@ def agency_inbox(*, user) -> QuerySet[Item]:
 
 
 def duplicate_suggestions(*, user, item: Item, limit: int = 5, days: int = 180) -> list[Item]:
-    """Likely duplicates: same commune, received within ``days``, similar folded text (trigram similarity on
-    PostgreSQL; on SQLite, items sharing the longest words of the title)."""
+    """Likely duplicates: same commune, received within ``days``, similar folded text (trigram similarity)."""
     since = item.received_at - timedelta(days=days)
     qs = (
         items_for_user(user=user)
@@ -145,16 +143,8 @@ def duplicate_suggestions(*, user, item: Item, limit: int = 5, days: int = 180) 
         .exclude(pk=item.pk)
         .exclude(status=Status.MERGED)
     )
-    if connection.vendor == "postgresql":
-        return list(
-            qs.annotate(similarity=TrigramSimilarity("search_text", item.search_text[:500]))
-            .filter(similarity__gte=0.3)
-            .order_by("-similarity", "-received_at")[:limit]
-        )
-    words = sorted({w for w in fold_vietnamese(item.title).split() if len(w) > 3}, key=len, reverse=True)[:3]
-    if not words:
-        return []
-    condition = Q()
-    for word in words:
-        condition |= Q(search_text__contains=word)
-    return list(qs.filter(condition).order_by("-received_at")[:limit])
+    return list(
+        qs.annotate(similarity=TrigramSimilarity("search_text", item.search_text[:500]))
+        .filter(similarity__gte=0.3)
+        .order_by("-similarity", "-received_at")[:limit]
+    )

@@ -1,20 +1,27 @@
 """Settings shared by every environment, read from the environment with safe local defaults.
 
-The embedded default (no variables set) runs on SQLite with Celery tasks executed inline, so
-``make run`` needs no services. Every variable is listed in ``.env.example`` and in the README.
+PostgreSQL is the only database (DATABASE_URL is required). With neither DATABASE_URL nor REDIS_URL set,
+the URLs of the embedded servers that `make run` started (``var/embedded.env``, written by
+``python -m mttq_portal.embedded start``) are used, so every ``manage.py`` command reaches them.
+Every variable is listed in ``.env.example`` and in the README.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Variables set in the environment (or .env) always win; the embedded stack's file only fills the gap.
+if not (os.environ.get("DATABASE_URL") or os.environ.get("REDIS_URL")):
+    environ.Env.read_env(BASE_DIR / "var" / "embedded.env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-development-key-change-me")
@@ -87,7 +94,14 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if not env("DATABASE_URL", default=""):
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. Start the embedded PostgreSQL and Valkey with `make run` (or "
+        "`.venv/bin/python -m mttq_portal.embedded start`), or set DATABASE_URL to a PostgreSQL database."
+    )
+DATABASES = {"default": env.db("DATABASE_URL")}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must be a PostgreSQL URL (postgres://...): no other database works.")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -178,7 +192,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Celery. With no broker configured, tasks run inline (the embedded default).
+# Celery. The broker is CELERY_BROKER_URL, or else REDIS_URL: with either set, tasks are queued for a worker
+# (`make run` and docker-compose run one), never run inline. Only with neither set (a DATABASE_URL-only
+# setup) do tasks run inline in the calling process. The test settings run them inline (eager) on purpose.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

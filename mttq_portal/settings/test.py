@@ -1,9 +1,13 @@
-"""Test settings: the real PostgreSQL and Redis of the machine, fast password hashing, mail kept in memory."""
+"""Test settings: real PostgreSQL and Redis-compatible servers, fast password hashing, mail kept in memory.
 
-import os
+The servers are those of DATABASE_URL / REDIS_URL (CI exports the machine's). With neither set, a throw-away
+embedded PostgreSQL and Valkey start here, before Django connects, in a temporary folder, once for the
+process (worker processes spawned by the tests inherit the URLs), and stop when it exits.
+"""
 
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mttq_portal")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+from mttq_portal.embedded import ensure_test_stack
+
+ensure_test_stack()
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, CACHES, env

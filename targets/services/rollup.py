@@ -388,9 +388,8 @@ def _write(ctx: _Context) -> int:
 
 def _lock(year: int) -> None:
     """Serialise concurrent rollups of the same year (nightly and on demand) for the transaction."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7_000, year])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7_000, year])
 
 
 def rollup_compliance(

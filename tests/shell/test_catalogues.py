@@ -12,6 +12,7 @@ IGNORE = shutil.ignore_patterns(
     ".git",
     "media",
     "staticfiles",
+    "var",
     "node_modules",
     "*.pyc",
     "__pycache__",
@@ -20,7 +21,6 @@ IGNORE = shutil.ignore_patterns(
     ".ruff_cache",
     "bench",
     "vendor",
-    "db.sqlite3",
 )
 
 
@@ -66,7 +66,7 @@ def test_every_string_in_the_code_is_in_the_catalogues(tmp_path):
         env={
             "PATH": "/usr/bin:/bin",
             "DJANGO_SETTINGS_MODULE": "mttq_portal.settings.base",
-            "DATABASE_URL": "sqlite:///:memory:",
+            "DATABASE_URL": "postgres://catalogues@127.0.0.1:5432/catalogues",
         },
     )
     for language in ("vi", "en"):

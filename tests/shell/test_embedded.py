@@ -1,0 +1,54 @@
+"""The embedded stack: PostgreSQL and Valkey from their wheels, started idempotently, data kept across restarts."""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import psycopg2
+import redis
+
+from mttq_portal import embedded
+
+
+def test_the_embedded_servers_start_once_keep_their_data_and_stop():
+    # Not pytest's tmp_path: every pytest run as root resets its base folder to 0700, which would lock the
+    # server's own system user out of its data.
+    root = Path(tempfile.mkdtemp(prefix="mttq-embedded-test-")) / "var"
+    try:
+        # Given a first start in an empty folder
+        urls = embedded.start(root)
+        pg_port = int(urls["DATABASE_URL"].rsplit(":", 1)[1].split("/")[0])
+        valkey_port = int(urls["REDIS_URL"].rsplit(":", 1)[1].split("/")[0])
+        assert pg_port != 5432 and valkey_port != 6379
+        assert embedded.read_env_file(root) == urls
+
+        # When data is written to both, and a second start runs while they run
+        with psycopg2.connect(urls["DATABASE_URL"]) as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('server_version_num')::int")
+            assert cursor.fetchone()[0] >= 180000
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+            cursor.execute("SELECT similarity(unaccent('Điện Biên'), 'Dien Bien')")
+            assert cursor.fetchone()[0] > 0.5
+            cursor.execute("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('Mường Phăng')")
+        redis.Redis.from_url(urls["REDIS_URL"]).set("kept", "Nà Tấu")
+
+        # Then the second start finds them running and changes nothing
+        assert embedded.start(root) == urls
+        assert embedded.status(root) == {"postgres": pg_port, "valkey": valkey_port}
+
+        # And after a stop and a start, the data is there (PostgreSQL's files, Valkey's append-only file)
+        assert sorted(embedded.stop(root)) == ["postgres", "valkey"]
+        assert embedded.status(root) == {"postgres": None, "valkey": None}
+        assert (root / "valkey" / "appendonlydir").is_dir()
+        urls = embedded.start(root)
+        with psycopg2.connect(urls["DATABASE_URL"]) as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT v FROM kept")
+            assert cursor.fetchone()[0] == "Mường Phăng"
+        assert redis.Redis.from_url(urls["REDIS_URL"]).get("kept").decode() == "Nà Tấu"
+    finally:
+        embedded.stop(root)
+        stopped = embedded.status(root)
+        shutil.rmtree(root.parent, ignore_errors=True)
+
+    assert stopped == {"postgres": None, "valkey": None}
