@@ -5,7 +5,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint format migrate seed messages compilemessages worker beat bench bench-smoke demo clean
+.PHONY: install services services-stop run test check lint format migrate seed messages compilemessages worker beat \
+	bench bench-smoke demo clean
+# Catalogue commands never connect to the database, but the settings require a URL.
+NO_DB := DATABASE_URL=$${DATABASE_URL:-postgres://catalogues-only@127.0.0.1/unused}
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,20 +19,29 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP)
 
 compilemessages: $(STAMP)
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(NO_DB) $(PY) manage.py compilemessages --ignore=.venv -v0
 
-migrate: $(STAMP)
+# The embedded PostgreSQL and Valkey (var/), unless DATABASE_URL or REDIS_URL is set. Idempotent.
+services: $(STAMP)
+	@if [ -z "$$DATABASE_URL$$REDIS_URL" ]; then $(PY) -m mttq_portal.embedded start >/dev/null; fi
+
+services-stop: $(STAMP)
+	$(PY) -m mttq_portal.embedded stop
+
+migrate: services
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
 	$(PY) manage.py seed_reference_data
 
-# The embedded default: SQLite, tasks run inline, no services needed.
-run: compilemessages seed
-	$(PY) manage.py ensure_admin
-	$(PY) manage.py runserver 127.0.0.1:8000
+# The portal as in production: embedded PostgreSQL + Valkey (unless DATABASE_URL / REDIS_URL are set), then
+# migrate, seed, first administrator, catalogues, and web + Celery worker + Celery beat (Procfile) under
+# honcho in the foreground. Ctrl-C stops the processes and the embedded servers this started.
+run: $(STAMP)
+	$(PY) -m mttq_portal.embedded run
 
-# The test suite runs on PostgreSQL and Redis (DATABASE_URL / REDIS_URL override the local defaults).
+# With DATABASE_URL / REDIS_URL (CI): those servers. Without: the test settings start a throw-away embedded
+# PostgreSQL and Valkey for the run.
 test: compilemessages
 	DJANGO_SETTINGS_MODULE=mttq_portal.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
@@ -45,17 +57,19 @@ format: $(STAMP)
 
 # Update the catalogues after changing user-facing strings, then translate the new vi entries.
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l vi -l en --no-location --ignore=.venv --ignore=staticfiles --ignore=bench
+	$(NO_DB) $(PY) manage.py makemessages -l vi -l en --no-location --ignore=.venv --ignore=staticfiles --ignore=bench
 	for po in locale/en/LC_MESSAGES/*.po; do msgen "$$po" -o "$$po"; done
 
-worker: $(STAMP)
+worker: services
 	$(VENV)/bin/celery -A mttq_portal worker --loglevel=INFO
 
-beat: $(STAMP)
+beat: services
 	$(VENV)/bin/celery -A mttq_portal beat --loglevel=INFO
 
+# Demo data in the stack of `make run` (or of DATABASE_URL): DEMO_ITEMS=1000000 takes a few minutes.
+DEMO_ITEMS ?= 100000
 demo: seed
-	$(PY) manage.py generate_demo_data --items 2000 --seed 1
+	$(PY) manage.py generate_demo_data --items $(DEMO_ITEMS) --seed 1
 
 # Every benchmark at full size; with BENCH_SMOKE=1 (what `make bench-smoke` and CI run), tiny sizes, seconds each.
 bench: $(STAMP)

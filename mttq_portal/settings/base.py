@@ -33,6 +33,8 @@ PORTAL_PROVINCE_CODE = env.int("PORTAL_PROVINCE_CODE", default=11)
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    # First: compiles missing translation catalogues before any other app translates (ADR 0101).
+    "mttq_portal.apps.PortalConfig",
     "mttq_portal.admin.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -9,7 +9,6 @@ file must answer 200, in Vietnamese.
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -23,25 +22,11 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from tests.shell.clone import copy_repository
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 pytestmark = pytest.mark.production_build
-
-
-def _build_context(target: Path) -> None:
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
-    for name in listed:
-        source = ROOT / name
-        if not source.is_file():
-            continue
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target / name)
 
 
 def _dockerfile_cmd() -> list[str]:
@@ -100,7 +85,7 @@ def test_the_docker_build_and_start_commands_serve_the_portal(tmp_path, producti
     call_command("seed_reference_data", stdout=StringIO())
     app = tmp_path / "app"
     app.mkdir()
-    _build_context(app)
+    copy_repository(app)
     assert not list((app / "locale").rglob("*.mo")), "compiled catalogues are build products, not sources"
     python = sys.executable
 
