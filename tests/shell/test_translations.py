@@ -67,9 +67,7 @@ def test_a_fresh_clone_started_without_compilemessages_speaks_vietnamese(tmp_pat
         "import django; django.setup(); from django.utils import translation; translation.activate('vi'); "
         "print(translation.gettext('Home')); print(translation.gettext('Administration'))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=app, env=env, capture_output=True, text=True, check=False
-    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=app, env=env, capture_output=True, text=True, check=False)
 
     # Then it speaks Vietnamese, and the compiled catalogues are there for the next start
     assert result.returncode == 0, result.stderr
