@@ -590,9 +590,7 @@ class Simulator:
         if answered_at > until:
             return
         answer = r.choice(ANSWERS)
-        self._event(
-            sim, answered_at, move="answer", actor="agency", note=answer, data={"answer": answer}
-        )
+        self._event(sim, answered_at, move="answer", actor="agency", note=answer, data={"answer": answer})
         item.answered_at = answered_at
         item.answer_on_time = timezone.localdate(answered_at) <= due
         item.due_date = None
