@@ -569,7 +569,10 @@ class Simulator:
                 self._event(
                     sim, ask_at, EventKind.EXTENSION_REQUESTED, actor="agency", due_date=requested, note=ext.reason
                 )
+                # The answer comes after the request and its decision (a move's time follows the one before).
+                moment = ask_at
                 if decided_at <= until:
+                    moment = decided_at
                     ext.decided_at = decided_at
                     if grant:
                         ext.status, ext.granted_due_date = ExtensionStatus.GRANTED, requested
