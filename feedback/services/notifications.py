@@ -40,7 +40,7 @@ from ..models import (
     NotificationStatus,
     Step,
 )
-from ..workflow import Move
+from ..workflow import MOVES
 
 logger = logging.getLogger(__name__)
 
@@ -219,20 +219,6 @@ AUDIENCES: dict[str, tuple[Audience, ...]] = {
     "board_overdue:answer": (Audience.BOARD,),
 }
 
-# What a move tells, and to whom (through AUDIENCES).
-MOVE_TEMPLATES: dict[str, str] = {
-    Move.FORWARD: "forwarded",
-    Move.REFORWARD: "forwarded",
-    Move.ANSWER: "answered",
-    Move.RETURN: "returned",
-    Move.SEND_BACK: "sent_back",
-    Move.EXTEND: "extension_decided",
-    Move.REOPEN: "disputed",
-    Move.REJECT: "rejected",
-    Move.RESOLVE: "result",
-    Move.ROADMAP: "result",
-    Move.CANNOT_RESOLVE: "result",
-}
 # What other events tell (recorded by the workflow services without a status change).
 EVENT_TEMPLATES: dict[str, str] = {
     EventKind.EXTENSION_REQUESTED: "extension_requested",
@@ -362,8 +348,10 @@ def notify_item_submitted(item_id: int) -> list[int]:
 
 
 def notify_item_moved(item_id: int, event_id: int, move: str) -> list[int]:
-    template = MOVE_TEMPLATES.get(move)
-    if template is None:
+    """What a move tells is its rule's ``notice`` (feedback/workflow.py); to whom, ``AUDIENCES``."""
+    rule = MOVES.get(move)
+    template = rule.notice if rule else ""
+    if not template:
         return []
     item = Item.objects.get(pk=item_id)
     rows = _rows_for_item(
@@ -455,12 +443,10 @@ def on_item_moved(item_id: int, event_id: int, move: str) -> None:
 
 
 def register_hooks() -> None:
-    from . import intake, transitions
+    from . import intake
 
     if on_item_submitted not in intake.AFTER_SUBMIT_HOOKS:
         intake.AFTER_SUBMIT_HOOKS.append(on_item_submitted)
-    if on_item_moved not in transitions.AFTER_MOVE_HOOKS:
-        transitions.AFTER_MOVE_HOOKS.append(on_item_moved)
 
 
 # --------------------------------------------------------------------------------------------------------

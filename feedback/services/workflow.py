@@ -167,13 +167,14 @@ def item_merge(*, user, item_id: int, target_id: int, note: str = "") -> MoveRes
     return result
 
 
-def item_escalate(*, user, item_id: int, reason: str) -> Item:
-    """A commune Front hands an item to the provincial Front (matters for provincial bodies)."""
+def item_escalate(*, user, item_id: int, reason: str) -> MoveResult:
+    """A commune Front hands an item to the provincial Front (matters for provincial bodies). The status stays;
+    the result says whether the handling level changed (``changed`` is false on a repeat)."""
     reason = _required_text(reason, "reason", _("why the provincial Front should handle it"))
     with transaction.atomic():
         item = _locked_for(user=user, item_id=item_id, actor=Actor.FRONT)
         if item.handling_level == HandlingLevel.PROVINCE:
-            return item  # a repeat
+            return MoveResult(item=item, event=None, changed=False)  # a repeat
         if not item.is_open:
             raise ConflictError(_("A closed item cannot be escalated."), code="escalate_closed")
         item.handling_level = HandlingLevel.PROVINCE
@@ -187,7 +188,7 @@ def item_escalate(*, user, item_id: int, reason: str) -> Item:
             data={"from": HandlingLevel.COMMUNE, "to": HandlingLevel.PROVINCE},
         )
         notify_item_event_on_commit(event_id=event.pk)
-    return item
+    return MoveResult(item=item, event=event, changed=True)
 
 
 # ---- forwarding: one agency, one due date ----------------------------------------------------------------

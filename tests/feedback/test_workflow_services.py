@@ -168,8 +168,10 @@ def test_merge_keeps_both_histories_and_the_duplicate_follows_the_result(officer
 def test_escalation_hands_the_item_to_the_province(officer_a, province_officer, commune_a):
     item = ItemFactory(commune=commune_a)
 
-    wf.item_escalate(user=officer_a, item_id=item.id, reason="Thuộc thẩm quyền Sở Xây dựng")
-    wf.item_escalate(user=province_officer, item_id=item.id, reason="lặp lại")
+    first = wf.item_escalate(user=officer_a, item_id=item.id, reason="Thuộc thẩm quyền Sở Xây dựng")
+    repeat = wf.item_escalate(user=province_officer, item_id=item.id, reason="lặp lại")
+
+    assert (first.changed, repeat.changed) == (True, False)
 
     item.refresh_from_db()
     assert item.handling_level == HandlingLevel.PROVINCE
