@@ -340,7 +340,7 @@ class Item(models.Model):
             models.Index(
                 fields=["received_at"], condition=Q(acknowledged_at__isnull=True), name="item_unacknowledged_idx"
             ),
-            # The trigram index on search_text is created by a PostgreSQL-only migration (SQLite has none).
+            # The trigram index on search_text (pg_trgm) is created by migration 0002 in SQL.
         ]
         constraints = [
             models.CheckConstraint(name="item_consent_to_processing_required", condition=Q(consent_processing=True)),
