@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mttq_portal.errors import ApplicationError, ConflictError, NotAllowedError
+from mttq_portal.errors import ApplicationError, ConflictError, NotAllowedError, NotFoundError
 from organizations.selectors import agency_list
 
 from .. import uploads
@@ -71,9 +71,7 @@ def _locked_for(*, user, item_id, actor: Actor, move: Move | None = None) -> Ite
     try:
         pk = visible.get()
     except Item.DoesNotExist:
-        from django.http import Http404
-
-        raise Http404("No such item.") from None
+        raise NotFoundError(_("No such item in your area.")) from None
     item = Item.objects.select_for_update().select_related("commune").get(pk=pk)
     if actor not in item_actor_roles(user=user, item=item):
         label = MOVE_LABELS[move] if move else _("this step")
@@ -298,14 +296,10 @@ def items_bulk_forward(*, user, item_ids: Iterable[int], agency_id, note: str = 
         try:
             item_id = int(raw)
             moved = item_accept_and_forward(user=user, item_id=item_id, agency_id=agency_id, note=note)
-        except ApplicationError as exc:
+        except ApplicationError as exc:  # NotFoundError included: outside the scope
             result.refused[int(raw)] = exc.message
             continue
-        except Exception as exc:  # Http404, ValueError: outside the scope or not an id
-            from django.http import Http404
-
-            if not isinstance(exc, Http404 | ValueError | TypeError):
-                raise
+        except (ValueError, TypeError):  # not an id
             result.refused[raw] = _("No such item in your area.")
             continue
         (result.forwarded if moved.changed else result.unchanged).append(item_id)
@@ -462,18 +456,15 @@ def _requested_date(item: Item, requested_days, requested_due_date) -> date:
 def extension_decide(*, user, request_id: int, grant: bool, note: str = "") -> ExtensionRequest:
     """The Front grants (the due date is replaced through ``item_move(EXTEND)``) or refuses the request."""
     note = _optional_text(note, "note")
+    no_such_request = NotFoundError(_("No such extension request."))
     try:
         request_id = int(request_id)
     except (TypeError, ValueError):
-        from django.http import Http404
-
-        raise Http404("No such request.") from None
+        raise no_such_request from None
     with transaction.atomic():
         item_id = ExtensionRequest.objects.filter(pk=request_id).values_list("item_id", flat=True).first()
         if item_id is None:
-            from django.http import Http404
-
-            raise Http404("No such request.")
+            raise no_such_request
         item = _locked_for(user=user, item_id=item_id, actor=Actor.FRONT, move=Move.EXTEND)
         request = ExtensionRequest.objects.select_for_update().get(pk=request_id)
         wanted = ExtensionStatus.GRANTED if grant else ExtensionStatus.REFUSED
