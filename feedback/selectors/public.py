@@ -6,21 +6,16 @@ lookup shows the citizen their own item's public side (status, public history, p
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from organizations.models import Organization
 
 from .. import tracking
-from ..models import Attachment, Item, ItemEvent, Status
+from ..models import ANSWERED_STATUSES, Attachment, Item, ItemEvent, Status
 from ..phones import phone_last_digits
-
-PUBLISHED_STATUSES = (Status.ANSWERED, Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE)
-DISPUTABLE_STATUSES = (Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE)
-RATABLE_STATUSES = (Status.ANSWERED, Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE)
 
 
 def item_for_lookup(*, code: str, secret: str = "", phone_digits: str = "") -> Item | None:
@@ -53,28 +48,9 @@ def public_history(*, item: Item) -> list[ItemEvent]:
 
 def public_attachments(*, item: Item) -> list[Attachment]:
     """Attachments the Front published with the answer (never the citizen's own uploads)."""
-    if item.status not in PUBLISHED_STATUSES:
+    if not item.is_published:
         return []
     return list(Attachment.objects.filter(item=item, is_public=True).order_by("created_at", "id"))
-
-
-def can_rate(item: Item) -> bool:
-    return item.status in RATABLE_STATUSES and item.rated_at is None
-
-
-def dispute_deadline(item: Item) -> date | None:
-    if item.status not in DISPUTABLE_STATUSES or item.closed_at is None:
-        return None
-    return timezone.localdate(item.closed_at) + timedelta(days=settings.FEEDBACK_DISPUTE_DAYS)
-
-
-def can_dispute(item: Item) -> bool:
-    deadline = dispute_deadline(item)
-    return deadline is not None and timezone.localdate() <= deadline
-
-
-def can_withdraw(item: Item) -> bool:
-    return item.status in (Status.RECEIVED, Status.ACCEPTED, Status.FORWARDED, Status.RETURNED, Status.REOPENED)
 
 
 # ---- the public record -------------------------------------------------------------------------------
@@ -128,7 +104,7 @@ def _filtered(qs: QuerySet, *, commune_id=None, category_id=None, period: Period
 
 def public_record_items(*, commune_id=None, category_id=None, period: Period | None = None) -> QuerySet:
     """Answered and closed items whose submitter consented to publication; only anonymised fields."""
-    qs = Item.objects.filter(consent_publish=True, status__in=PUBLISHED_STATUSES, merged_into__isnull=True)
+    qs = Item.objects.filter(consent_publish=True, status__in=ANSWERED_STATUSES, merged_into__isnull=True)
     qs = _filtered(qs, commune_id=commune_id, category_id=category_id, period=period)
     return (
         qs.select_related("commune", "category", "current_agency")

@@ -24,6 +24,7 @@ from organizations.selectors import agency_list
 from .. import uploads
 from ..deadlines import DueDate, WorkingCalendar, compute_due_date
 from ..models import (
+    ANSWER_STATUSES,
     Attachment,
     EventKind,
     ExtensionRequest,
@@ -35,7 +36,7 @@ from ..models import (
     Step,
 )
 from ..selectors.items import item_actor_roles, items_for_user
-from ..workflow import MOVE_LABELS, Actor, Move
+from ..workflow import MOVE_LABELS, MOVES, Actor, Move
 from .notifications import notify_item_event_on_commit
 from .transitions import MoveData, MoveResult, item_move
 
@@ -173,7 +174,7 @@ def item_escalate(*, user, item_id: int, reason: str) -> MoveResult:
         item = _locked_for(user=user, item_id=item_id, actor=Actor.FRONT)
         if item.handling_level == HandlingLevel.PROVINCE:
             return MoveResult(item=item, event=None, changed=False)  # a repeat
-        if not item.is_open:
+        if not item.can_escalate:
             raise ConflictError(_("A closed item cannot be escalated."), code="escalate_closed")
         item.handling_level = HandlingLevel.PROVINCE
         item.save(update_fields=["handling_level", "updated_at"])
@@ -251,7 +252,7 @@ def item_accept_and_forward(*, user, item_id: int, agency_id, note: str = "") ->
     with transaction.atomic():
         item = _locked_for(user=user, item_id=item_id, actor=Actor.FRONT, move=Move.FORWARD)
         agency_id = _agency_id(agency_id)
-        if item.status in (Status.RECEIVED, Status.RETURNED, Status.REOPENED):
+        if item.status in MOVES[Move.ACCEPT].sources:
             item_accept(user=user, item_id=item_id)
         return item_forward(user=user, item_id=item_id, agency_id=agency_id, note=note)
 
@@ -382,16 +383,14 @@ def extension_request(*, user, item_id: int, reason: str, requested_days=None, r
         pending = ExtensionRequest.objects.filter(item=item, status=ExtensionStatus.PENDING).first()
         if pending is not None:
             return pending  # a repeat: one open request at a time
-        if item.status != Status.FORWARDED or item.due_date is None:
-            raise ConflictError(
-                _("An extension can only be asked while the item waits for your answer."), code="extension_state"
-            )
-        rule = item.due_rule
-        allowed = rule.max_extensions if rule else 0
-        if item.extension_count >= allowed:
+        if not item.can_request_extension:
+            if item.status not in ANSWER_STATUSES or item.due_date is None:
+                raise ConflictError(
+                    _("An extension can only be asked while the item waits for your answer."), code="extension_state"
+                )
             raise ConflictError(
                 _("No more extension is allowed for this item (%(allowed)s allowed by the rule).")
-                % {"allowed": allowed},
+                % {"allowed": item.extensions_allowed},
                 code="extension_limit",
             )
         new_date = _requested_date(item, requested_days, requested_due_date)
@@ -489,8 +488,7 @@ def extension_decide(*, user, request_id: int, grant: bool, note: str = "") -> E
             )
             notify_item_event_on_commit(event_id=event.pk)
             return request
-        rule = item.due_rule
-        if item.extension_count >= (rule.max_extensions if rule else 0):
+        if item.extension_count >= item.extensions_allowed:
             raise ConflictError(_("No more extension is allowed for this item."), code="extension_limit")
         item_move(
             item_id=item.pk,
