@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mttq_portal.errors import ApplicationError, ConflictError, NotAllowedError, NotFoundError
+from organizations.models import Membership, Role
 from organizations.selectors import agency_list
 
 from .. import uploads
@@ -37,7 +38,7 @@ from ..models import (
 )
 from ..selectors.items import item_actor_roles, items_for_user
 from ..workflow import MOVE_LABELS, MOVES, Actor, Move
-from .notifications import notify_item_event_on_commit
+from .notifications import notification_send, notify_item_event_on_commit, staff_language
 from .transitions import MoveData, MoveResult, item_move
 
 ANSWER_MAX = 10_000
@@ -273,13 +274,45 @@ def item_reforward(*, user, item_id: int, agency_id, note: str) -> MoveResult:
     with transaction.atomic():
         result = _move(user=user, item_id=item_id, move=Move.REFORWARD, actor=Actor.FRONT, before=data)
         # A pending extension asked by the previous agency is moot.
-        ExtensionRequest.objects.filter(item_id=result.item.pk, status=ExtensionStatus.PENDING).update(
-            status=ExtensionStatus.REFUSED,
-            decided_by=user,
-            decided_at=timezone.now(),
-            decision_note=_("The item was forwarded to another agency."),
+        _refuse_pending_extensions(
+            item=result.item, user=user, actor=Actor.FRONT, note=_("The item was forwarded to another agency.")
         )
     return result
+
+
+def _refuse_pending_extensions(*, item: Item, user, actor: Actor, note: str) -> None:
+    """Once the item leaves the agency that asked for more time, its pending request is refused like any other
+    decision: the request row, an EXTENSION_REFUSED event, and a notice to that agency's officers."""
+    now = timezone.now()
+    for request in ExtensionRequest.objects.select_for_update().filter(item=item, status=ExtensionStatus.PENDING):
+        request.status, request.decided_by, request.decided_at = ExtensionStatus.REFUSED, user, now
+        request.decision_note = note
+        request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        event = ItemEvent.objects.create(
+            item=item,
+            kind=EventKind.EXTENSION_REFUSED,
+            actor=user,
+            actor_label=actor.value,
+            agency_id=request.agency_id,
+            note=note,
+            data={"extension_request": request.pk, "automatic": True},
+        )
+        officers = Membership.objects.filter(
+            organization_id=request.agency_id, role=Role.AGENCY_OFFICER, is_active=True
+        ).values_list("user_id", flat=True)
+        with translation.override(staff_language()):
+            context = {
+                "subject": _("Extension request for feedback item %(code)s closed") % {"code": item.tracking_code},
+                "message": _("Your request for more time on feedback item %(code)s was closed: %(note)s")
+                % {"code": item.tracking_code, "note": note},
+            }
+        notification_send(
+            key=f"extension_closed:e{event.pk}",
+            user_ids=list(officers),
+            template="extension_closed",
+            context=context,
+            item_id=item.pk,
+        )
 
 
 @dataclass
@@ -369,8 +402,8 @@ def item_return(*, user, item_id: int, reason: str) -> MoveResult:
 
         result = _move(user=user, item_id=item_id, move=Move.RETURN, actor=Actor.AGENCY, before=remember)
         if result.changed:
-            ExtensionRequest.objects.filter(item_id=result.item.pk, status=ExtensionStatus.PENDING).update(
-                status=ExtensionStatus.REFUSED, decided_at=timezone.now(), decision_note=_("The item was returned.")
+            _refuse_pending_extensions(
+                item=result.item, user=user, actor=Actor.AGENCY, note=_("The item was returned.")
             )
     return result
 

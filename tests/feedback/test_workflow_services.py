@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from feedback.models import EventKind, ExtensionRequest, HandlingLevel, Item, ItemEvent, Status
+from feedback.models import EventKind, ExtensionRequest, HandlingLevel, Item, ItemEvent, Notification, Status
 from feedback.services import workflow as wf
 from feedback.workflow import Move
 from mttq_portal.errors import ApplicationError, ConflictError, NotAllowedError, NotFoundError
@@ -314,3 +314,28 @@ def test_bad_requested_dates_get_a_clear_message(agency_officer_a, commune_a, ag
         wf.extension_request(user=agency_officer_a, item_id=item.id, reason="x", requested_due_date="31/02/2026")
     assert bad.value.code == "invalid_date"
     assert not ExtensionRequest.objects.exists()
+
+
+@pytest.mark.parametrize("move", [Move.REFORWARD, Move.RETURN])
+def test_a_pending_extension_made_moot_is_refused_with_an_event_and_a_notice(
+    move, officer_a, agency_officer_a, commune_a, agency_a, agency_b
+):
+    # given a forwarded item whose agency asked for more time
+    item = item_in(Status.FORWARDED, commune=commune_a, agency=agency_a)
+    request = pending_extension(item, agency_a)
+
+    # when the Front sends it to another agency, or the agency returns it
+    if move == Move.REFORWARD:
+        wf.item_reforward(user=officer_a, item_id=item.id, agency_id=agency_b.id, note="Sai thẩm quyền")
+    else:
+        wf.item_return(user=agency_officer_a, item_id=item.id, reason="Không thuộc thẩm quyền")
+
+    # then the request is refused, the history says so, and the agency that asked is told
+    request.refresh_from_db()
+    assert request.status == "refused" and request.decided_at is not None
+    refusal = ItemEvent.objects.get(item=item, kind=EventKind.EXTENSION_REFUSED)
+    assert refusal.data == {"extension_request": request.id, "automatic": True}
+    assert refusal.agency_id == agency_a.id and refusal.note == request.decision_note
+    told = Notification.objects.filter(item=item, template="extension_closed")
+    assert {n.recipient_user_id for n in told} == {agency_officer_a.id}
+    assert item.tracking_code in told.first().context["subject"]
