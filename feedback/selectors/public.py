@@ -6,11 +6,13 @@ lookup shows the citizen their own item's public side (status, public history, p
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from mttq_portal.errors import ApplicationError
+from mttq_portal.periods import Period, PeriodForm, period_parse
 from organizations.models import Organization
 
 from .. import tracking
@@ -56,31 +58,15 @@ def public_attachments(*, item: Item) -> list[Attachment]:
 # ---- the public record -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date  # exclusive
-    label: str
+PUBLIC_RECORD_FORMS = frozenset({PeriodForm.YEAR, PeriodForm.QUARTER, PeriodForm.MONTH})
 
 
 def parse_period(raw: str) -> Period | None:
-    """``2026``, ``2026-Q1`` or ``2026-03``; None for anything else."""
-    raw = (raw or "").strip().upper()
-    if m := re.fullmatch(r"(\d{4})", raw):
-        year = int(m.group(1))
-        return Period(date(year, 1, 1), date(year + 1, 1, 1), raw) if 2000 <= year <= 2100 else None
-    if m := re.fullmatch(r"(\d{4})-Q([1-4])", raw):
-        year, quarter = int(m.group(1)), int(m.group(2))
-        start = date(year, 3 * quarter - 2, 1)
-        end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
-        return Period(start, end, raw) if 2000 <= year <= 2100 else None
-    if m := re.fullmatch(r"(\d{4})-(\d{2})", raw):
-        year, month = int(m.group(1)), int(m.group(2))
-        if not (2000 <= year <= 2100 and 1 <= month <= 12):
-            return None
-        end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-        return Period(date(year, month, 1), end, raw)
-    return None
+    """``2026``, ``2026-Q1`` or ``2026-03`` (the project's one parser, half-open); None for anything else."""
+    try:
+        return period_parse(raw, forms=PUBLIC_RECORD_FORMS)
+    except ApplicationError:
+        return None
 
 
 def _bounds(period: Period) -> tuple[datetime, datetime]:

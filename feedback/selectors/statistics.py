@@ -264,7 +264,7 @@ def items_for_measure(qs, *, measure: str, start: date, end: date, today: date):
     """Narrow ``qs`` (already scoped by ``items_for_user``) to the items a summary measure counted."""
     from django.db.models import Q
 
-    in_period = {"__date__gte": start, "__date__lte": end}
+    in_period = {"__date__gte": start, "__date__lt": end}  # [start, end), as every period
     if measure == "received":
         return qs.filter(**{f"received_at{k}": v for k, v in in_period.items()})
     if measure in ("answered", "answered_on_time"):
@@ -274,7 +274,7 @@ def items_for_measure(qs, *, measure: str, start: date, end: date, today: date):
         return qs.filter(status=Status.RESOLVED, **{f"closed_at{k}": v for k, v in in_period.items()})
     if measure.startswith("due"):
         # Only deadlines that have passed (before today), as the summaries count them.
-        last = min(end, today - timedelta(days=1))
+        last = min(end, today) - timedelta(days=1)
         qs = qs.filter(pk__in=answer_deadline_items(due_from=start, due_to=last).values("pk"))
         if measure == "due_answered":
             return qs.filter(answered_at__isnull=False)
