@@ -103,8 +103,8 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    from feedback.models import Category, DeadlineChase, Notification
-    from feedback.services.deadlines import ANSWER_STATUSES, TRIAGE_STATUSES, deadlines_chase
+    from feedback.models import ANSWER_STATUSES, TRIAGE_STATUSES, Category, DeadlineChase, Notification
+    from feedback.services.deadlines import deadlines_chase
     from mttq_portal.celery import app
     from organizations.models import Membership, Organization, OrganizationKind, Role, User
 

@@ -167,7 +167,8 @@ def baseline(year: int, as_of: date) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from feedback.selectors.statistics import CLOSE_MOVES, FRONT_OWN_TYPES, NOT_COUNTED_STATUSES, TRIAGE_MOVES
+    from feedback.models import NOT_COUNTED_STATUSES
+    from feedback.selectors.statistics import CLOSE_MOVES, FRONT_OWN_TYPES, TRIAGE_MOVES
 
     start, due_to = date(year, 1, 1), min(date(year, 12, 31), as_of - timedelta(days=1))
     own = [str(t) for t in FRONT_OWN_TYPES]

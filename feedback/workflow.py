@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from mttq_portal.errors import ConflictError, NotAllowedError
 
-from .models import Status
+from .models import RESULT_STATUSES, WITHDRAWABLE_STATUSES, Status
 
 
 class Actor(StrEnum):
@@ -75,11 +75,7 @@ MOVES: dict[str, MoveRule] = {
     Move.ACCEPT: MoveRule(frozenset({S.RECEIVED, S.RETURNED, S.REOPENED}), S.ACCEPTED, _FRONT),
     Move.REJECT: MoveRule(frozenset({S.RECEIVED, S.ACCEPTED, S.RETURNED}), S.REJECTED, _FRONT, "rejected"),
     Move.MERGE: MoveRule(frozenset({S.RECEIVED, S.ACCEPTED, S.RETURNED}), S.MERGED, _FRONT),
-    Move.WITHDRAW: MoveRule(
-        frozenset({S.RECEIVED, S.ACCEPTED, S.FORWARDED, S.RETURNED, S.REOPENED}),
-        S.WITHDRAWN,
-        frozenset({Actor.CITIZEN, Actor.FRONT}),
-    ),
+    Move.WITHDRAW: MoveRule(WITHDRAWABLE_STATUSES, S.WITHDRAWN, frozenset({Actor.CITIZEN, Actor.FRONT})),
     Move.FORWARD: MoveRule(frozenset({S.ACCEPTED}), S.FORWARDED, _FRONT, "forwarded"),
     # Re-forwarding replaces the focal point; the previous agency stays in the history.
     Move.REFORWARD: MoveRule(frozenset({S.FORWARDED}), S.FORWARDED, _FRONT, "forwarded"),
@@ -91,9 +87,7 @@ MOVES: dict[str, MoveRule] = {
     Move.RESOLVE: MoveRule(frozenset({S.ANSWERED}), S.RESOLVED, _FRONT, "result"),
     Move.ROADMAP: MoveRule(frozenset({S.ANSWERED}), S.ON_ROADMAP, _FRONT, "result"),
     Move.CANNOT_RESOLVE: MoveRule(frozenset({S.ANSWERED}), S.CANNOT_RESOLVE, _FRONT, "result"),
-    Move.REOPEN: MoveRule(
-        frozenset({S.RESOLVED, S.ON_ROADMAP, S.CANNOT_RESOLVE}), S.REOPENED, frozenset({Actor.CITIZEN}), "disputed"
-    ),
+    Move.REOPEN: MoveRule(RESULT_STATUSES, S.REOPENED, frozenset({Actor.CITIZEN}), "disputed"),
 }
 
 # Moves that keep the status (a repeat of them is not a no-op: each is a new decision).

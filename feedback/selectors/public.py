@@ -6,21 +6,18 @@ lookup shows the citizen their own item's public side (status, public history, p
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from mttq_portal.errors import ApplicationError
+from mttq_portal.periods import Period, PeriodForm, period_parse
 from organizations.models import Organization
 
 from .. import tracking
-from ..models import Attachment, Item, ItemEvent, Status
+from ..models import ANSWERED_STATUSES, Attachment, Item, ItemEvent, Status
 from ..phones import phone_last_digits
-
-PUBLISHED_STATUSES = (Status.ANSWERED, Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE)
-DISPUTABLE_STATUSES = (Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE)
-RATABLE_STATUSES = (Status.ANSWERED, Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE)
 
 
 def item_for_lookup(*, code: str, secret: str = "", phone_digits: str = "") -> Item | None:
@@ -53,58 +50,23 @@ def public_history(*, item: Item) -> list[ItemEvent]:
 
 def public_attachments(*, item: Item) -> list[Attachment]:
     """Attachments the Front published with the answer (never the citizen's own uploads)."""
-    if item.status not in PUBLISHED_STATUSES:
+    if not item.is_published:
         return []
     return list(Attachment.objects.filter(item=item, is_public=True).order_by("created_at", "id"))
-
-
-def can_rate(item: Item) -> bool:
-    return item.status in RATABLE_STATUSES and item.rated_at is None
-
-
-def dispute_deadline(item: Item) -> date | None:
-    if item.status not in DISPUTABLE_STATUSES or item.closed_at is None:
-        return None
-    return timezone.localdate(item.closed_at) + timedelta(days=settings.FEEDBACK_DISPUTE_DAYS)
-
-
-def can_dispute(item: Item) -> bool:
-    deadline = dispute_deadline(item)
-    return deadline is not None and timezone.localdate() <= deadline
-
-
-def can_withdraw(item: Item) -> bool:
-    return item.status in (Status.RECEIVED, Status.ACCEPTED, Status.FORWARDED, Status.RETURNED, Status.REOPENED)
 
 
 # ---- the public record -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date  # exclusive
-    label: str
+PUBLIC_RECORD_FORMS = frozenset({PeriodForm.YEAR, PeriodForm.QUARTER, PeriodForm.MONTH})
 
 
 def parse_period(raw: str) -> Period | None:
-    """``2026``, ``2026-Q1`` or ``2026-03``; None for anything else."""
-    raw = (raw or "").strip().upper()
-    if m := re.fullmatch(r"(\d{4})", raw):
-        year = int(m.group(1))
-        return Period(date(year, 1, 1), date(year + 1, 1, 1), raw) if 2000 <= year <= 2100 else None
-    if m := re.fullmatch(r"(\d{4})-Q([1-4])", raw):
-        year, quarter = int(m.group(1)), int(m.group(2))
-        start = date(year, 3 * quarter - 2, 1)
-        end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
-        return Period(start, end, raw) if 2000 <= year <= 2100 else None
-    if m := re.fullmatch(r"(\d{4})-(\d{2})", raw):
-        year, month = int(m.group(1)), int(m.group(2))
-        if not (2000 <= year <= 2100 and 1 <= month <= 12):
-            return None
-        end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-        return Period(date(year, month, 1), end, raw)
-    return None
+    """``2026``, ``2026-Q1`` or ``2026-03`` (the project's one parser, half-open); None for anything else."""
+    try:
+        return period_parse(raw, forms=PUBLIC_RECORD_FORMS)
+    except ApplicationError:
+        return None
 
 
 def _bounds(period: Period) -> tuple[datetime, datetime]:
@@ -128,7 +90,7 @@ def _filtered(qs: QuerySet, *, commune_id=None, category_id=None, period: Period
 
 def public_record_items(*, commune_id=None, category_id=None, period: Period | None = None) -> QuerySet:
     """Answered and closed items whose submitter consented to publication; only anonymised fields."""
-    qs = Item.objects.filter(consent_publish=True, status__in=PUBLISHED_STATUSES, merged_into__isnull=True)
+    qs = Item.objects.filter(consent_publish=True, status__in=ANSWERED_STATUSES, merged_into__isnull=True)
     qs = _filtered(qs, commune_id=commune_id, category_id=category_id, period=period)
     return (
         qs.select_related("commune", "category", "current_agency")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from mttq_portal.errors import ApplicationError
+from mttq_portal.errors import ApplicationError, NotFoundError
 from organizations.selectors import agency_list, units_for_user, user_scope
 
 from ..models import Category, Channel, ExtensionStatus, ItemType, PersonalDataAccess, Status
@@ -103,8 +103,8 @@ def item_view(request, item_id: int):
         "pending_extension": next(
             (e for e in item.extension_requests.all() if e.status == ExtensionStatus.PENDING), None
         ),
-        "can_escalate": is_front and item.is_open and item.handling_level == "commune",
-        "can_ask_extension": Actor.AGENCY in roles and item.status == Status.FORWARDED,
+        "can_escalate": is_front and item.can_escalate,
+        "can_ask_extension": Actor.AGENCY in roles and item.can_request_extension,
     }
     fields = {name for row in moves for name in row.fields}
     if is_front and "agency" in fields:
@@ -125,6 +125,8 @@ def item_move_view(request, item_id: int, move: str):
     try:
         arguments = row.arguments_from_form(request.POST, request.FILES)
         result = row.perform(user=request.user, item_id=item_id, arguments=arguments)
+    except NotFoundError:
+        raise Http404 from None
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect(back)
@@ -143,6 +145,8 @@ def item_escalate_view(request, item_id: int):
     try:
         wf.item_escalate(user=request.user, item_id=item_id, reason=request.POST.get("reason", ""))
         messages.success(request, _("The item was handed to the provincial Front."))
+    except NotFoundError:
+        raise Http404 from None
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("workspace-item", item_id=item_id)
@@ -160,6 +164,8 @@ def extension_request_view(request, item_id: int):
             requested_due_date=request.POST.get("requested_due_date") or None,
         )
         messages.success(request, _("The extension request was sent to the Front."))
+    except NotFoundError:
+        raise Http404 from None
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("workspace-item", item_id=item_id)
@@ -179,6 +185,8 @@ def extension_decide_view(request, item_id: int, request_id: int):
         if decided.item_id != int(item_id):
             raise Http404
         messages.success(request, _("The decision on the extension was recorded."))
+    except NotFoundError:
+        raise Http404 from None
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("workspace-item", item_id=item_id)

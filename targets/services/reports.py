@@ -182,7 +182,7 @@ def report_approve(*, user, report_id: int) -> Report:
         report = _locked_submitted(report_id, user=user)
         if report.status == ReportStatus.APPROVED:
             return report  # a double click
-        if report.status != ReportStatus.SUBMITTED:
+        if not report.awaits_decision:
             raise ConflictError(
                 _("This report was returned; it can be approved once it is resubmitted."), code="report_not_waiting"
             )
@@ -266,7 +266,7 @@ def report_return(*, user, report_id: int, reason: str) -> Report:
         raise ApplicationError(_("The reason is too long (2,000 characters at most)."), code="reason_too_long")
     with transaction.atomic():
         report = _locked_submitted(report_id, user=user)
-        if report.status != ReportStatus.SUBMITTED:
+        if not report.awaits_decision:
             raise ConflictError(_("Only a report waiting for approval can be returned."), code="report_not_waiting")
         report.status, report.return_reason = ReportStatus.RETURNED, reason
         report.decided_by, report.decided_at = user, timezone.now()

@@ -85,11 +85,20 @@ ACTORS = ("front", "agency", "citizen", "system")
 NEW_DECISION_EACH_TIME = frozenset({"reforward", "extend"})
 
 
-def sources(move: str) -> list[str]:
-    return [state for (state, m) in LEGAL if m == move]
-
-
-def refused_state(move: str) -> str:
-    """A state the move is refused in that is not a repeat of it (its target would be one)."""
-    targets = {LEGAL[key] for key in LEGAL if key[1] == move}
-    return next(s for s in STATES if (s, move) not in LEGAL and s not in targets)
+# For each move, a state it does not leave and that is not its target (a repeat is not a refusal), where the
+# officer of the move can still see the item.
+REFUSED_IN: dict[str, str] = {
+    "accept": "forwarded",
+    "reject": "forwarded",
+    "merge": "answered",
+    "withdraw": "answered",
+    "forward": "received",
+    "reforward": "answered",
+    "extend": "answered",
+    "return": "answered",
+    "answer": "resolved",
+    "send_back": "received",
+    "resolve": "forwarded",
+    "roadmap": "received",
+    "cannot_resolve": "resolved",
+}

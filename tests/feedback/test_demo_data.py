@@ -85,3 +85,40 @@ def test_the_same_seed_gives_the_same_items(seeded):
 
     assert [row[1:] for row in _codes()] == [row[1:] for row in first]
     assert [row[0] for row in _codes()] == [row[0] for row in first]
+
+
+def test_at_scale_a_simulated_sample_is_copied_by_sql_with_codes_and_histories_of_their_own(seeded, monkeypatch):
+    from feedback import demo, tracking
+
+    # Given a sample of 200 simulated lives for 600 items (at full scale: 10,000 for a million)
+    monkeypatch.setattr(demo, "SIMULATED_ITEMS", 200)
+
+    call_command("generate_demo_data", *ARGS, stdout=StringIO())
+
+    # Then 600 items exist, 400 of them copies of the first 200 with the same states and event histories
+    items = list(Item.objects.order_by("id").values("id", "tracking_code", "secret_hash", "status", "received_at"))
+    assert len(items) == 600
+    sample, copies = items[:200], items[200:]
+    for n, copy in enumerate(copies):
+        source = sample[n % 200]
+        assert (copy["status"], copy["received_at"]) == (source["status"], source["received_at"])
+    events = Counter(ItemEvent.objects.values_list("item_id", flat=True))
+    assert all(events[copy["id"]] == events[sample[n % 200]["id"]] > 0 for n, copy in enumerate(copies))
+    # each with a valid tracking code of its own and the demo's lookup secret (the code's last six characters)
+    codes = [i["tracking_code"] for i in items]
+    assert len(set(codes)) == 600
+    assert all(tracking.normalize_tracking_code(code) == code for code in codes)
+    assert all(
+        tracking.secret_matches(
+            tracking_code=c["tracking_code"], secret=c["tracking_code"][-6:], secret_hash=c["secret_hash"]
+        )
+        for c in copies
+    )
+    # and the same seed gives the same copies
+    first = _codes()
+    ExtensionRequest.objects.all().delete()
+    ItemEvent.objects.all().delete()
+    Item.objects.filter(merged_into__isnull=False).delete()
+    Item.objects.all().delete()
+    call_command("generate_demo_data", *ARGS, stdout=StringIO())
+    assert [row[0] for row in _codes()] == [row[0] for row in first]

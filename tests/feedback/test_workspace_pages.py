@@ -242,3 +242,35 @@ def test_board_viewer_and_anonymous_are_refused(client, board_viewer):
     client.force_login(board_viewer)
     for name in ["workspace-queue", "workspace-inbox", "workspace-record", "workspace-import"]:
         assert client.get(reverse(name)).status_code == 403
+
+
+def test_the_page_offers_an_extension_only_while_the_rule_allows_one(client, agency_officer_a, commune_a, agency_a):
+    # given two forwarded items under a rule allowing one extension, one of which already had it
+    fresh = item_in(Status.FORWARDED, commune=commune_a, agency=agency_a)
+    extended = item_in(Status.FORWARDED, commune=commune_a, agency=agency_a, extension_count=1)
+    client.force_login(agency_officer_a)
+
+    offered = client.get(reverse("workspace-item", args=[fresh.id])).content.decode()
+    used_up = client.get(reverse("workspace-item", args=[extended.id])).content.decode()
+
+    ask = reverse("workspace-extension-request", args=[fresh.id])
+    assert ask in offered
+    assert reverse("workspace-extension-request", args=[extended.id]) not in used_up
+
+
+def test_the_page_offers_escalation_only_for_a_commune_item_still_open(client, officer_a, commune_a):
+    open_item = ItemFactory(commune=commune_a)
+    closed = ItemFactory(commune=commune_a, status=Status.REJECTED)
+    escalated = ItemFactory(commune=commune_a, handling_level="province")
+    client.force_login(officer_a)
+
+    pages = {
+        item.id: client.get(reverse("workspace-item", args=[item.id])).content.decode() for item in (open_item, closed)
+    }
+
+    assert reverse("workspace-item-escalate", args=[open_item.id]) in pages[open_item.id]
+    assert reverse("workspace-item-escalate", args=[closed.id]) not in pages[closed.id]
+    # once escalated, the commune officer still sees it but can no longer escalate it
+    page = client.get(reverse("workspace-item", args=[escalated.id]))
+    assert page.status_code == 200
+    assert reverse("workspace-item-escalate", args=[escalated.id]) not in page.content.decode()
