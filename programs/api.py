@@ -15,7 +15,9 @@ from rest_framework.views import APIView
 
 from feedback.models import Campaign
 from mttq_portal.pagination import DefaultCursorPagination
+from organizations.models import ApiTokenScope
 from organizations.selectors import user_scope
+from organizations.tokens import TokenScopePermission
 
 from . import selectors, services
 from .models import Activity, ActivityKind, Milestone, MilestoneKind, MilestoneState, Programme
@@ -82,7 +84,8 @@ class ProgrammeOutput(serializers.ModelSerializer):
 
 
 class ProgrammeListApi(generics.ListAPIView):
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = ProgrammeOutput
     pagination_class = ByNumberPagination
 
@@ -93,7 +96,8 @@ class ProgrammeListApi(generics.ListAPIView):
 
 
 class ProgrammeDetailApi(generics.RetrieveAPIView):
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = ProgrammeOutput
     lookup_field = "number"
 
@@ -138,7 +142,8 @@ class MilestoneFilter(filters.FilterSet):
 class MilestoneListApi(generics.ListAPIView):
     """Milestones of every programme; `state=late` lists those past their date and not done."""
 
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = MilestoneOutput
     filterset_class = MilestoneFilter
     pagination_class = ByDuePagination
@@ -150,7 +155,8 @@ class MilestoneListApi(generics.ListAPIView):
 
 
 class MilestoneDetailApi(generics.RetrieveAPIView):
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = MilestoneOutput
 
     def get_queryset(self):
@@ -168,7 +174,8 @@ class MilestoneCompleteInput(serializers.Serializer):
 class MilestoneCompleteApi(APIView):
     """Mark a milestone done with its evidence (the provincial Front)."""
 
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(request=MilestoneCompleteInput, responses=MilestoneOutput)
@@ -232,7 +239,8 @@ class ActivityFilter(filters.FilterSet):
 
 
 class ActivityListApi(generics.ListAPIView):
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = ActivityOutput
     filterset_class = ActivityFilter
     pagination_class = ByDatePagination
@@ -244,7 +252,8 @@ class ActivityListApi(generics.ListAPIView):
 
 
 class ActivityDetailApi(generics.RetrieveAPIView):
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = ActivityOutput
 
     def get_queryset(self):
@@ -272,7 +281,8 @@ class ActivityRecordInput(serializers.Serializer):
 class ActivityRecordApi(APIView):
     """Record an activity against a programme (Front officers, for the organisations of their scope)."""
 
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(request=ActivityRecordInput, responses={201: ActivityOutput})
@@ -319,7 +329,8 @@ class EvidenceOutput(serializers.Serializer):
 class ActivityEvidenceAddApi(APIView):
     """Add evidence files to an activity (multipart, field `evidence`, repeated)."""
 
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(request=EvidenceInput, responses={201: EvidenceOutput(many=True)})
@@ -357,7 +368,8 @@ class CampaignFilter(filters.FilterSet):
 class CampaignListApi(generics.ListAPIView):
     """Listening-to-the-People Months in the caller's scope (opened through the feedback app)."""
 
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = CampaignOutput
     filterset_class = CampaignFilter
     pagination_class = ByStartPagination
@@ -369,7 +381,8 @@ class CampaignListApi(generics.ListAPIView):
 
 
 class CampaignDetailApi(generics.RetrieveAPIView):
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = CampaignOutput
 
     def get_queryset(self):

@@ -12,7 +12,9 @@ from rest_framework.views import APIView
 from feedback.models import Channel, Item, ItemType
 from feedback.selectors.items import items_for_user
 from mttq_portal.errors import ApplicationError, NotAllowedError
+from organizations.models import ApiTokenScope
 from organizations.selectors import user_scope
+from organizations.tokens import TokenScopePermission
 
 from .renderers import TableCSVRenderer
 from .selectors import GROUPS, FigureFilters, compliance_figures, summary_refreshed_at
@@ -68,7 +70,8 @@ class ComplianceApi(APIView):
     tables, refreshed every few minutes (``refreshed_at``).
     """
 
-    permission_classes = [SeesFigures]
+    permission_classes = [TokenScopePermission, SeesFigures]
+    token_scope = ApiTokenScope.FIGURES
     renderer_classes = [JSONRenderer, TableCSVRenderer]
 
     @extend_schema(
@@ -177,21 +180,13 @@ class ItemFilter(filters.FilterSet):
         fields = ["status", "type", "channel", "commune", "agency", "category", "handling_level"]
 
 
-class ReadsItems(permissions.BasePermission):
-    """Staff see their scope; an API token only when issued to read items."""
-
-    def has_permission(self, request, view):
-        if hasattr(request.user, "may_read_items") and not request.user.may_read_items:
-            raise NotAllowedError(_("This API token may read figures only, not items."), code="token_scope")
-        return True
-
-
 class ItemListApi(generics.ListAPIView):
     """Feedback items in the caller's scope (``feedback.selectors.items.items_for_user``), newest first,
     with cursor pagination; ``?format=csv`` returns the page as CSV."""
 
     serializer_class = ItemOutput
-    permission_classes = [permissions.IsAuthenticated, ReadsItems]
+    permission_classes = [TokenScopePermission]
+    token_scope = ApiTokenScope.ITEMS
     renderer_classes = [JSONRenderer, TableCSVRenderer]
     filterset_class = ItemFilter
 

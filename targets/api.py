@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mttq_portal.pagination import DefaultCursorPagination
+from organizations.models import ApiTokenScope
 from organizations.selectors import user_scope
 
 from . import selectors
@@ -63,6 +64,8 @@ class TargetOutput(serializers.ModelSerializer):
 class TargetListApi(generics.ListAPIView):
     """The 11 targets of the resolution with their indicators (text verbatim in Vietnamese)."""
 
+    token_scope = ApiTokenScope.FIGURES
+
     serializer_class = TargetOutput
     pagination_class = OrderedCursorPagination
 
@@ -82,6 +85,7 @@ class IndicatorFilter(filters.FilterSet):
 
 
 class IndicatorListApi(generics.ListAPIView):
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = IndicatorOutput
     filterset_class = IndicatorFilter
     pagination_class = OrderedCursorPagination
@@ -144,6 +148,8 @@ class ValueFilter(filters.FilterSet):
 class ValueListApi(generics.ListAPIView):
     """Indicator values per period and unit, organisation, agency or category, with their status."""
 
+    token_scope = ApiTokenScope.FIGURES
+
     serializer_class = ValueOutput
     filterset_class = ValueFilter
     pagination_class = OrderedCursorPagination
@@ -182,6 +188,7 @@ class ReportOutput(serializers.ModelSerializer):
 
 
 class ReportListApi(generics.ListAPIView):
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = ReportOutput
     pagination_class = OrderedCursorPagination
 
@@ -201,6 +208,8 @@ class ReportSubmitInput(serializers.Serializer):
 
 class ReportSubmitApi(APIView):
     """Submit (or correct) an organisation's figures with evidence files (multipart)."""
+
+    token_scope = ApiTokenScope.FIGURES
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
@@ -227,12 +236,16 @@ class ReportReturnInput(serializers.Serializer):
 
 
 class ReportApproveApi(APIView):
+    token_scope = ApiTokenScope.FIGURES
+
     @extend_schema(request=None, responses={200: ReportOutput})
     def post(self, request, report_id: int):
         return Response(ReportOutput(report_approve(user=request.user, report_id=report_id)).data)
 
 
 class ReportReturnApi(APIView):
+    token_scope = ApiTokenScope.FIGURES
+
     @extend_schema(request=ReportReturnInput, responses={200: ReportOutput})
     def post(self, request, report_id: int):
         data = ReportReturnInput(data=request.data)

@@ -11,11 +11,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mttq_portal.errors import ApplicationError
+from organizations.tokens import PUBLIC, TokenScopePermission
 
 from .. import ratelimit
 from ..models import PUBLIC_ITEM_TYPES, Category, Channel, ConsentMethod, PublicStatus
@@ -100,7 +100,8 @@ class ReceiptSerializer(serializers.Serializer):
 
 class PublicItemCreateApi(APIView):
     authentication_classes: list = []
-    permission_classes = [AllowAny]
+    permission_classes = [TokenScopePermission]
+    token_scope = PUBLIC
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(
@@ -198,7 +199,8 @@ class PublicItemCreateApi(APIView):
 
 class PublicItemDetailApi(APIView):
     authentication_classes: list = []
-    permission_classes = [AllowAny]
+    permission_classes = [TokenScopePermission]
+    token_scope = PUBLIC
 
     @extend_schema(
         operation_id="public_item_lookup",
@@ -268,7 +270,8 @@ class CategoryOutput(serializers.ModelSerializer):
 @extend_schema(tags=["public"], summary="The fields (categories) an item may have")
 class PublicCategoryListApi(generics.ListAPIView):
     authentication_classes: list = []
-    permission_classes = [AllowAny]
+    permission_classes = [TokenScopePermission]
+    token_scope = PUBLIC
     serializer_class = CategoryOutput
     pagination_class = None
     queryset = Category.objects.filter(is_active=True).order_by("order", "name_vi")

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mttq_portal.pagination import DefaultCursorPagination
+from organizations.models import ApiTokenScope
 
 from ..models import ExtensionRequest, Item, ItemEvent, PersonalDataAccess
 from ..selectors.items import item_get_for_user, item_identity_visible, items_for_user
@@ -128,6 +129,7 @@ class ItemDetailSerializer(ItemListSerializer):
 class ItemListApi(generics.ListAPIView):
     """Items in the caller's scope, newest first; filters as on the officer's queue."""
 
+    token_scope = ApiTokenScope.ITEMS
     serializer_class = ItemListSerializer
     filterset_class = ItemFilter
     pagination_class = DefaultCursorPagination
@@ -146,6 +148,8 @@ def _detail(request, item_id, *, log=True):
 
 
 class ItemDetailApi(APIView):
+    token_scope = ApiTokenScope.ITEMS
+
     @extend_schema(responses=ItemDetailSerializer)
     def get(self, request, item_id: int):
         item = _detail(request, item_id)
@@ -206,6 +210,7 @@ ERRORS = {
 
 def _move_api(name: str, move_label: str, input_cls, run):
     class MoveApi(APIView):
+        token_scope = ApiTokenScope.ITEMS  # a POST: items:write
         parser_classes = [JSONParser, FormParser, MultiPartParser]
 
         @extend_schema(
@@ -312,6 +317,8 @@ ItemEscalateApi = _move_api(
 
 
 class ExtensionRequestApi(APIView):
+    token_scope = ApiTokenScope.ITEMS
+
     @extend_schema(
         request=ExtensionInput,
         responses={201: ExtensionRequestSerializer, **ERRORS},
@@ -331,6 +338,8 @@ class ExtensionRequestApi(APIView):
 
 
 class ExtensionDecisionApi(APIView):
+    token_scope = ApiTokenScope.ITEMS
+
     @extend_schema(
         request=DecisionInput,
         responses={200: ExtensionRequestSerializer, **ERRORS},
@@ -350,6 +359,8 @@ class ExtensionDecisionApi(APIView):
 
 
 class BulkForwardApi(APIView):
+    token_scope = ApiTokenScope.ITEMS
+
     @extend_schema(
         request=BulkForwardInput,
         responses={

@@ -3,9 +3,11 @@
 Scope (``organizations.selectors.user_scope``):
 - administrator and provincial Front officer: every item of the province;
 - commune Front officer: the items of their communes;
-- agency officer: the items whose *current* agency is theirs (a re-forwarded item leaves their inbox), and
-  never the identity of a denouncer (Law on Denunciations 2018, Arts. 8 and 47), nor contact details the
+- agency officer: the items whose *current* agency is theirs (a re-forwarded item leaves their inbox), or
+  whose current agency they are the superior of (``Organization.parent``: they are told when it is overdue),
+  and never the identity of a denouncer (Law on Denunciations 2018, Arts. 8 and 47), nor contact details the
   citizen did not agree to share;
+- an API token's service account: its organisation's scope, never a submitter's identity;
 - provincial board viewer: no item (they read aggregates, elsewhere).
 
 A user may hold several roles (a commune Front officer who also answers for a commune People's Committee):
@@ -32,7 +34,8 @@ def _scope_filter(scope: UserScope) -> Q | None:
     if scope.front_unit_ids:
         conditions.append(Q(commune_id__in=sorted(scope.front_unit_ids)))
     if scope.agency_ids:
-        conditions.append(Q(current_agency_id__in=sorted(scope.agency_ids)))
+        agencies = sorted(scope.agency_ids)
+        conditions.append(Q(current_agency_id__in=agencies) | Q(current_agency__parent_id__in=agencies))
     if not conditions:
         return None
     return reduce(operator.or_, conditions)
@@ -44,6 +47,15 @@ def sees_as_front(scope: UserScope, item: Item) -> bool:
 
 def _identity_mask(scope: UserScope):
     """What an agency-only viewer must not see; None when the viewer sees every row whole."""
+    if scope.is_service_account:
+
+        def mask_all(item: Item) -> None:
+            # Another system gets the matter, not the person (the token's "no personal data" promise).
+            for name in SUBMITTER_IDENTITY_FIELDS:
+                setattr(item, name, "")
+            item.identity_hidden = True
+
+        return mask_all
     if scope.sees_whole_province or not scope.agency_ids:
         return None
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from organizations.models import Organization
 
 from .. import tracking
-from ..models import Attachment, Item, ItemEvent, Status
+from ..models import Attachment, Item, ItemEvent, ItemType, Status
 from ..phones import phone_last_digits
 
 PUBLISHED_STATUSES = (Status.ANSWERED, Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE)
@@ -126,9 +126,18 @@ def _filtered(qs: QuerySet, *, commune_id=None, category_id=None, period: Period
     return qs
 
 
+def published_items() -> QuerySet[Item]:
+    """THE rule of what is published (the public record and Open311's feed): answered or closed items whose
+    submitter consented to publication, never a denunciation (Law on Denunciations 2018, Art. 8), never an
+    item merged into another."""
+    return Item.objects.filter(
+        consent_publish=True, status__in=PUBLISHED_STATUSES, merged_into__isnull=True, commune__isnull=False
+    ).exclude(type=ItemType.DENUNCIATION)
+
+
 def public_record_items(*, commune_id=None, category_id=None, period: Period | None = None) -> QuerySet:
     """Answered and closed items whose submitter consented to publication; only anonymised fields."""
-    qs = Item.objects.filter(consent_publish=True, status__in=PUBLISHED_STATUSES, merged_into__isnull=True)
+    qs = published_items()
     qs = _filtered(qs, commune_id=commune_id, category_id=category_id, period=period)
     return (
         qs.select_related("commune", "category", "current_agency")
