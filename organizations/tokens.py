@@ -175,6 +175,7 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
 PUBLIC = "public"  # anyone, with or without a token (the citizens' API)
 ANY_TOKEN = "any"  # noqa: S105 (not a secret) any authenticated caller; a token needs no particular scope (reference lists, /me/)
 WRITE_SCOPES = {ApiTokenScope.FIGURES: ApiTokenScope.FIGURES_WRITE, ApiTokenScope.ITEMS: ApiTokenScope.ITEMS_WRITE}
+READ_SCOPES = {write: read for read, write in WRITE_SCOPES.items()}
 
 
 def required_token_scope(view, method: str) -> str | None:
@@ -192,7 +193,9 @@ def token_scope_check(*, token: ApiToken, needed: str | None) -> None:
     """Raises PermissionDenied (403) unless the token holds the scope."""
     if needed in (ANY_TOKEN, PUBLIC):
         return
-    if needed is None or not token.has_scope(needed):
+    read_scope = READ_SCOPES.get(needed)
+    # A write scope moves what the token can read: it needs both (items:write alone reads nothing).
+    if needed is None or not token.has_scope(needed) or (read_scope and not token.has_scope(read_scope)):
         raise exceptions.PermissionDenied(
             _("This API token does not have the scope this request needs (%(scope)s).")
             % {"scope": needed or _("none granted to tokens")},
