@@ -174,3 +174,69 @@ def user_scope(*, user) -> UserScope:
     )
     user._mttq_scope = scope
     return scope
+
+
+# ---- the reverse direction: who may see an item ---------------------------------------------------------
+
+
+def _role_condition(role: str, alias: str = "o") -> str:
+    """SQL: membership ``m`` holds ``role`` at an organisation ``alias`` that can hold it (ROLE_KINDS).
+
+    Built only from the constants above (never from a request), so it is safe to format into SQL."""
+    rule = ROLE_KINDS[role]
+    kinds = ", ".join(f"'{kind}'" for kind in sorted(rule.kinds))
+    levels = ", ".join(f"'{level}'" for level in sorted(rule.levels))
+    return f"m.role = '{role}' AND {alias}.kind IN ({kinds}) AND {alias}.level IN ({levels}) AND m.is_active"
+
+
+# Each returns rows (ref, item_id, user_id) for a relation ``it`` of items with columns ref, id, commune_id,
+# current_agency_id, handling_level. They mirror what ``user_scope`` lets each role see (the forward
+# direction, ``feedback.selectors.items``): the commune Front sees its commune's items, the provincial Front
+# every item, an agency the items forwarded to it or to the agencies it is the superior of.
+VIEWERS_SQL: dict[str, str] = {
+    # The Front officers handling the item (its commune while handled there, else the province).
+    "item_front": f"""
+        SELECT it.ref, it.id, m.user_id FROM {{items}} it
+        JOIN organizations_organization o ON o.unit_id = it.commune_id AND o.level = 'commune' AND o.is_active
+        JOIN organizations_membership m ON m.organization_id = o.id AND {_role_condition(Role.FRONT_OFFICER)}
+        WHERE it.handling_level = 'commune'
+        UNION ALL
+        SELECT it.ref, it.id, m.user_id FROM {{items}} it
+        JOIN organizations_administrativeunit c ON c.id = it.commune_id
+        JOIN organizations_organization o ON o.unit_id = c.parent_id AND o.level = 'province' AND o.is_active
+        JOIN organizations_membership m ON m.organization_id = o.id AND {_role_condition(Role.FRONT_OFFICER)}
+        WHERE it.handling_level = 'province'""",
+    "province_front": f"""
+        SELECT it.ref, it.id, m.user_id FROM {{items}} it
+        JOIN organizations_administrativeunit c ON c.id = it.commune_id
+        JOIN organizations_organization o ON o.unit_id = c.parent_id AND o.level = 'province' AND o.is_active
+        JOIN organizations_membership m ON m.organization_id = o.id AND {_role_condition(Role.FRONT_OFFICER)}""",
+    "agency": f"""
+        SELECT it.ref, it.id, m.user_id FROM {{items}} it
+        JOIN organizations_organization o ON o.id = it.current_agency_id AND o.is_active
+        JOIN organizations_membership m ON m.organization_id = o.id AND {_role_condition(Role.AGENCY_OFFICER)}""",
+    "agency_superior": f"""
+        SELECT it.ref, it.id, m.user_id FROM {{items}} it
+        JOIN organizations_organization a ON a.id = it.current_agency_id
+        JOIN organizations_organization o ON o.id = a.parent_id AND o.is_active
+        JOIN organizations_membership m ON m.organization_id = o.id AND {_role_condition(Role.AGENCY_OFFICER)}""",
+    # The provincial board reads the overdue list (aggregates), not the item: its notice links to the list.
+    "board": f"""
+        SELECT it.ref, it.id, m.user_id FROM {{items}} it
+        JOIN organizations_administrativeunit c ON c.id = it.commune_id
+        JOIN organizations_organization o ON o.unit_id = c.parent_id AND o.level = 'province' AND o.is_active
+        JOIN organizations_membership m ON m.organization_id = o.id AND {_role_condition(Role.BOARD_VIEWER)}""",
+}
+
+
+def item_viewers_sql(audiences, *, items: str) -> str:
+    """Distinct (ref, item_id, user_id, email) of the active people (never a service account) in the
+    audiences, for a relation of items (SQL text; values are bound by the caller)."""
+    parts = [VIEWERS_SQL[str(a)].format(items=items) for a in audiences if str(a) in VIEWERS_SQL]
+    if not parts:
+        return ""
+    union = "\nUNION ALL\n".join(parts)
+    return f"""
+        SELECT DISTINCT r.ref, r.id AS item_id, r.user_id, u.email
+        FROM ({union}) r (ref, id, user_id)
+        JOIN organizations_user u ON u.id = r.user_id AND u.is_active AND NOT u.is_service_account"""

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from feedback.models import Campaign
+from mttq_portal.filters import IdFilter, YearFilter
 from mttq_portal.pagination import DefaultCursorPagination
 from organizations.models import ApiTokenScope
 from organizations.selectors import user_scope
@@ -124,10 +125,10 @@ class MilestoneOutput(serializers.ModelSerializer):
 
 
 class MilestoneFilter(filters.FilterSet):
-    programme = filters.NumberFilter(field_name="programme__number")
+    programme = IdFilter(field_name="programme__number")
     kind = filters.ChoiceFilter(choices=MilestoneKind.choices)
     state = filters.ChoiceFilter(choices=MilestoneState.choices, method="filter_state")
-    year = filters.NumberFilter(field_name="due_date__year")
+    year = YearFilter(field_name="due_date__year")
     due_after = filters.DateFilter(field_name="due_date", lookup_expr="gte")
     due_before = filters.DateFilter(field_name="due_date", lookup_expr="lte")
 
@@ -223,11 +224,11 @@ class ActivityOutput(serializers.ModelSerializer):
 
 
 class ActivityFilter(filters.FilterSet):
-    programme = filters.NumberFilter(field_name="programme__number")
+    programme = IdFilter(field_name="programme__number")
     kind = filters.ChoiceFilter(choices=ActivityKind.choices)
     held_after = filters.DateFilter(field_name="held_on", lookup_expr="gte")
     held_before = filters.DateFilter(field_name="held_on", lookup_expr="lte")
-    year = filters.NumberFilter(field_name="held_on__year")
+    year = YearFilter(field_name="held_on__year")
     q = filters.CharFilter(method="filter_q", label="Search (diacritics ignored)")
 
     class Meta:
@@ -358,7 +359,7 @@ class CampaignOutput(serializers.ModelSerializer):
 
 
 class CampaignFilter(filters.FilterSet):
-    year = filters.NumberFilter(field_name="starts_on__year")
+    year = YearFilter(field_name="starts_on__year")
 
     class Meta:
         model = Campaign

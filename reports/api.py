@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from feedback.models import Channel, Item, ItemType
 from feedback.selectors.items import items_for_user
 from mttq_portal.errors import ApplicationError, NotAllowedError
+from mttq_portal.filters import IdFilter
 from organizations.models import ApiTokenScope
 from organizations.selectors import user_scope
 from organizations.tokens import TokenScopePermission
@@ -171,8 +172,8 @@ class ItemOutput(serializers.ModelSerializer):
 class ItemFilter(filters.FilterSet):
     received_after = filters.DateFilter(field_name="received_at", lookup_expr="date__gte")
     received_before = filters.DateFilter(field_name="received_at", lookup_expr="date__lte")
-    commune = filters.NumberFilter(field_name="commune_id")
-    agency = filters.NumberFilter(field_name="current_agency_id")
+    commune = IdFilter(field_name="commune_id")
+    agency = IdFilter(field_name="current_agency_id")
     category = filters.CharFilter(field_name="category__code")
 
     class Meta:

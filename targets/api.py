@@ -9,6 +9,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mttq_portal.filters import IdFilter
 from mttq_portal.pagination import DefaultCursorPagination
 from organizations.models import ApiTokenScope
 from organizations.selectors import user_scope
@@ -100,8 +101,8 @@ class ValueOutput(serializers.ModelSerializer):
     indicator = serializers.CharField(source="indicator.code")
     target = serializers.CharField(source="indicator.target.code")
     period = serializers.CharField(source="period.code")
-    unit_name = serializers.CharField(source="unit.name", default=None)
-    organization_name = serializers.CharField(source="organization.name", default=None)
+    unit_name = serializers.CharField(source="unit.name", default=None, allow_null=True)
+    organization_name = serializers.CharField(source="organization.name", default=None, allow_null=True)
 
     class Meta:
         model = IndicatorValue
@@ -132,8 +133,8 @@ class ValueFilter(filters.FilterSet):
     period = filters.CharFilter(field_name="period__code", label="Period code: 2026, 2026-H1, 2026-Q3")
     indicator = filters.CharFilter(field_name="indicator__code")
     target = filters.CharFilter(field_name="indicator__target__code")
-    unit = filters.NumberFilter(method="filter_unit", label="Administrative unit id (the unit or its organisations)")
-    organization = filters.NumberFilter(field_name="organization_id")
+    unit = IdFilter(method="filter_unit", label="Administrative unit id (the unit or its organisations)")
+    organization = IdFilter(field_name="organization_id")
     status = filters.ChoiceFilter(choices=ValueStatus.choices)
     dimension = filters.ChoiceFilter(choices=Dimension.choices)
 

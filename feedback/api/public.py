@@ -62,8 +62,8 @@ class PublicHistoryEntrySerializer(serializers.Serializer):
     date = serializers.DateTimeField(source="created_at")
     kind = serializers.CharField()
     status = serializers.CharField(source="to_status")
-    agency = serializers.CharField(source="agency.name", default=None)
-    due_date = serializers.DateField()
+    agency = serializers.CharField(source="agency.name", default=None, allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
     note = serializers.CharField()
 
 
@@ -83,7 +83,7 @@ class PublicItemSerializer(serializers.Serializer):
     category = serializers.CharField(source="category.name")
     received_at = serializers.DateTimeField()
     triage_due_date = serializers.DateField()
-    due_date = serializers.DateField()
+    due_date = serializers.DateField(allow_null=True)
     public_answer = serializers.CharField()
     history = PublicHistoryEntrySerializer(many=True)
     attachments = PublicAttachmentSerializer(many=True)

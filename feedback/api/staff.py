@@ -23,7 +23,7 @@ from ..workflow import Move
 class ItemListSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.name_vi")
     commune = serializers.CharField(source="commune.name")
-    current_agency = serializers.CharField(source="current_agency.name", default=None)
+    current_agency = serializers.CharField(source="current_agency.name", default=None, allow_null=True)
     public_status = serializers.CharField()
 
     class Meta:
@@ -51,8 +51,8 @@ class ItemListSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.get_username", default=None)
-    agency = serializers.CharField(source="agency.name", default=None)
+    actor = serializers.CharField(source="actor.get_username", default=None, allow_null=True)
+    agency = serializers.CharField(source="agency.name", default=None, allow_null=True)
 
     class Meta:
         model = ItemEvent
