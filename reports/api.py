@@ -123,7 +123,8 @@ class ComplianceApi(APIView):
 
 
 class ItemOutput(serializers.ModelSerializer):
-    """An item for another system: the matter and its handling, never the submitter's personal data."""
+    """An item for another system: the matter and its handling, never the submitter's personal data, and so
+    no free text a citizen wrote (a title or content may name people); the public answer is the Front's."""
 
     category = serializers.CharField(source="category.code")
     category_name = serializers.CharField(source="category.name")
@@ -160,8 +161,6 @@ class ItemOutput(serializers.ModelSerializer):
             "forwarded_at",
             "answered_at",
             "closed_at",
-            "title",
-            "content",
             "public_answer",
         ]
 

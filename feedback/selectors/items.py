@@ -22,7 +22,7 @@ from django.http import Http404
 
 from organizations.selectors import UserScope, user_scope
 
-from ..models import SUBMITTER_IDENTITY_FIELDS, HandlingLevel, Item, ItemType
+from ..models import SUBMITTER_IDENTITY_FIELDS, Attachment, EventKind, HandlingLevel, Item, ItemType
 from ..workflow import Actor
 
 
@@ -117,3 +117,14 @@ def item_actor_roles(*, user, item: Item) -> frozenset[Actor]:
 def item_identity_visible(*, user, item: Item) -> bool:
     """Whether the page may show the submitter's identity (and so must log the access)."""
     return not getattr(item, "identity_hidden", False) and not item.is_anonymous
+
+
+def item_attachments_for_viewer(*, item: Item) -> QuerySet[Attachment]:
+    """The attachments of an item fetched through ``item_get_for_user``, as its viewer may see them: one who
+    sees the item with the identity hidden (an agency on a denunciation, an API token) gets neither the files
+    handed in with it nor their names: they may identify the denouncer (Law on Denunciations 2018, Arts. 8
+    and 47)."""
+    qs = Attachment.objects.filter(item_id=item.pk).select_related("event").order_by("id")
+    if getattr(item, "identity_hidden", False):
+        qs = qs.exclude(event__isnull=True).exclude(event__kind=EventKind.SUBMITTED)
+    return qs

@@ -18,7 +18,12 @@ from mttq_portal.errors import ApplicationError
 from organizations.selectors import agency_list, units_for_user, user_scope
 
 from ..models import Category, Channel, ExtensionStatus, ItemType, PersonalDataAccess, Status
-from ..selectors.items import item_actor_roles, item_get_for_user, item_identity_visible
+from ..selectors.items import (
+    item_actor_roles,
+    item_attachments_for_viewer,
+    item_get_for_user,
+    item_identity_visible,
+)
 from ..selectors.queue import TABS, agency_inbox, duplicate_suggestions, queue_for_user
 from ..services import workflow as wf
 from ..workflow import MOVE_LABELS, Actor, Move, available_moves
@@ -98,7 +103,7 @@ MOVE_FIELDS = {
 def item_view(request, item_id: int):
     _require_item_scope(request.user)
     item = item_get_for_user(user=request.user, item_id=item_id)
-    prefetch_related_objects([item], "events__actor", "events__agency", "attachments", "extension_requests__agency")
+    prefetch_related_objects([item], "events__actor", "events__agency", "extension_requests__agency")
     roles = item_actor_roles(user=request.user, item=item)
     moves = [m for m in available_moves(item.status, actors=set(roles)) if m in MOVE_FIELDS]
     if Actor.FRONT in roles and item.status in (Status.RECEIVED, Status.RETURNED, Status.REOPENED):
@@ -115,7 +120,7 @@ def item_view(request, item_id: int):
         "moves": [(m.value, MOVE_LABELS[m], MOVE_FIELDS[m]) for m in moves],
         "events": events,
         "last_answer": next((e.data.get("answer", "") for e in reversed(events) if e.data.get("answer")), ""),
-        "attachments": item.attachments.all(),
+        "attachments": item_attachments_for_viewer(item=item),
         "extensions": item.extension_requests.all(),
         "pending_extension": next(
             (e for e in item.extension_requests.all() if e.status == ExtensionStatus.PENDING), None

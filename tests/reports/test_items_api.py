@@ -82,3 +82,18 @@ def test_item_list_query_count(
         body = get(client, key, page_size=50).json()
 
     assert len(body["results"]) == rows
+
+
+@pytest.mark.django_db
+def test_the_no_personal_data_scope_gets_no_free_text(client, front_a, commune_a):
+    # Given an item whose citizen wrote their name in the title and the content
+    from tests.factories import ItemFactory
+
+    ItemFactory(commune=commune_a, title="Tôi là Lò Văn Páo tố cáo", content="Tôi là Lò Văn Páo, số 0912345678")
+    _t, key = api_token_issue(organization=front_a, name="Xã", scopes=[ApiTokenScope.FIGURES, ApiTokenScope.ITEMS])
+
+    body = client.get("/api/v1/reports/items/", HTTP_AUTHORIZATION=f"Bearer {key}").json()
+
+    assert len(body["results"]) == 1
+    assert "Páo" not in str(body) and "0912345678" not in str(body)
+    assert "title" not in body["results"][0] and "content" not in body["results"][0]
