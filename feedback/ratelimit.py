@@ -13,22 +13,14 @@ import time
 from django.conf import settings
 from django.core.cache import cache, caches
 
+from mttq_portal.client_address import client_address as client_ip  # the one client-address function
+
 logger = logging.getLogger(__name__)
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
     count, _slash, seconds = rate.partition("/")
     return int(count), int(seconds or 60)
-
-
-def client_ip(request) -> str:
-    """The client address: REMOTE_ADDR, or the address the trusted proxies saw (TRUSTED_PROXY_COUNT)."""
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def _redis_client():

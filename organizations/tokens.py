@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 
+from mttq_portal.client_address import ClientAddressIdentMixin
+
 from .models import ApiToken, ApiTokenScope, Membership, Organization, User
 from .scope import service_account_roles
 
@@ -145,7 +147,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         return 'Bearer realm="api"'
 
 
-class ApiTokenRateThrottle(throttling.SimpleRateThrottle):
+class ApiTokenRateThrottle(ClientAddressIdentMixin, throttling.SimpleRateThrottle):
     """A rate per API token, counted in the shared cache so it holds across web processes."""
 
     scope = "api_token"

@@ -208,9 +208,6 @@ class PublicItemDetailApi(APIView):
         tags=["public"],
         parameters=[
             OpenApiParameter("X-Tracking-Secret", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
-            OpenApiParameter(
-                "secret", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False, description="Prefer the header."
-            ),
         ],
         responses={
             200: PublicItemSerializer,
@@ -219,12 +216,19 @@ class PublicItemDetailApi(APIView):
         },
     )
     def get(self, request, code: str):
+        if "secret" in request.query_params:
+            # A secret in a URL stays in browser histories and every proxy's and server's log.
+            raise ApplicationError(
+                _("Do not put the secret in the URL: send it in the X-Tracking-Secret header."),
+                code="secret_in_url",
+                fields={"secret": [_("Send it in the X-Tracking-Secret header.")]},
+            )
         code = (code or "").strip().upper()[:40]
         if ratelimit.lookup_limited(request, code):
             raise TooManyRequests(
                 _("Too many unsuccessful attempts. Please wait 15 minutes and try again."), code="rate_limited"
             )
-        secret = request.headers.get("X-Tracking-Secret") or request.query_params.get("secret", "")
+        secret = request.headers.get("X-Tracking-Secret") or ""
         item = public_selectors.item_for_lookup(code=code, secret=secret[:20])
         if item is None:
             ratelimit.lookup_failed(request, code)

@@ -11,8 +11,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import authentication, exceptions
-from rest_framework.throttling import AnonRateThrottle
 
+from mttq_portal.client_address import AnonAddressRateThrottle
 from mttq_portal.errors import ApplicationError
 from organizations.models import ApiTokenScope
 from organizations.selectors import commune_list
@@ -151,7 +151,7 @@ def _identity(request) -> tuple | None:
 
 def _throttle(request, identity) -> None:
     """DRF's throttles (per token in the shared cache; per address for anonymous reads)."""
-    throttle = ApiTokenRateThrottle() if identity else AnonRateThrottle()
+    throttle = ApiTokenRateThrottle() if identity else AnonAddressRateThrottle()
     subject = SimpleNamespace(
         auth=identity[1] if identity else None,
         user=identity[0] if identity else SimpleNamespace(is_authenticated=False),

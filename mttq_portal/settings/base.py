@@ -114,6 +114,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The one client-address function (TRUSTED_PROXY_COUNT), as every throttle uses.
+AXES_CLIENT_IP_CALLABLE = "mttq_portal.client_address.client_address"
 
 # Internationalisation: Vietnamese first, English second.
 LANGUAGE_CODE = "vi"
