@@ -20,6 +20,13 @@ def client_address(request) -> str:
     return meta.get("REMOTE_ADDR", "") or "unknown"
 
 
+def client_address_for_axes(request) -> str | None:
+    """``client_address`` for django-axes, which stores it in an ``inet`` column: None when the request has
+    no address at all (a login made in code, ``Client.force_login``)."""
+    address = client_address(request)
+    return None if address == "unknown" else address
+
+
 class ClientAddressIdentMixin:
     """DRF throttles identify an anonymous caller by ``client_address`` (DRF's own ``get_ident`` reads
     ``X-Forwarded-For`` unless ``NUM_PROXIES`` is set, and the portal configures proxies in one place)."""

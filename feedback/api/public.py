@@ -224,14 +224,18 @@ class PublicItemDetailApi(APIView):
                 fields={"secret": [_("Send it in the X-Tracking-Secret header.")]},
             )
         code = (code or "").strip().upper()[:40]
-        if ratelimit.lookup_limited(request, code):
+        # Counted before the check (atomic); only the address is refused: the secret is the one way in here,
+        # so a storm of guesses on one code does not lock its owner out.
+        attempt = ratelimit.lookup_attempt(request, code)
+        if attempt.address_blocked:
             raise TooManyRequests(
                 _("Too many unsuccessful attempts. Please wait 15 minutes and try again."), code="rate_limited"
             )
         secret = request.headers.get("X-Tracking-Secret") or ""
-        item = public_selectors.item_for_lookup(code=code, secret=secret[:20])
-        if item is None:
-            ratelimit.lookup_failed(request, code)
+        item = public_selectors.item_for_lookup(code=code, secret=secret[:20], allow_phone=False)
+        if item is not None:
+            attempt.succeeded()
+        else:
             return Response(
                 {
                     "error": {

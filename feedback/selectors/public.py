@@ -23,10 +23,12 @@ DISPUTABLE_STATUSES = (Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE
 RATABLE_STATUSES = (Status.ANSWERED, Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE)
 
 
-def item_for_lookup(*, code: str, secret: str = "", phone_digits: str = "") -> Item | None:
+def item_for_lookup(*, code: str, secret: str = "", phone_digits: str = "", allow_phone: bool = True) -> Item | None:
     """The item when the code and the secret (or the last 4 digits of the phone) match; otherwise None.
 
-    The same None for an unknown code, a wrong secret or a malformed code: nothing is revealed.
+    The same None for an unknown code, a wrong secret or a malformed code: nothing is revealed. The phone's
+    4 digits (13 bits) open the status only (``item.verified_by_secret`` is False: no history, no answer, no
+    action), never a denunciation, and not at all once the code was guessed at too often (``allow_phone``).
     """
     normalized = tracking.normalize_tracking_code(code or "")
     if normalized is None:
@@ -38,9 +40,17 @@ def item_for_lookup(*, code: str, secret: str = "", phone_digits: str = "") -> I
     if secret and tracking.secret_matches(
         tracking_code=item.tracking_code, secret=secret, secret_hash=item.secret_hash
     ):
+        item.verified_by_secret = True
         return item
     digits = re.sub(r"\D", "", phone_digits or "")
-    if len(digits) == 4 and item.submitter_phone and phone_last_digits(item.submitter_phone) == digits:
+    if (
+        allow_phone
+        and item.type != ItemType.DENUNCIATION
+        and len(digits) == 4
+        and item.submitter_phone
+        and phone_last_digits(item.submitter_phone) == digits
+    ):
+        item.verified_by_secret = False
         return item
     return None
 

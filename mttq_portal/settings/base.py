@@ -115,7 +115,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # The one client-address function (TRUSTED_PROXY_COUNT), as every throttle uses.
-AXES_CLIENT_IP_CALLABLE = "mttq_portal.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "mttq_portal.client_address.client_address_for_axes"
 
 # Internationalisation: Vietnamese first, English second.
 LANGUAGE_CODE = "vi"

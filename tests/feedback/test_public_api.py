@@ -222,15 +222,15 @@ def test_lookup_without_the_secret_reveals_nothing(client, submitted):
     assert wrong.json() == missing.json() == unknown.json()
 
 
-def test_wrong_lookups_are_throttled_per_code(client, submitted, settings):
+def test_wrong_lookups_on_one_code_do_not_lock_its_owner_out(client, submitted, settings):
     item, secret = submitted
     settings.FEEDBACK_LOOKUP_CODE_FAILURE_RATE = "3/900"
     for n in range(3):
         wrong = client.get(f"{URL}{item.tracking_code}/", HTTP_X_TRACKING_SECRET=f"WRONG{n}", REMOTE_ADDR=f"10.0.1.{n}")
         assert wrong.status_code == 404
-    # Even the right secret from yet another address waits now: guessing one code is bounded.
+    # The owner's secret still opens it: a storm of guesses on a code does not lock its owner out.
     response = client.get(f"{URL}{item.tracking_code}/", HTTP_X_TRACKING_SECRET=secret, REMOTE_ADDR="10.0.1.99")
-    assert response.status_code == 429
+    assert response.status_code == 200
 
 
 def test_wrong_lookups_are_throttled_per_address(client, submitted, settings):
