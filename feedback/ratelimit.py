@@ -9,9 +9,12 @@ See docs/adr/0013-rate-limits-in-the-shared-cache.md.
 import hashlib
 import logging
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache, caches
+
+from mttq_portal.client_address import client_address as client_ip  # the one client-address function
 
 logger = logging.getLogger(__name__)
 
@@ -19,16 +22,6 @@ logger = logging.getLogger(__name__)
 def parse_rate(rate: str) -> tuple[int, int]:
     count, _slash, seconds = rate.partition("/")
     return int(count), int(seconds or 60)
-
-
-def client_ip(request) -> str:
-    """The client address: REMOTE_ADDR, or the address the trusted proxies saw (TRUSTED_PROXY_COUNT)."""
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def _redis_client():
@@ -89,13 +82,70 @@ def submit_record(request) -> None:
     record("submit", client_ip(request), settings.FEEDBACK_SUBMIT_RATE)
 
 
-def lookup_limited(request, code: str) -> bool:
-    return is_limited("lookup-ip", client_ip(request), settings.FEEDBACK_LOOKUP_FAILURE_RATE) or (
-        bool(code) and is_limited("lookup-code", code, settings.FEEDBACK_LOOKUP_CODE_FAILURE_RATE)
+def _incr(key: str, window: int) -> int | None:
+    """Atomically count one and return the new value (Redis INCR + EXPIRE in one round trip); None when the
+    cache is down (then nothing is limited)."""
+    client = _redis_client()
+    try:
+        if client is not None:
+            with client.pipeline(transaction=False) as pipe:
+                pipe.incr(cache.make_key(key))
+                pipe.expire(cache.make_key(key), window + 5)
+                value, _expired = pipe.execute()
+            return int(value)
+        if cache.add(key, 1, timeout=window + 5):
+            return 1
+        return int(cache.incr(key))
+    except Exception:
+        logger.warning("rate-limit counter not recorded (cache unavailable)")
+        return None
+
+
+def _decr(key: str) -> None:
+    try:
+        client = _redis_client()
+        if client is not None:
+            client.decr(cache.make_key(key))
+        else:
+            cache.decr(key)
+    except Exception:  # noqa: S110 (a counter left one high only shortens the window's allowance)
+        pass
+
+
+def lookup_code_key(code: str) -> str:
+    """The throttle's identity of a code: the normalised tracking code, so that ``DB.26.NKW.RMF.VWH`` and
+    ``db-26-nkw-rmf-vwh`` share one counter with ``DB-26-NKW-RMF-VWH`` (the lookup normalises the same way)."""
+    from .tracking import normalize_tracking_code
+
+    return normalize_tracking_code(code) or (code or "").strip().upper()
+
+
+@dataclass(frozen=True)
+class LookupAttempt:
+    """One lookup, counted before the check (so concurrent guesses cannot all pass a check made before any
+    of them is counted); a success gives its slots back."""
+
+    address_key: str
+    code_key: str | None
+    address_blocked: bool  # this address made too many failed guesses: refuse (429)
+    code_needs_secret: bool  # this code was guessed at too often: only the secret opens it now
+
+    def succeeded(self) -> None:
+        _decr(self.address_key)
+        if self.code_key:
+            _decr(self.code_key)
+
+
+def lookup_attempt(request, code: str) -> LookupAttempt:
+    address_limit, address_window = parse_rate(settings.FEEDBACK_LOOKUP_FAILURE_RATE)
+    code_limit, code_window = parse_rate(settings.FEEDBACK_LOOKUP_CODE_FAILURE_RATE)
+    address_key = _key("lookup-ip", client_ip(request), address_window)
+    address_count = _incr(address_key, address_window)
+    code_key = _key("lookup-code", lookup_code_key(code), code_window) if code else None
+    code_count = _incr(code_key, code_window) if code_key else None
+    return LookupAttempt(
+        address_key=address_key,
+        code_key=code_key,
+        address_blocked=address_count is not None and address_count > address_limit,
+        code_needs_secret=code_count is not None and code_count > code_limit,
     )
-
-
-def lookup_failed(request, code: str) -> None:
-    record("lookup-ip", client_ip(request), settings.FEEDBACK_LOOKUP_FAILURE_RATE)
-    if code:
-        record("lookup-code", code, settings.FEEDBACK_LOOKUP_CODE_FAILURE_RATE)

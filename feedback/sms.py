@@ -35,9 +35,18 @@ class BaseSmsBackend:
         return text[: settings.SMS_MAX_LENGTH]
 
 
+def masked_number(number: str) -> str:
+    """A phone number for a log line: only the last 3 digits (enough to tell two messages apart)."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return "***" + digits[-3:] if len(digits) > 3 else "***"
+
+
 class LoggingSmsBackend(BaseSmsBackend):
+    """Sends nothing; logs that a message would go, without the number or the text (personal data and
+    lookup secrets must not reach the logs)."""
+
     def send(self, *, to: str, text: str, key: str) -> None:
-        logger.info("SMS to %s (%s): %s", to, key, self.prepare(text))
+        logger.info("SMS to %s (%s): %s characters", masked_number(to), key, len(self.prepare(text)))
 
 
 class MemorySmsBackend(BaseSmsBackend):

@@ -29,3 +29,20 @@ class VietnameseFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+API_PREFIXES = ("/api/", "/open311/")
+
+
+class ApiNoStoreMiddleware:
+    """Every API and Open311 response says ``Cache-Control: no-store``: item data, tokens' answers and errors
+    must not stay in a shared proxy or a browser cache (the HTML pages of staff set their own rules)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(API_PREFIXES):
+            response["Cache-Control"] = "no-store"
+        return response

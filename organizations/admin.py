@@ -1,10 +1,12 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext as _
 
 from mttq_portal.text import fold_vietnamese
 
-from .models import AdministrativeUnit, ApiToken, Membership, Organization, ResidentialArea, User
+from .models import AdministrativeUnit, ApiToken, ApiTokenScope, Membership, Organization, ResidentialArea, User
+from .scope import membership_rule_error
 from .tokens import api_token_issue, api_token_revoke
 
 
@@ -44,8 +46,27 @@ class OrganizationAdmin(FoldedNameAdmin):
     list_select_related = ["unit"]
 
 
+class MembershipForm(forms.ModelForm):
+    """Refuses a role the organisation cannot hold (``organizations.scope.ROLE_KINDS``): a "Front officer" at
+    a provincial department would otherwise be saved and read nothing, or worse."""
+
+    class Meta:
+        model = Membership
+        fields = ["user", "organization", "role", "is_active"]
+
+    def clean(self):
+        data = super().clean()
+        organization, role = data.get("organization"), data.get("role")
+        if organization is not None and role:
+            problem = membership_rule_error(role=role, organization=organization)
+            if problem:
+                self.add_error("role", problem)
+        return data
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = MembershipForm
     extra = 0
     autocomplete_fields = ["organization"]
 
@@ -53,11 +74,14 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
     inlines = [MembershipInline]
-    fieldsets = (*UserAdmin.fieldsets, (None, {"fields": ("phone",)}))
+    fieldsets = (*UserAdmin.fieldsets, (None, {"fields": ("phone", "is_service_account", "service_organization")}))
+    readonly_fields = ["is_service_account", "service_organization"]
+    list_filter = [*UserAdmin.list_filter, "is_service_account"]
 
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipForm
     list_display = ["user", "organization", "role", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__username", "organization__name"]
@@ -69,12 +93,22 @@ class MembershipAdmin(admin.ModelAdmin):
         return False
 
 
+class ApiTokenForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label=_("scopes"), choices=ApiTokenScope.choices, widget=forms.CheckboxSelectMultiple, required=True
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["name", "organization", "scopes"]
+
+
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     """Administrators issue a key (shown once, on saving) and revoke it; a key is never deleted or edited."""
 
-    list_display = ["name", "organization", "scope", "can_submit", "prefix", "created_at", "last_used_at", "revoked_at"]
-    list_filter = ["scope", "can_submit", "revoked_at"]
+    list_display = ["name", "organization", "scopes", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
     search_fields = ["name", "prefix", "organization__name"]
     autocomplete_fields = ["organization"]
     list_select_related = ["organization"]
@@ -82,12 +116,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["name", "organization", "scope", "can_submit"]
+            return ["name", "organization", "scopes"]
         return [
             "name",
             "organization",
-            "scope",
-            "can_submit",
+            "scopes",
             "prefix",
             "created_by",
             "created_at",
@@ -95,6 +128,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
             "revoked_at",
             "revoked_by",
         ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApiTokenForm
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj) if obj is not None else []
@@ -108,8 +146,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         token, key = api_token_issue(
             organization=obj.organization,
             name=obj.name,
-            scope=obj.scope,
-            can_submit=obj.can_submit,
+            scopes=form.cleaned_data["scopes"],
             created_by=request.user,
         )
         obj.pk = token.pk

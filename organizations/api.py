@@ -1,5 +1,5 @@
 from django_filters import rest_framework as filters
-from rest_framework import generics, permissions, serializers
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -8,6 +8,7 @@ from mttq_portal.text import fold_vietnamese
 
 from .models import AdministrativeUnit, Organization
 from .selectors import commune_list, organizations_for_user, user_scope
+from .tokens import ANY_TOKEN, PUBLIC
 
 
 class CommuneOutput(serializers.ModelSerializer):
@@ -30,7 +31,7 @@ class CommuneFilter(filters.FilterSet):
 class CommuneListApi(generics.ListAPIView):
     """The communes and wards of the portal's province (public reference data)."""
 
-    permission_classes = [permissions.AllowAny]
+    token_scope = PUBLIC
     serializer_class = CommuneOutput
     filterset_class = CommuneFilter
     pagination_class = SmallPageNumberPagination
@@ -59,6 +60,7 @@ class OrganizationFilter(filters.FilterSet):
 
 
 class OrganizationListApi(generics.ListAPIView):
+    token_scope = ANY_TOKEN
     serializer_class = OrganizationOutput
     filterset_class = OrganizationFilter
     pagination_class = SmallPageNumberPagination
@@ -78,6 +80,7 @@ class MeOutput(serializers.Serializer):
 class MeApi(APIView):
     """Who the caller is and what it may see."""
 
+    token_scope = ANY_TOKEN
     serializer_class = MeOutput
 
     def get(self, request):

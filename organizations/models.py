@@ -169,19 +169,43 @@ class Organization(models.Model):
 
 
 class User(AbstractUser):
-    """A staff account. Citizens need no account."""
+    """A staff account. Citizens need no account.
+
+    A service account (``is_service_account``) is the actor of an organisation's API tokens: one per
+    organisation, no usable password, its memberships give it the organisation's scope. Events, access logs
+    and approvals made through a token record it like any officer.
+    """
 
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    is_service_account = models.BooleanField(
+        _("service account"), default=False, help_text=_("Acts for the organisation's API tokens; cannot log in.")
+    )
+    service_organization = models.OneToOneField(
+        "Organization",
+        verbose_name=_("service account of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="service_account",
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="service_account_has_organization",
+                condition=Q(is_service_account=True, service_organization__isnull=False)
+                | Q(is_service_account=False, service_organization__isnull=True),
+            )
+        ]
 
 
 class Role(models.TextChoices):
     FRONT_OFFICER = "front_officer", _("Front officer")
     AGENCY_OFFICER = "agency_officer", _("Agency officer")
     BOARD_VIEWER = "board_viewer", _("Provincial board viewer")
+    ORGANIZATION_OFFICER = "organization_officer", _("Organisation officer")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
@@ -206,10 +230,16 @@ class Membership(models.Model):
 
 
 class ApiTokenScope(models.TextChoices):
-    """What a REST client may read with its token, within its organisation's scope."""
+    """What a REST client may do with its token, within its organisation's scope (ADR 0110).
 
-    FIGURES = "figures", _("Figures only (compliance, targets, programmes)")
-    ITEMS = "items", _("Figures and feedback items (no personal data)")
+    Reading needs the read scope; any write through the API needs the matching ``:write`` scope.
+    """
+
+    FIGURES = "figures", _("Read figures (compliance, targets, programmes)")
+    FIGURES_WRITE = "figures:write", _("Record programme activities and target reports")
+    ITEMS = "items", _("Read feedback items (no personal data)")
+    ITEMS_WRITE = "items:write", _("Move feedback items (forward, answer, close, ...)")
+    OPEN311_SUBMIT = "open311:submit", _("Submit feedback items (Open311)")
 
 
 class ApiToken(models.Model):
@@ -223,9 +253,11 @@ class ApiToken(models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="api_tokens"
     )
-    scope = models.CharField(_("may read"), max_length=20, choices=ApiTokenScope.choices, default=ApiTokenScope.FIGURES)
-    can_submit = models.BooleanField(
-        _("may submit feedback items (Open311)"), default=False, help_text=_("Used as the Open311 api_key.")
+    scopes = models.JSONField(
+        _("scopes"),
+        default=list,
+        blank=True,
+        help_text=_("What the key may do: a list of figures, figures:write, items, items:write, open311:submit."),
     )
     # The first characters of the key, shown in the admin and used to find the row; the rest is secret.
     prefix = models.CharField(_("key prefix"), max_length=16, unique=True, editable=False)
@@ -251,3 +283,6 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in (self.scopes or ())

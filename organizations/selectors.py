@@ -1,94 +1,16 @@
 """Reads of places, organisations and the access scope of a user.
 
-Every later list (items, activities, values, reports) narrows its queryset with ``user_scope``; the
-scope is computed once per user object and cached on it.
+Every later list (items, activities, values, reports) narrows its queryset with ``user_scope``
+(``organizations.scope``, re-exported here); the scope is computed once per user object and cached on it.
 """
-
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from mttq_portal.text import fold_vietnamese
 
-from .models import AGENCY_KINDS, AdministrativeUnit, Level, Membership, Organization, ResidentialArea, Role, UnitKind
-
-
-@dataclass(frozen=True)
-class UserScope:
-    """What a staff user may see.
-
-    - ``is_admin``: everything (every access is logged by the callers that show personal data);
-    - ``province_wide``: the provincial Front (sees and may take over every commune's items);
-    - ``front_unit_ids``: communes where the user is a commune Front officer;
-    - ``agency_ids``: organisations whose forwarded items the user answers;
-    - ``is_board_viewer``: aggregates for the province, no citizen personal data;
-    - ``organization_ids``: every organisation the user belongs to (for reporting on its behalf).
-    """
-
-    is_admin: bool = False
-    province_wide: bool = False
-    is_board_viewer: bool = False
-    front_unit_ids: frozenset[int] = frozenset()
-    agency_ids: frozenset[int] = frozenset()
-    organization_ids: frozenset[int] = frozenset()
-
-    @property
-    def is_front_officer(self) -> bool:
-        return self.province_wide or bool(self.front_unit_ids)
-
-    @property
-    def is_agency_officer(self) -> bool:
-        return bool(self.agency_ids)
-
-    @property
-    def is_staff_member(self) -> bool:
-        return self.is_admin or self.is_front_officer or self.is_agency_officer or self.is_board_viewer
-
-    @property
-    def sees_whole_province(self) -> bool:
-        return self.is_admin or self.province_wide
-
-    @property
-    def sees_aggregates(self) -> bool:
-        return self.is_admin or self.province_wide or self.is_board_viewer or bool(self.front_unit_ids)
-
-    def sees_unit(self, unit_id: int) -> bool:
-        return self.sees_whole_province or unit_id in self.front_unit_ids
-
-
-EMPTY_SCOPE = UserScope()
-
-
-def user_scope(*, user) -> UserScope:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return EMPTY_SCOPE
-    cached = getattr(user, "_mttq_scope", None)
-    if cached is not None:
-        return cached
-    memberships = list(
-        Membership.objects.filter(user=user, is_active=True, organization__is_active=True).select_related(
-            "organization"
-        )
-    )
-    is_admin = user.is_superuser or any(m.role == Role.ADMINISTRATOR for m in memberships)
-    province_wide = any(m.role == Role.FRONT_OFFICER and m.organization.level == Level.PROVINCE for m in memberships)
-    front_units = frozenset(
-        m.organization.unit_id
-        for m in memberships
-        if m.role == Role.FRONT_OFFICER and m.organization.level == Level.COMMUNE
-    )
-    agencies = frozenset(m.organization_id for m in memberships if m.role == Role.AGENCY_OFFICER)
-    scope = UserScope(
-        is_admin=is_admin,
-        province_wide=province_wide,
-        is_board_viewer=any(m.role == Role.BOARD_VIEWER for m in memberships),
-        front_unit_ids=front_units,
-        agency_ids=agencies,
-        organization_ids=frozenset(m.organization_id for m in memberships),
-    )
-    user._mttq_scope = scope
-    return scope
+from .models import AGENCY_KINDS, AdministrativeUnit, Organization, ResidentialArea, UnitKind
+from .scope import EMPTY_SCOPE, UserScope, user_scope  # noqa: F401 (re-exported: callers import them from here)
 
 
 def portal_province() -> AdministrativeUnit | None:

@@ -1,25 +1,27 @@
-"""API tokens for other systems: issuing, revoking, authenticating, throttling.
+"""API tokens for other systems: issuing, revoking, authenticating, throttling, and the one permission class
+that enforces a token's scopes on every API and Open311 view (ADR 0110).
 
-A token maps to a ``ServiceIdentity``: an authenticated, non-user principal whose access scope is its
-organisation's, so every selector that narrows with ``user_scope`` serves it unchanged.
+A token acts as its organisation's service account: a real ``User`` (``is_service_account``, no usable
+password) whose memberships give it the organisation's scope, so every selector that narrows with
+``user_scope`` serves it unchanged, and every event, access log and approval records a user.
 """
 
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication, exceptions, throttling
+from rest_framework import authentication, exceptions, permissions, throttling
 
-from .models import AGENCY_KINDS, ApiToken, ApiTokenScope, Level, Organization, OrganizationKind
-from .selectors import UserScope
+from mttq_portal.client_address import ClientAddressIdentMixin
+
+from .models import ApiToken, ApiTokenScope, Membership, Organization, User
+from .scope import service_account_roles
 
 KEY_PREFIX = "mttq_"
-FRONT_KINDS = frozenset({OrganizationKind.FRONT_COMMITTEE, OrganizationKind.FRONT_STANDING_BOARD})
 
 
 def _hash(key: str) -> str:
@@ -30,8 +32,7 @@ def api_token_issue(
     *,
     organization: Organization,
     name: str,
-    scope: str = ApiTokenScope.FIGURES,
-    can_submit: bool = False,
+    scopes=(ApiTokenScope.FIGURES,),
     created_by=None,
 ) -> tuple[ApiToken, str]:
     """Create a token; returns it with the key, which is never stored and cannot be shown again."""
@@ -43,13 +44,19 @@ def api_token_issue(
         raise ApplicationError(_("Give the token a name (which system uses it)."), code="invalid_name")
     if not organization.is_active:
         raise ApplicationError(_("The organisation is not active."), code="inactive_organization")
+    unknown = set(scopes) - set(ApiTokenScope.values)
+    if unknown or not scopes:
+        raise ApplicationError(
+            _("Choose the token's scopes among: %(scopes)s.") % {"scopes": ", ".join(ApiTokenScope.values)},
+            code="invalid_scope",
+        )
+    service_account_for(organization=organization)
     prefix = secrets.token_hex(4)
     key = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
         name=name,
         organization=organization,
-        scope=scope,
-        can_submit=can_submit,
+        scopes=[value for value in ApiTokenScope.values if value in set(scopes)],
         prefix=prefix,
         key_hash=_hash(key),
         created_by=created_by,
@@ -72,71 +79,41 @@ def api_token_find(key: str) -> ApiToken | None:
     if not key.startswith(KEY_PREFIX) or key.count("_") < 2:
         return None
     prefix = key[len(KEY_PREFIX) :].split("_", 1)[0]
-    token = ApiToken.objects.select_related("organization").filter(prefix=prefix).first()
+    token = ApiToken.objects.select_related("organization__service_account").filter(prefix=prefix).first()
     if token is None or not hmac.compare_digest(token.key_hash, _hash(key)):
         return None
     return token
 
 
-def scope_for_organization(organization: Organization) -> UserScope:
-    """What an organisation may see: as its officers would, but never the admin's everything."""
-    kind, level = organization.kind, organization.level
-    common = {"organization_ids": frozenset({organization.id})}
-    if kind in FRONT_KINDS:
-        if level == Level.PROVINCE:
-            return UserScope(province_wide=True, **common)
-        return UserScope(front_unit_ids=frozenset({organization.unit_id}), **common)
-    if kind in AGENCY_KINDS:
-        # A provincial party committee or People's Council also reads the province's aggregates (the board).
-        return UserScope(
-            agency_ids=frozenset({organization.id}),
-            is_board_viewer=level == Level.PROVINCE and kind != OrganizationKind.DEPARTMENT,
-            **common,
-        )
-    if kind == OrganizationKind.PROPAGANDA_COMMISSION:
-        return UserScope(is_board_viewer=True, **common)
-    return UserScope(**common)
+def service_account_for(*, organization: Organization) -> User:
+    """The organisation's service account, created on first need with the roles its organisation can hold.
+
+    Idempotent and safe under concurrency: the one-to-one link decides which of two racing creations wins.
+    """
+    try:
+        account = organization.service_account  # joined by api_token_find: no query per request
+    except User.DoesNotExist:
+        account = None
+    if account is None:
+        try:
+            with transaction.atomic():
+                account = User(
+                    username=f"service.{organization.code}"[:150],
+                    is_service_account=True,
+                    service_organization=organization,
+                )
+                account.set_unusable_password()
+                account.save()
+                for role in service_account_roles(organization):
+                    Membership.objects.create(user=account, organization=organization, role=role)
+        except IntegrityError:
+            account = User.objects.get(service_organization=organization)
+    return account
 
 
-@dataclass
-class ServiceIdentity:
-    """The principal of a request made with an API token (not a staff user; has no password or session)."""
-
-    token: ApiToken
-
-    is_authenticated = True
-    is_active = True
-    is_anonymous = False
-    is_staff = False
-    is_superuser = False
-    pk = None
-    id = None
-
-    def __post_init__(self):
-        # organizations.selectors.user_scope returns this cached scope for the identity.
-        self._mttq_scope = scope_for_organization(self.token.organization)
-
-    @property
-    def username(self) -> str:
-        return f"token:{self.token.prefix}"
-
-    def get_username(self) -> str:
-        return self.username
-
-    @property
-    def organization(self) -> Organization:
-        return self.token.organization
-
-    @property
-    def may_read_items(self) -> bool:
-        return self.token.scope == ApiTokenScope.ITEMS
-
-    def __str__(self) -> str:
-        return self.username
-
-
-def identity_for_key(key: str) -> ServiceIdentity:
-    """The identity for a presented key; raises AuthenticationFailed (401) for an unknown or revoked key."""
+def identity_for_key(key: str) -> tuple[User, ApiToken]:
+    """The acting service account and the token for a presented key; raises AuthenticationFailed (401) for an
+    unknown or revoked key, an inactive organisation or a deactivated service account."""
     token = api_token_find(key)
     if token is None:
         raise exceptions.AuthenticationFailed(_("Invalid API token."), code="invalid_token")
@@ -144,11 +121,14 @@ def identity_for_key(key: str) -> ServiceIdentity:
         raise exceptions.AuthenticationFailed(_("This API token has been revoked."), code="revoked_token")
     if not token.organization.is_active:
         raise exceptions.AuthenticationFailed(_("The token's organisation is not active."), code="inactive_token")
+    account = service_account_for(organization=token.organization)
+    if not account.is_active:
+        raise exceptions.AuthenticationFailed(_("The token's service account is disabled."), code="inactive_token")
     now = timezone.now()
     # Record use at most once a minute per token (no write on every request).
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return ServiceIdentity(token=token)
+    return account, token
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -161,14 +141,13 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if len(header) != 2 or header[0].lower() not in self.keywords or not header[1].startswith(KEY_PREFIX):
             # Not ours: DRF's own TokenAuthentication (staff tokens) may still take it.
             return None
-        identity = identity_for_key(header[1])
-        return identity, identity.token
+        return identity_for_key(header[1])
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'
 
 
-class ApiTokenRateThrottle(throttling.SimpleRateThrottle):
+class ApiTokenRateThrottle(ClientAddressIdentMixin, throttling.SimpleRateThrottle):
     """A rate per API token, counted in the shared cache so it holds across web processes."""
 
     scope = "api_token"
@@ -192,3 +171,55 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "A per-organisation key issued by an administrator: `Authorization: Bearer mttq_…`.",
         }
+
+
+# What a view declares (``token_scope``) and what it means for the method.
+PUBLIC = "public"  # anyone, with or without a token (the citizens' API)
+ANY_TOKEN = "any"  # noqa: S105 (not a secret) any authenticated caller; a token needs no particular scope (reference lists, /me/)
+WRITE_SCOPES = {ApiTokenScope.FIGURES: ApiTokenScope.FIGURES_WRITE, ApiTokenScope.ITEMS: ApiTokenScope.ITEMS_WRITE}
+READ_SCOPES = {write: read for read, write in WRITE_SCOPES.items()}
+
+
+def required_token_scope(view, method: str) -> str | None:
+    """The scope a token needs for this view and method: the view's ``token_scope`` for reads, its ``:write``
+    scope for any other method. A view that declares nothing is closed to tokens (None)."""
+    declared = getattr(view, "token_scope", None)
+    if declared in (PUBLIC, ANY_TOKEN) or declared is None:
+        return declared
+    if method in permissions.SAFE_METHODS:
+        return declared
+    return WRITE_SCOPES.get(declared, declared)
+
+
+def token_scope_check(*, token: ApiToken, needed: str | None) -> None:
+    """Raises PermissionDenied (403) unless the token holds the scope."""
+    if needed in (ANY_TOKEN, PUBLIC):
+        return
+    read_scope = READ_SCOPES.get(needed)
+    # A write scope moves what the token can read: it needs both (items:write alone reads nothing).
+    if needed is None or not token.has_scope(needed) or (read_scope and not token.has_scope(read_scope)):
+        raise exceptions.PermissionDenied(
+            _("This API token does not have the scope this request needs (%(scope)s).")
+            % {"scope": needed or _("none granted to tokens")},
+            code="token_scope",
+        )
+
+
+class TokenScopePermission(permissions.BasePermission):
+    """THE permission class of the API (the default in settings; views that set their own list it first).
+
+    - ``token_scope = PUBLIC``: open to everyone;
+    - otherwise the caller must be authenticated (a staff session, or a token acting as its organisation's
+      service account); a token must hold the view's scope for a read and its ``:write`` scope for any
+      other method. The roles and the scoping selectors decide the rest, for tokens and officers alike.
+    """
+
+    def has_permission(self, request, view):
+        needed = required_token_scope(view, request.method)
+        if needed == PUBLIC:
+            return True
+        if not (request.user and request.user.is_authenticated):
+            raise exceptions.NotAuthenticated()
+        if isinstance(request.auth, ApiToken):
+            token_scope_check(token=request.auth, needed=needed)
+        return True

@@ -14,8 +14,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from feedback.models import Campaign
+from mttq_portal.filters import IdFilter, YearFilter
 from mttq_portal.pagination import DefaultCursorPagination
+from organizations.models import ApiTokenScope
 from organizations.selectors import user_scope
+from organizations.tokens import TokenScopePermission
 
 from . import selectors, services
 from .models import Activity, ActivityKind, Milestone, MilestoneKind, MilestoneState, Programme
@@ -82,7 +85,8 @@ class ProgrammeOutput(serializers.ModelSerializer):
 
 
 class ProgrammeListApi(generics.ListAPIView):
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = ProgrammeOutput
     pagination_class = ByNumberPagination
 
@@ -93,7 +97,8 @@ class ProgrammeListApi(generics.ListAPIView):
 
 
 class ProgrammeDetailApi(generics.RetrieveAPIView):
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = ProgrammeOutput
     lookup_field = "number"
 
@@ -120,10 +125,10 @@ class MilestoneOutput(serializers.ModelSerializer):
 
 
 class MilestoneFilter(filters.FilterSet):
-    programme = filters.NumberFilter(field_name="programme__number")
+    programme = IdFilter(field_name="programme__number")
     kind = filters.ChoiceFilter(choices=MilestoneKind.choices)
     state = filters.ChoiceFilter(choices=MilestoneState.choices, method="filter_state")
-    year = filters.NumberFilter(field_name="due_date__year")
+    year = YearFilter(field_name="due_date__year")
     due_after = filters.DateFilter(field_name="due_date", lookup_expr="gte")
     due_before = filters.DateFilter(field_name="due_date", lookup_expr="lte")
 
@@ -138,7 +143,8 @@ class MilestoneFilter(filters.FilterSet):
 class MilestoneListApi(generics.ListAPIView):
     """Milestones of every programme; `state=late` lists those past their date and not done."""
 
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = MilestoneOutput
     filterset_class = MilestoneFilter
     pagination_class = ByDuePagination
@@ -150,7 +156,8 @@ class MilestoneListApi(generics.ListAPIView):
 
 
 class MilestoneDetailApi(generics.RetrieveAPIView):
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = MilestoneOutput
 
     def get_queryset(self):
@@ -168,7 +175,8 @@ class MilestoneCompleteInput(serializers.Serializer):
 class MilestoneCompleteApi(APIView):
     """Mark a milestone done with its evidence (the provincial Front)."""
 
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(request=MilestoneCompleteInput, responses=MilestoneOutput)
@@ -216,11 +224,11 @@ class ActivityOutput(serializers.ModelSerializer):
 
 
 class ActivityFilter(filters.FilterSet):
-    programme = filters.NumberFilter(field_name="programme__number")
+    programme = IdFilter(field_name="programme__number")
     kind = filters.ChoiceFilter(choices=ActivityKind.choices)
     held_after = filters.DateFilter(field_name="held_on", lookup_expr="gte")
     held_before = filters.DateFilter(field_name="held_on", lookup_expr="lte")
-    year = filters.NumberFilter(field_name="held_on__year")
+    year = YearFilter(field_name="held_on__year")
     q = filters.CharFilter(method="filter_q", label="Search (diacritics ignored)")
 
     class Meta:
@@ -232,7 +240,8 @@ class ActivityFilter(filters.FilterSet):
 
 
 class ActivityListApi(generics.ListAPIView):
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = ActivityOutput
     filterset_class = ActivityFilter
     pagination_class = ByDatePagination
@@ -244,7 +253,8 @@ class ActivityListApi(generics.ListAPIView):
 
 
 class ActivityDetailApi(generics.RetrieveAPIView):
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = ActivityOutput
 
     def get_queryset(self):
@@ -272,7 +282,8 @@ class ActivityRecordInput(serializers.Serializer):
 class ActivityRecordApi(APIView):
     """Record an activity against a programme (Front officers, for the organisations of their scope)."""
 
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(request=ActivityRecordInput, responses={201: ActivityOutput})
@@ -319,7 +330,8 @@ class EvidenceOutput(serializers.Serializer):
 class ActivityEvidenceAddApi(APIView):
     """Add evidence files to an activity (multipart, field `evidence`, repeated)."""
 
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(request=EvidenceInput, responses={201: EvidenceOutput(many=True)})
@@ -347,7 +359,7 @@ class CampaignOutput(serializers.ModelSerializer):
 
 
 class CampaignFilter(filters.FilterSet):
-    year = filters.NumberFilter(field_name="starts_on__year")
+    year = YearFilter(field_name="starts_on__year")
 
     class Meta:
         model = Campaign
@@ -357,7 +369,8 @@ class CampaignFilter(filters.FilterSet):
 class CampaignListApi(generics.ListAPIView):
     """Listening-to-the-People Months in the caller's scope (opened through the feedback app)."""
 
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = CampaignOutput
     filterset_class = CampaignFilter
     pagination_class = ByStartPagination
@@ -369,7 +382,8 @@ class CampaignListApi(generics.ListAPIView):
 
 
 class CampaignDetailApi(generics.RetrieveAPIView):
-    permission_classes = [ProgrammeViewer]
+    permission_classes = [TokenScopePermission, ProgrammeViewer]
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = CampaignOutput
 
     def get_queryset(self):

@@ -12,7 +12,10 @@ from rest_framework.views import APIView
 from feedback.models import Channel, Item, ItemType
 from feedback.selectors.items import items_for_user
 from mttq_portal.errors import ApplicationError, NotAllowedError
+from mttq_portal.filters import IdFilter
+from organizations.models import ApiTokenScope
 from organizations.selectors import user_scope
+from organizations.tokens import TokenScopePermission
 
 from .renderers import TableCSVRenderer
 from .selectors import GROUPS, FigureFilters, compliance_figures, summary_refreshed_at
@@ -68,7 +71,8 @@ class ComplianceApi(APIView):
     tables, refreshed every few minutes (``refreshed_at``).
     """
 
-    permission_classes = [SeesFigures]
+    permission_classes = [TokenScopePermission, SeesFigures]
+    token_scope = ApiTokenScope.FIGURES
     renderer_classes = [JSONRenderer, TableCSVRenderer]
 
     @extend_schema(
@@ -120,7 +124,8 @@ class ComplianceApi(APIView):
 
 
 class ItemOutput(serializers.ModelSerializer):
-    """An item for another system: the matter and its handling, never the submitter's personal data."""
+    """An item for another system: the matter and its handling, never the submitter's personal data, and so
+    no free text a citizen wrote (a title or content may name people); the public answer is the Front's."""
 
     category = serializers.CharField(source="category.code")
     category_name = serializers.CharField(source="category.name")
@@ -157,8 +162,6 @@ class ItemOutput(serializers.ModelSerializer):
             "forwarded_at",
             "answered_at",
             "closed_at",
-            "title",
-            "content",
             "public_answer",
         ]
 
@@ -169,8 +172,8 @@ class ItemOutput(serializers.ModelSerializer):
 class ItemFilter(filters.FilterSet):
     received_after = filters.DateFilter(field_name="received_at", lookup_expr="date__gte")
     received_before = filters.DateFilter(field_name="received_at", lookup_expr="date__lte")
-    commune = filters.NumberFilter(field_name="commune_id")
-    agency = filters.NumberFilter(field_name="current_agency_id")
+    commune = IdFilter(field_name="commune_id")
+    agency = IdFilter(field_name="current_agency_id")
     category = filters.CharFilter(field_name="category__code")
 
     class Meta:
@@ -178,21 +181,13 @@ class ItemFilter(filters.FilterSet):
         fields = ["status", "type", "channel", "commune", "agency", "category", "handling_level"]
 
 
-class ReadsItems(permissions.BasePermission):
-    """Staff see their scope; an API token only when issued to read items."""
-
-    def has_permission(self, request, view):
-        if hasattr(request.user, "may_read_items") and not request.user.may_read_items:
-            raise NotAllowedError(_("This API token may read figures only, not items."), code="token_scope")
-        return True
-
-
 class ItemListApi(generics.ListAPIView):
     """Feedback items in the caller's scope (``feedback.selectors.items.items_for_user``), newest first,
     with cursor pagination; ``?format=csv`` returns the page as CSV."""
 
     serializer_class = ItemOutput
-    permission_classes = [permissions.IsAuthenticated, ReadsItems]
+    permission_classes = [TokenScopePermission]
+    token_scope = ApiTokenScope.ITEMS
     renderer_classes = [JSONRenderer, TableCSVRenderer]
     filterset_class = ItemFilter
 

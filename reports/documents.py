@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from feedback.models import Campaign
 from mttq_portal.errors import ApplicationError
 from mttq_portal.periods import PeriodForm
+from mttq_portal.spreadsheets import spreadsheet_cell
 from organizations.models import Level, Membership, Organization, OrganizationKind, Role
 from organizations.selectors import portal_province, user_scope
 
@@ -318,7 +319,7 @@ def report_xlsx(report: ReportFile) -> bytes:
     grid = Border(left=thin, right=thin, top=thin, bottom=thin)
 
     def write(row, col, value, *, font=plain, merge_to=None, align=centre, border=None):
-        cell = sheet.cell(row=row, column=col, value=value)
+        cell = sheet.cell(row=row, column=col, value=spreadsheet_cell(value))
         cell.font, cell.alignment = font, align
         if border:
             cell.border = border

@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from feedback.models import PersonalDataAccess
+from mttq_portal.spreadsheets import spreadsheet_row
 from organizations.selectors import user_scope
 
 from .services import export_log
@@ -72,7 +73,7 @@ def item_export(*, user, items, fmt: str, what: str, filters: dict) -> tuple[byt
     personal = may_export_personal_data(user=user)
     columns = [c for c in item_columns() if personal or not c.personal]
     rows = list(items[:MAX_EXPORT_ROWS])
-    table = [[c.value(item) for c in columns] for item in rows]
+    table = [spreadsheet_row(c.value(item) for c in columns) for item in rows]
     headers = [str(c.header) for c in columns]
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "xlsx":

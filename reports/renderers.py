@@ -5,6 +5,8 @@ import io
 
 from rest_framework.renderers import BaseRenderer
 
+from mttq_portal.spreadsheets import spreadsheet_cell
+
 
 class TableCSVRenderer(BaseRenderer):
     """Renders the rows of a table response (``results``) as CSV with a header row; UTF-8 with BOM so that
@@ -42,4 +44,4 @@ class TableCSVRenderer(BaseRenderer):
 def _cell(value):
     if isinstance(value, (dict, list)):
         return ""
-    return "" if value is None else value
+    return "" if value is None else spreadsheet_cell(value)

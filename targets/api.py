@@ -9,7 +9,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mttq_portal.filters import IdFilter
 from mttq_portal.pagination import DefaultCursorPagination
+from organizations.models import ApiTokenScope
 from organizations.selectors import user_scope
 
 from . import selectors
@@ -63,6 +65,8 @@ class TargetOutput(serializers.ModelSerializer):
 class TargetListApi(generics.ListAPIView):
     """The 11 targets of the resolution with their indicators (text verbatim in Vietnamese)."""
 
+    token_scope = ApiTokenScope.FIGURES
+
     serializer_class = TargetOutput
     pagination_class = OrderedCursorPagination
 
@@ -82,6 +86,7 @@ class IndicatorFilter(filters.FilterSet):
 
 
 class IndicatorListApi(generics.ListAPIView):
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = IndicatorOutput
     filterset_class = IndicatorFilter
     pagination_class = OrderedCursorPagination
@@ -96,8 +101,8 @@ class ValueOutput(serializers.ModelSerializer):
     indicator = serializers.CharField(source="indicator.code")
     target = serializers.CharField(source="indicator.target.code")
     period = serializers.CharField(source="period.code")
-    unit_name = serializers.CharField(source="unit.name", default=None)
-    organization_name = serializers.CharField(source="organization.name", default=None)
+    unit_name = serializers.CharField(source="unit.name", default=None, allow_null=True)
+    organization_name = serializers.CharField(source="organization.name", default=None, allow_null=True)
 
     class Meta:
         model = IndicatorValue
@@ -128,8 +133,8 @@ class ValueFilter(filters.FilterSet):
     period = filters.CharFilter(field_name="period__code", label="Period code: 2026, 2026-H1, 2026-Q3")
     indicator = filters.CharFilter(field_name="indicator__code")
     target = filters.CharFilter(field_name="indicator__target__code")
-    unit = filters.NumberFilter(method="filter_unit", label="Administrative unit id (the unit or its organisations)")
-    organization = filters.NumberFilter(field_name="organization_id")
+    unit = IdFilter(method="filter_unit", label="Administrative unit id (the unit or its organisations)")
+    organization = IdFilter(field_name="organization_id")
     status = filters.ChoiceFilter(choices=ValueStatus.choices)
     dimension = filters.ChoiceFilter(choices=Dimension.choices)
 
@@ -143,6 +148,8 @@ class ValueFilter(filters.FilterSet):
 
 class ValueListApi(generics.ListAPIView):
     """Indicator values per period and unit, organisation, agency or category, with their status."""
+
+    token_scope = ApiTokenScope.FIGURES
 
     serializer_class = ValueOutput
     filterset_class = ValueFilter
@@ -182,6 +189,7 @@ class ReportOutput(serializers.ModelSerializer):
 
 
 class ReportListApi(generics.ListAPIView):
+    token_scope = ApiTokenScope.FIGURES
     serializer_class = ReportOutput
     pagination_class = OrderedCursorPagination
 
@@ -201,6 +209,8 @@ class ReportSubmitInput(serializers.Serializer):
 
 class ReportSubmitApi(APIView):
     """Submit (or correct) an organisation's figures with evidence files (multipart)."""
+
+    token_scope = ApiTokenScope.FIGURES
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
@@ -227,12 +237,16 @@ class ReportReturnInput(serializers.Serializer):
 
 
 class ReportApproveApi(APIView):
+    token_scope = ApiTokenScope.FIGURES
+
     @extend_schema(request=None, responses={200: ReportOutput})
     def post(self, request, report_id: int):
         return Response(ReportOutput(report_approve(user=request.user, report_id=report_id)).data)
 
 
 class ReportReturnApi(APIView):
+    token_scope = ApiTokenScope.FIGURES
+
     @extend_schema(request=ReportReturnInput, responses={200: ReportOutput})
     def post(self, request, report_id: int):
         data = ReportReturnInput(data=request.data)

@@ -11,11 +11,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mttq_portal.errors import ApplicationError
+from organizations.tokens import PUBLIC, TokenScopePermission
 
 from .. import ratelimit
 from ..models import PUBLIC_ITEM_TYPES, Category, Channel, ConsentMethod, PublicStatus
@@ -62,8 +62,8 @@ class PublicHistoryEntrySerializer(serializers.Serializer):
     date = serializers.DateTimeField(source="created_at")
     kind = serializers.CharField()
     status = serializers.CharField(source="to_status")
-    agency = serializers.CharField(source="agency.name", default=None)
-    due_date = serializers.DateField()
+    agency = serializers.CharField(source="agency.name", default=None, allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
     note = serializers.CharField()
 
 
@@ -83,7 +83,7 @@ class PublicItemSerializer(serializers.Serializer):
     category = serializers.CharField(source="category.name")
     received_at = serializers.DateTimeField()
     triage_due_date = serializers.DateField()
-    due_date = serializers.DateField()
+    due_date = serializers.DateField(allow_null=True)
     public_answer = serializers.CharField()
     history = PublicHistoryEntrySerializer(many=True)
     attachments = PublicAttachmentSerializer(many=True)
@@ -100,7 +100,8 @@ class ReceiptSerializer(serializers.Serializer):
 
 class PublicItemCreateApi(APIView):
     authentication_classes: list = []
-    permission_classes = [AllowAny]
+    permission_classes = [TokenScopePermission]
+    token_scope = PUBLIC
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(
@@ -198,7 +199,8 @@ class PublicItemCreateApi(APIView):
 
 class PublicItemDetailApi(APIView):
     authentication_classes: list = []
-    permission_classes = [AllowAny]
+    permission_classes = [TokenScopePermission]
+    token_scope = PUBLIC
 
     @extend_schema(
         operation_id="public_item_lookup",
@@ -206,9 +208,6 @@ class PublicItemDetailApi(APIView):
         tags=["public"],
         parameters=[
             OpenApiParameter("X-Tracking-Secret", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
-            OpenApiParameter(
-                "secret", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False, description="Prefer the header."
-            ),
         ],
         responses={
             200: PublicItemSerializer,
@@ -217,15 +216,26 @@ class PublicItemDetailApi(APIView):
         },
     )
     def get(self, request, code: str):
+        if "secret" in request.query_params:
+            # A secret in a URL stays in browser histories and every proxy's and server's log.
+            raise ApplicationError(
+                _("Do not put the secret in the URL: send it in the X-Tracking-Secret header."),
+                code="secret_in_url",
+                fields={"secret": [_("Send it in the X-Tracking-Secret header.")]},
+            )
         code = (code or "").strip().upper()[:40]
-        if ratelimit.lookup_limited(request, code):
+        # Counted before the check (atomic); only the address is refused: the secret is the one way in here,
+        # so a storm of guesses on one code does not lock its owner out.
+        attempt = ratelimit.lookup_attempt(request, code)
+        if attempt.address_blocked:
             raise TooManyRequests(
                 _("Too many unsuccessful attempts. Please wait 15 minutes and try again."), code="rate_limited"
             )
-        secret = request.headers.get("X-Tracking-Secret") or request.query_params.get("secret", "")
-        item = public_selectors.item_for_lookup(code=code, secret=secret[:20])
-        if item is None:
-            ratelimit.lookup_failed(request, code)
+        secret = request.headers.get("X-Tracking-Secret") or ""
+        item = public_selectors.item_for_lookup(code=code, secret=secret[:20], allow_phone=False)
+        if item is not None:
+            attempt.succeeded()
+        else:
             return Response(
                 {
                     "error": {
@@ -268,7 +278,8 @@ class CategoryOutput(serializers.ModelSerializer):
 @extend_schema(tags=["public"], summary="The fields (categories) an item may have")
 class PublicCategoryListApi(generics.ListAPIView):
     authentication_classes: list = []
-    permission_classes = [AllowAny]
+    permission_classes = [TokenScopePermission]
+    token_scope = PUBLIC
     serializer_class = CategoryOutput
     pagination_class = None
     queryset = Category.objects.filter(is_active=True).order_by("order", "name_vi")

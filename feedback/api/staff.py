@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mttq_portal.pagination import DefaultCursorPagination
+from organizations.models import ApiTokenScope
 
 from ..models import ExtensionRequest, Item, ItemEvent, PersonalDataAccess
 from ..moves import STAFF_MOVES, ReasonInput, StaffMove
@@ -25,7 +26,7 @@ from ..services import workflow as wf
 class ItemListSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.name_vi")
     commune = serializers.CharField(source="commune.name")
-    current_agency = serializers.CharField(source="current_agency.name", default=None)
+    current_agency = serializers.CharField(source="current_agency.name", default=None, allow_null=True)
     public_status = serializers.CharField()
 
     class Meta:
@@ -53,8 +54,8 @@ class ItemListSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.get_username", default=None)
-    agency = serializers.CharField(source="agency.name", default=None)
+    actor = serializers.CharField(source="actor.get_username", default=None, allow_null=True)
+    agency = serializers.CharField(source="agency.name", default=None, allow_null=True)
 
     class Meta:
         model = ItemEvent
@@ -131,6 +132,7 @@ class ItemDetailSerializer(ItemListSerializer):
 class ItemListApi(generics.ListAPIView):
     """Items in the caller's scope, newest first; filters as on the officer's queue."""
 
+    token_scope = ApiTokenScope.ITEMS
     serializer_class = ItemListSerializer
     filterset_class = ItemFilter
     pagination_class = DefaultCursorPagination
@@ -149,6 +151,8 @@ def _detail(request, item_id, *, log=True):
 
 
 class ItemDetailApi(APIView):
+    token_scope = ApiTokenScope.ITEMS
+
     @extend_schema(responses=ItemDetailSerializer)
     def get(self, request, item_id: int):
         item = _detail(request, item_id)
@@ -206,6 +210,7 @@ class MoveApi(APIView):
     call the row's service, answer whether anything changed and the item as the caller now sees it."""
 
     row: ClassVar[StaffMove]
+    token_scope = ApiTokenScope.ITEMS  # a POST: items:write
     parser_classes = [JSONParser, FormParser, MultiPartParser]
     schema = MoveSchema()
 
@@ -234,6 +239,8 @@ MOVE_APIS: dict[str, type[MoveApi]] = {move: _move_api_class(row) for move, row 
 class ItemEscalateApi(APIView):
     """Escalation is not a move of the lifecycle (the status stays): it changes who handles the item."""
 
+    token_scope = ApiTokenScope.ITEMS  # a POST: items:write
+
     @extend_schema(
         request=ReasonInput,
         responses={200: MoveOutputSerializer, **ERRORS},
@@ -248,6 +255,8 @@ class ItemEscalateApi(APIView):
 
 
 class ExtensionRequestApi(APIView):
+    token_scope = ApiTokenScope.ITEMS
+
     @extend_schema(
         request=ExtensionInput,
         responses={201: ExtensionRequestSerializer, **ERRORS},
@@ -267,6 +276,8 @@ class ExtensionRequestApi(APIView):
 
 
 class ExtensionDecisionApi(APIView):
+    token_scope = ApiTokenScope.ITEMS
+
     @extend_schema(
         request=DecisionInput,
         responses={200: ExtensionRequestSerializer, **ERRORS},
@@ -286,6 +297,8 @@ class ExtensionDecisionApi(APIView):
 
 
 class BulkForwardApi(APIView):
+    token_scope = ApiTokenScope.ITEMS
+
     @extend_schema(
         request=BulkForwardInput,
         responses={

@@ -10,17 +10,30 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
-from rest_framework import exceptions
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework import authentication, exceptions
 
+from mttq_portal.client_address import AnonAddressRateThrottle
 from mttq_portal.errors import ApplicationError
 from organizations.models import ApiTokenScope
 from organizations.selectors import commune_list
-from organizations.tokens import ApiTokenRateThrottle, identity_for_key
+from organizations.tokens import (
+    KEY_PREFIX,
+    PUBLIC,
+    ApiTokenRateThrottle,
+    identity_for_key,
+    required_token_scope,
+    token_scope_check,
+)
 
 from ..models import OPEN_STATUSES, PUBLIC_ITEM_TYPES, Channel, ConsentMethod, ItemType
-from ..selectors.open311 import open311_request_get, open311_requests, open311_service_get, open311_services
+from ..selectors.open311 import (
+    open311_public_location,
+    open311_request_get,
+    open311_requests,
+    open311_service_get,
+    open311_services,
+)
+from ..selectors.public import public_summary
 from ..services.intake import item_submit
 from .rendering import error, respond
 
@@ -55,32 +68,78 @@ class Open311Error(Exception):
         self.status, self.description = status, description
 
 
-def _endpoint(view):
-    """Format check, jurisdiction check, throttling and the spec's error shape around a view."""
+class _Scopes:
+    """What a token needs on an Open311 resource (``organizations.tokens.TokenScopePermission``'s rules):
+    reads are public (a token with ``items`` reads its organisation's scope), a POST needs
+    ``open311:submit``."""
 
-    def wrapper(request, *args, fmt: str, **kwargs):
-        if fmt not in ("json", "xml"):
-            return error("json", 404, _("Unknown format: use .json or .xml."))
-        try:
-            jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
-            if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION_ID:
-                raise Open311Error(
-                    404,
-                    _("Unknown jurisdiction_id: this endpoint serves “%(id)s”.")
-                    % {"id": settings.OPEN311_JURISDICTION_ID},
+    def __init__(self, post_scope: str | None):
+        self.token_scope = PUBLIC
+        self.post_scope = post_scope
+
+    def needed(self, method: str) -> str | None:
+        return self.post_scope if method == "POST" else required_token_scope(self, method)
+
+
+def _endpoint(methods=("GET",), post_scope: str | None = None):
+    """Method check, format check, jurisdiction check, the token's scope, throttling and the spec's error
+    shape (405 included) around a view."""
+    scopes = _Scopes(post_scope)
+
+    def decorate(view):
+        def wrapper(request, *args, fmt: str, **kwargs):
+            if fmt not in ("json", "xml"):
+                return error("json", 404, _("Unknown format: use .json or .xml."))
+            if request.method not in methods:
+                response = error(
+                    fmt, 405, _("Method %(method)s is not allowed here.") % {"method": request.method[:10]}
                 )
-            identity = _identity(request)
-            _throttle(request, identity)
-            return view(request, *args, fmt=fmt, identity=identity, **kwargs)
-        except Open311Error as exc:
-            return error(fmt, exc.status, exc.description)
+                response["Allow"] = ", ".join(methods)
+                return response
+            return _run(view, request, args, kwargs, fmt=fmt, scopes=scopes)
 
-    wrapper.__name__ = view.__name__
-    return wrapper
+        wrapper.__name__ = view.__name__
+        return wrapper
+
+    return decorate
 
 
-def _identity(request):
-    key = request.POST.get("api_key") or request.GET.get("api_key")
+def _run(view, request, args, kwargs, *, fmt, scopes):
+    try:
+        jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
+        if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION_ID:
+            raise Open311Error(
+                404,
+                _("Unknown jurisdiction_id: this endpoint serves “%(id)s”.") % {"id": settings.OPEN311_JURISDICTION_ID},
+            )
+        identity = _identity(request)
+        needed = scopes.needed(request.method)
+        if needed != PUBLIC:
+            if identity is None:
+                raise Open311Error(403, _("api_key is required to submit a service request."))
+            try:
+                token_scope_check(token=identity[1], needed=needed)
+            except exceptions.PermissionDenied as exc:
+                raise Open311Error(403, str(exc.detail)) from None
+        _throttle(request, identity)
+        return view(request, *args, fmt=fmt, identity=identity, **kwargs)
+    except Open311Error as exc:
+        return error(fmt, exc.status, exc.description)
+
+
+def _identity(request) -> tuple | None:
+    """(service account, token) for a key sent in the Authorization header or, for a POST, the body's
+    ``api_key`` (GeoReport v2). A key in a URL would land in every proxy's and server's log: refused."""
+    if "api_key" in request.GET:
+        raise Open311Error(
+            400, _("Do not put api_key in the URL: send it in the Authorization header or the POST body.")
+        )
+    header = authentication.get_authorization_header(request).decode("latin-1").split()
+    key = ""
+    if len(header) == 2 and header[0].lower() in ("bearer", "token") and header[1].startswith(KEY_PREFIX):
+        key = header[1]
+    elif request.method == "POST":
+        key = request.POST.get("api_key") or ""
     if not key:
         return None
     try:
@@ -92,10 +151,10 @@ def _identity(request):
 
 def _throttle(request, identity) -> None:
     """DRF's throttles (per token in the shared cache; per address for anonymous reads)."""
-    throttle = ApiTokenRateThrottle() if identity else AnonRateThrottle()
+    throttle = ApiTokenRateThrottle() if identity else AnonAddressRateThrottle()
     subject = SimpleNamespace(
-        auth=identity.token if identity else None,
-        user=identity or SimpleNamespace(is_authenticated=False),
+        auth=identity[1] if identity else None,
+        user=identity[0] if identity else SimpleNamespace(is_authenticated=False),
         META=request.META,
         headers=request.headers,
     )
@@ -103,8 +162,7 @@ def _throttle(request, identity) -> None:
         raise Open311Error(429, _("Too many requests; try again in a minute."))
 
 
-@require_GET
-@_endpoint
+@_endpoint()
 def discovery(request, *, fmt, identity):
     base = request.build_absolute_uri("/open311/v2/").rstrip("/")
     data = {
@@ -136,8 +194,7 @@ def _service(category) -> dict:
     }
 
 
-@require_GET
-@_endpoint
+@_endpoint()
 def services(request, *, fmt, identity):
     return respond("services", [_service(c) for c in open311_services()], fmt)
 
@@ -155,8 +212,7 @@ def _yes_no(order: int, code: str, description: str, *, required: bool) -> dict:
     }
 
 
-@require_GET
-@_endpoint
+@_endpoint()
 def service_definition(request, code, *, fmt, identity):
     category = open311_service_get(code=code)
     if category is None:
@@ -211,8 +267,8 @@ def _iso(value) -> str | None:
 
 
 def _request_row(item, *, full: bool) -> dict:
-    """One request. ``full``: the caller's token may read items; otherwise only what was consented to."""
-    show = full or item.consent_publish
+    """One request. ``full``: the caller's token may read items (its organisation's scope); otherwise what
+    the public record shows: the cleaned summary, the commune, and a location rounded to 3 decimals."""
     expected = None
     if item.due_date and item.status in OPEN_STATUSES:
         # The one current due date, as the end of that day in the portal's timezone.
@@ -225,24 +281,30 @@ def _request_row(item, *, full: bool) -> dict:
         "status_notes": notes,
         "service_name": item.category.name,
         "service_code": item.category.code,
-        "description": item.content if show else "",
+        "description": item.content if full else public_summary(item),
         "agency_responsible": item.current_agency.name if item.current_agency_id else "",
         "service_notice": "",
         "requested_datetime": _iso(item.received_at),
         "updated_datetime": _iso(item.updated_at),
         "expected_datetime": expected,
-        "address": (item.address_text or item.commune.name) if show else item.commune.name,
+        "address": (item.address_text or item.commune.name) if full else item.commune.name,
         "address_id": None,
         "zipcode": None,
-        "lat": float(item.latitude) if show and item.latitude is not None else None,
-        "long": float(item.longitude) if show and item.longitude is not None else None,
+        **(_location(item) if full else open311_public_location(item)),
         "media_url": None,
     }
 
 
+def _location(item) -> dict:
+    return {
+        "lat": float(item.latitude) if item.latitude is not None else None,
+        "long": float(item.longitude) if item.longitude is not None else None,
+    }
+
+
 def _reader(identity):
-    """The identity whose scope lists requests, or None for the public (published items only)."""
-    return identity if identity is not None and identity.token.scope == ApiTokenScope.ITEMS else None
+    """The actor whose scope lists requests (a token with ``items``), or None for the public record."""
+    return identity[0] if identity is not None and identity[1].has_scope(ApiTokenScope.ITEMS) else None
 
 
 def _parse_time(name: str, value: str | None):
@@ -259,8 +321,7 @@ def _split(value: str | None) -> list[str]:
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
-@_endpoint
+@_endpoint(methods=("GET", "POST"), post_scope=ApiTokenScope.OPEN311_SUBMIT)
 def requests(request, *, fmt, identity):
     if request.method == "POST":
         return _create(request, fmt=fmt, identity=identity)
@@ -298,8 +359,7 @@ def requests(request, *, fmt, identity):
     return respond("requests", [_request_row(i, full=reader is not None) for i in items], fmt)
 
 
-@require_GET
-@_endpoint
+@_endpoint()
 def request_detail(request, code, *, fmt, identity):
     reader = _reader(identity)
     item = open311_request_get(identity=reader, code=code.strip().upper())
@@ -310,10 +370,6 @@ def request_detail(request, code, *, fmt, identity):
 
 def _create(request, *, fmt, identity):
     data = request.POST
-    if identity is None:
-        raise Open311Error(403, _("api_key is required to submit a service request."))
-    if not identity.token.can_submit:
-        raise Open311Error(403, _("This api_key may not submit service requests."))
     service_code = (data.get("service_code") or "").strip()
     if not service_code:
         raise Open311Error(400, _("service_code is required."))
@@ -342,6 +398,10 @@ def _create(request, *, fmt, identity):
     item_type = attribute("type") or ItemType.REPORT
     if item_type not in OPEN311_TYPES:
         raise Open311Error(400, _("attribute[type] is not one of the listed kinds."))
+    has_point = bool((data.get("lat") or "").strip() and (data.get("long") or "").strip())
+    if not (has_point or (data.get("address_string") or "").strip()):
+        # GeoReport v2: a request is located by lat & long or by address_string (or address_id, not offered).
+        raise Open311Error(400, _("A location is required: lat and long, or address_string."))
     description = (data.get("description") or "").strip()
     if not description:
         raise Open311Error(400, _("description is required: say what happened."))

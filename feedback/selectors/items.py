@@ -3,9 +3,11 @@
 Scope (``organizations.selectors.user_scope``):
 - administrator and provincial Front officer: every item of the province;
 - commune Front officer: the items of their communes;
-- agency officer: the items whose *current* agency is theirs (a re-forwarded item leaves their inbox), and
-  never the identity of a denouncer (Law on Denunciations 2018, Arts. 8 and 47), nor contact details the
+- agency officer: the items whose *current* agency is theirs (a re-forwarded item leaves their inbox), or
+  whose current agency they are the superior of (``Organization.parent``: they are told when it is overdue),
+  and never the identity of a denouncer (Law on Denunciations 2018, Arts. 8 and 47), nor contact details the
   citizen did not agree to share;
+- an API token's service account: its organisation's scope, never a submitter's identity;
 - provincial board viewer: no item (they read aggregates, elsewhere).
 
 A user may hold several roles (a commune Front officer who also answers for a commune People's Committee):
@@ -20,7 +22,7 @@ from django.http import Http404
 
 from organizations.selectors import UserScope, user_scope
 
-from ..models import SUBMITTER_IDENTITY_FIELDS, HandlingLevel, Item, ItemType
+from ..models import SUBMITTER_IDENTITY_FIELDS, Attachment, EventKind, HandlingLevel, Item, ItemType
 from ..workflow import Actor
 
 
@@ -32,7 +34,8 @@ def _scope_filter(scope: UserScope) -> Q | None:
     if scope.front_unit_ids:
         conditions.append(Q(commune_id__in=sorted(scope.front_unit_ids)))
     if scope.agency_ids:
-        conditions.append(Q(current_agency_id__in=sorted(scope.agency_ids)))
+        agencies = sorted(scope.agency_ids)
+        conditions.append(Q(current_agency_id__in=agencies) | Q(current_agency__parent_id__in=agencies))
     if not conditions:
         return None
     return reduce(operator.or_, conditions)
@@ -44,6 +47,15 @@ def sees_as_front(scope: UserScope, item: Item) -> bool:
 
 def _identity_mask(scope: UserScope):
     """What an agency-only viewer must not see; None when the viewer sees every row whole."""
+    if scope.is_service_account:
+
+        def mask_all(item: Item) -> None:
+            # Another system gets the matter, not the person (the token's "no personal data" promise).
+            for name in SUBMITTER_IDENTITY_FIELDS:
+                setattr(item, name, "")
+            item.identity_hidden = True
+
+        return mask_all
     if scope.sees_whole_province or not scope.agency_ids:
         return None
 
@@ -105,3 +117,14 @@ def item_actor_roles(*, user, item: Item) -> frozenset[Actor]:
 def item_identity_visible(*, user, item: Item) -> bool:
     """Whether the page may show the submitter's identity (and so must log the access)."""
     return not getattr(item, "identity_hidden", False) and not item.is_anonymous
+
+
+def item_attachments_for_viewer(*, item: Item) -> QuerySet[Attachment]:
+    """The attachments of an item fetched through ``item_get_for_user``, as its viewer may see them: one who
+    sees the item with the identity hidden (an agency on a denunciation, an API token) gets neither the files
+    handed in with it nor their names: they may identify the denouncer (Law on Denunciations 2018, Arts. 8
+    and 47)."""
+    qs = Attachment.objects.filter(item_id=item.pk).select_related("event").order_by("id")
+    if getattr(item, "identity_hidden", False):
+        qs = qs.exclude(event__isnull=True).exclude(event__kind=EventKind.SUBMITTED)
+    return qs

@@ -1,17 +1,20 @@
 """Reads for the Open311 GeoReport v2 endpoint (feedback/open311/).
 
-Anyone may list requests (the standard has no key for reads), so without a key only items whose submitter
-agreed to publication are listed, and never a personal field. A client with an API token that may read
-items sees its organisation's scope through ``items_for_user``.
+Anyone may list requests (the standard has no key for reads), so without a key Open311 publishes exactly
+what the public record publishes (``public.published_items``), with the cleaned summary and a location
+rounded to 3 decimals (about 100 m). A client with an API token that may read items sees its
+organisation's scope through ``items_for_user``.
 """
 
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import QuerySet
 
 from ..models import Category, Item, Status
 from .items import items_for_user
+from .public import published_items
 
 # Merged and withdrawn items are not requests of their own any more.
 HIDDEN_STATUSES = (Status.MERGED, Status.WITHDRAWN)
@@ -38,8 +41,7 @@ def open311_requests(
     if identity is not None:
         qs = items_for_user(user=identity)
     else:
-        province = settings.PORTAL_PROVINCE_CODE
-        qs = Item.objects.filter(consent_publish=True, commune__parent__code=province)
+        qs = published_items().filter(commune__parent__code=settings.PORTAL_PROVINCE_CODE)
     qs = qs.exclude(status__in=HIDDEN_STATUSES).select_related("category", "current_agency", "commune")
     if ids:
         return list(qs.filter(tracking_code__in=ids).order_by("-received_at")[:limit])
@@ -61,9 +63,26 @@ def open311_requests(
     return list(qs.order_by("-received_at", "-id")[:limit])
 
 
+def open311_public_location(item: Item) -> dict:
+    """The published location: 3 decimals (about 100 m), never the exact point of a citizen's report."""
+
+    def rounded(value):
+        if value is None:
+            return None
+        return float(Decimal(value).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
+
+    return {"lat": rounded(item.latitude), "long": rounded(item.longitude)}
+
+
 def open311_request_get(*, identity=None, code: str) -> Item | None:
     found = open311_requests(identity=identity, ids=[code], limit=1)
     return found[0] if found else None
 
 
-__all__ = ["open311_request_get", "open311_requests", "open311_service_get", "open311_services"]
+__all__ = [
+    "open311_public_location",
+    "open311_request_get",
+    "open311_requests",
+    "open311_service_get",
+    "open311_services",
+]

@@ -16,14 +16,16 @@ from mttq_portal.periods import Period, PeriodForm, period_parse
 from organizations.models import Organization
 
 from .. import tracking
-from ..models import ANSWERED_STATUSES, Attachment, Item, ItemEvent, Status
+from ..models import ANSWERED_STATUSES, Attachment, Item, ItemEvent, ItemType, Status
 from ..phones import phone_last_digits
 
 
-def item_for_lookup(*, code: str, secret: str = "", phone_digits: str = "") -> Item | None:
+def item_for_lookup(*, code: str, secret: str = "", phone_digits: str = "", allow_phone: bool = True) -> Item | None:
     """The item when the code and the secret (or the last 4 digits of the phone) match; otherwise None.
 
-    The same None for an unknown code, a wrong secret or a malformed code: nothing is revealed.
+    The same None for an unknown code, a wrong secret or a malformed code: nothing is revealed. The phone's
+    4 digits (13 bits) open the status only (``item.verified_by_secret`` is False: no history, no answer, no
+    action), never a denunciation, and not at all once the code was guessed at too often (``allow_phone``).
     """
     normalized = tracking.normalize_tracking_code(code or "")
     if normalized is None:
@@ -35,9 +37,17 @@ def item_for_lookup(*, code: str, secret: str = "", phone_digits: str = "") -> I
     if secret and tracking.secret_matches(
         tracking_code=item.tracking_code, secret=secret, secret_hash=item.secret_hash
     ):
+        item.verified_by_secret = True
         return item
     digits = re.sub(r"\D", "", phone_digits or "")
-    if len(digits) == 4 and item.submitter_phone and phone_last_digits(item.submitter_phone) == digits:
+    if (
+        allow_phone
+        and item.type != ItemType.DENUNCIATION
+        and len(digits) == 4
+        and item.submitter_phone
+        and phone_last_digits(item.submitter_phone) == digits
+    ):
+        item.verified_by_secret = False
         return item
     return None
 
@@ -88,9 +98,18 @@ def _filtered(qs: QuerySet, *, commune_id=None, category_id=None, period: Period
     return qs
 
 
+def published_items() -> QuerySet[Item]:
+    """THE rule of what is published (the public record and Open311's feed): answered or closed items whose
+    submitter consented to publication, never a denunciation (Law on Denunciations 2018, Art. 8), never an
+    item merged into another."""
+    return Item.objects.filter(
+        consent_publish=True, status__in=ANSWERED_STATUSES, merged_into__isnull=True, commune__isnull=False
+    ).exclude(type=ItemType.DENUNCIATION)
+
+
 def public_record_items(*, commune_id=None, category_id=None, period: Period | None = None) -> QuerySet:
     """Answered and closed items whose submitter consented to publication; only anonymised fields."""
-    qs = Item.objects.filter(consent_publish=True, status__in=ANSWERED_STATUSES, merged_into__isnull=True)
+    qs = published_items()
     qs = _filtered(qs, commune_id=commune_id, category_id=category_id, period=period)
     return (
         qs.select_related("commune", "category", "current_agency")

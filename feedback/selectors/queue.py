@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mttq_portal.filters import IdFilter
 from mttq_portal.text import fold_vietnamese
 
 from ..models import CLOSED_STATUSES, OPEN_STATUSES, TRIAGE_STATUSES, Channel, Item, ItemType, Status
@@ -68,14 +69,12 @@ class ItemFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
     type = django_filters.ChoiceFilter(choices=ItemType.choices, label=_("Type"))
-    category = django_filters.NumberFilter(field_name="category_id", label=_("Category"))
-    commune = django_filters.NumberFilter(field_name="commune_id", label=_("Commune"))
+    category = IdFilter(field_name="category_id", label=_("Category"))
+    commune = IdFilter(field_name="commune_id", label=_("Commune"))
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
-    agency = django_filters.NumberFilter(field_name="current_agency_id", label=_("Agency"))
-    source_organization = django_filters.NumberFilter(
-        field_name="source_organization_id", label=_("Source organisation")
-    )
-    campaign = django_filters.NumberFilter(field_name="campaign_id", label=_("Campaign"))
+    agency = IdFilter(field_name="current_agency_id", label=_("Agency"))
+    source_organization = IdFilter(field_name="source_organization_id", label=_("Source organisation"))
+    campaign = IdFilter(field_name="campaign_id", label=_("Campaign"))
     received_from = django_filters.DateFilter(
         field_name="received_at", lookup_expr="date__gte", label=_("Received from")
     )

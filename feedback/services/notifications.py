@@ -10,7 +10,8 @@ Deciding and delivering are separate:
 3. A worker claims a row with a conditional UPDATE (``WHERE status = 'pending'``) before delivering it, so
    two deliveries of the same task message send once; failures are retried with backoff, then ``failed``.
 
-Who is told is expressed once per audience, as SQL over a set of items (``_AUDIENCE_SQL``). The same SQL
+Who is told is expressed once per audience, as SQL over a set of items (``organizations.scope.VIEWERS_SQL``,
+the reverse direction of the access scope). The same SQL
 serves one item (after a submission or a move) and a million (the deadline chase, see ``deadlines``).
 """
 
@@ -30,6 +31,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from organizations.scope import item_viewers_sql
 
 from ..models import (
     EventKind,
@@ -154,47 +157,8 @@ class Audience(StrEnum):
     CITIZEN = "citizen"  # the submitter, only with consent to be contacted
 
 
-_FRONT_KINDS = "('front_committee', 'front_standing_board')"
-# Each returns rows (ref, item_id, user_id) for a relation ``it`` with columns ref, id, commune_id,
-# current_agency_id, handling_level. Memberships and organisations must be active.
-_AUDIENCE_SQL: dict[Audience, str] = {
-    # Constant SQL: no value from a user is ever formatted into it (values are bound parameters).
-    Audience.ITEM_FRONT: f"""
-        SELECT it.ref, it.id, m.user_id FROM {{items}} it
-        JOIN organizations_organization o ON o.unit_id = it.commune_id AND o.level = 'commune'
-             AND o.kind IN {_FRONT_KINDS} AND o.is_active
-        JOIN organizations_membership m ON m.organization_id = o.id AND m.role = 'front_officer' AND m.is_active
-        WHERE it.handling_level = 'commune'
-        UNION ALL
-        SELECT it.ref, it.id, m.user_id FROM {{items}} it
-        JOIN organizations_administrativeunit c ON c.id = it.commune_id
-        JOIN organizations_organization o ON o.unit_id = c.parent_id AND o.level = 'province'
-             AND o.kind IN {_FRONT_KINDS} AND o.is_active
-        JOIN organizations_membership m ON m.organization_id = o.id AND m.role = 'front_officer' AND m.is_active
-        WHERE it.handling_level = 'province'""",
-    Audience.PROVINCE_FRONT: f"""
-        SELECT it.ref, it.id, m.user_id FROM {{items}} it
-        JOIN organizations_administrativeunit c ON c.id = it.commune_id
-        JOIN organizations_organization o ON o.unit_id = c.parent_id AND o.level = 'province'
-             AND o.kind IN {_FRONT_KINDS} AND o.is_active
-        JOIN organizations_membership m ON m.organization_id = o.id AND m.role = 'front_officer' AND m.is_active""",
-    Audience.AGENCY: """
-        SELECT it.ref, it.id, m.user_id FROM {items} it
-        JOIN organizations_organization o ON o.id = it.current_agency_id AND o.is_active
-        JOIN organizations_membership m ON m.organization_id = o.id AND m.role = 'agency_officer' AND m.is_active""",
-    Audience.AGENCY_SUPERIOR: """
-        SELECT it.ref, it.id, m.user_id FROM {items} it
-        JOIN organizations_organization a ON a.id = it.current_agency_id
-        JOIN organizations_organization o ON o.id = a.parent_id AND o.is_active
-        JOIN organizations_membership m ON m.organization_id = o.id AND m.is_active
-             AND m.role IN ('agency_officer', 'front_officer')""",
-    Audience.BOARD: """
-        SELECT it.ref, it.id, m.user_id FROM {items} it
-        JOIN organizations_administrativeunit c ON c.id = it.commune_id
-        JOIN organizations_organization o ON o.unit_id = c.parent_id AND o.level = 'province' AND o.is_active
-        JOIN organizations_membership m ON m.organization_id = o.id AND m.role = 'board_viewer' AND m.is_active""",
-}
-
+# The SQL of each audience is the reverse direction of the scope (organizations.scope.VIEWERS_SQL): who is
+# told about an item is someone who may open it.
 # Who hears what. Keys are templates, or "template:step" for the deadline chase.
 AUDIENCES: dict[str, tuple[Audience, ...]] = {
     "item_received": (Audience.ITEM_FRONT,),
@@ -229,14 +193,7 @@ EVENT_TEMPLATES: dict[str, str] = {
 
 def audience_sql(audiences: Iterable[Audience], *, items: str) -> str:
     """Distinct (ref, item_id, user_id, email) of active users in the audiences, for a relation of items."""
-    parts = [_AUDIENCE_SQL[a].format(items=items) for a in audiences if a != Audience.CITIZEN]
-    if not parts:
-        return ""
-    union = "\nUNION ALL\n".join(parts)
-    return f"""
-        SELECT DISTINCT r.ref, r.id AS item_id, r.user_id, u.email
-        FROM ({union}) r (ref, id, user_id)
-        JOIN organizations_user u ON u.id = r.user_id AND u.is_active"""
+    return item_viewers_sql([a for a in audiences if a != Audience.CITIZEN], items=items)
 
 
 def staff_language() -> str:

@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from mttq_portal.errors import ApplicationError, NotAllowedError
+from mttq_portal.spreadsheets import spreadsheet_row
 from mttq_portal.text import fold_vietnamese
 from organizations.selectors import units_for_user, user_scope
 
@@ -124,7 +125,7 @@ def import_template() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Danh sách"
-    ws.append([label for _key, label, _req in COLUMNS])
+    ws.append(spreadsheet_row(label for _key, label, _req in COLUMNS))
     ws.append(
         [
             "15/03/2026",

@@ -13,8 +13,8 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
-from ..models import Attachment, EventKind, PersonalDataAccess
-from ..selectors.items import item_get_for_user
+from ..models import Attachment, PersonalDataAccess
+from ..selectors.items import item_attachments_for_viewer, item_get_for_user
 from .public import ATTACHMENT_LINK_SECONDS, ATTACHMENT_SALT
 
 
@@ -26,10 +26,7 @@ def _staff_may_see(user, attachment: Attachment) -> bool:
         item = item_get_for_user(user=user, item_id=attachment.item_id)
     except Http404:
         return False
-    if getattr(item, "identity_hidden", False):
-        submitted_with_item = attachment.event_id is None or attachment.event.kind == EventKind.SUBMITTED
-        return not submitted_with_item
-    return True
+    return item_attachments_for_viewer(item=item).filter(pk=attachment.pk).exists()
 
 
 @require_GET

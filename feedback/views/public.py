@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mttq_portal.errors import ApplicationError
+from mttq_portal.errors import ApplicationError, NotAllowedError
 from organizations.models import AdministrativeUnit, UnitKind
 
 from .. import ratelimit
@@ -95,6 +95,22 @@ def submit_view(request):
 
 
 def _lookup_context(item, credentials: dict, **extra) -> dict:
+    if not getattr(item, "verified_by_secret", True):
+        # Opened with the phone's last 4 digits: the status only (an in-memory copy; nothing is saved).
+        item.public_answer = ""
+        return {
+            "item": item,
+            "public_status_label": PublicStatus(item.public_status).label,
+            "history": [],
+            "attachments": [],
+            "credentials": credentials,
+            "can_rate": False,
+            "can_dispute": False,
+            "dispute_deadline": None,
+            "can_withdraw": False,
+            "status_only": True,
+            **extra,
+        }
     attachments = public_selectors.public_attachments(item=item)
     for attachment in attachments:
         attachment.url = reverse("feedback-attachment", args=[attachment.id]) + "?t=" + attachment_token(attachment.id)
@@ -115,7 +131,8 @@ def _verified_item(request, form: LookupForm):
     """(item, error_response): the same answer for an unknown code and a wrong secret; throttled."""
     code = (form.cleaned_data.get("code") or "").strip().upper()
     context = {"form": form}
-    if ratelimit.lookup_limited(request, code):
+    attempt = ratelimit.lookup_attempt(request, code)
+    if attempt.address_blocked:
         return None, _too_many(
             request,
             "feedback/public/lookup.html",
@@ -123,12 +140,18 @@ def _verified_item(request, form: LookupForm):
             _("Too many unsuccessful attempts. Please wait 15 minutes and try again."),
         )
     item = public_selectors.item_for_lookup(
-        code=code, secret=form.cleaned_data.get("secret", ""), phone_digits=form.cleaned_data.get("phone_digits", "")
+        code=code,
+        secret=form.cleaned_data.get("secret", ""),
+        phone_digits=form.cleaned_data.get("phone_digits", ""),
+        allow_phone=not attempt.code_needs_secret,
     )
     if item is None:
-        ratelimit.lookup_failed(request, code)
-        form.add_error(None, _("No item matches this code and secret. Check what you typed on the receipt."))
+        if attempt.code_needs_secret and not form.cleaned_data.get("secret"):
+            form.add_error(None, _("This code was tried too often: enter the secret from your receipt."))
+        else:
+            form.add_error(None, _("No item matches this code and secret. Check what you typed on the receipt."))
         return None, render(request, "feedback/public/lookup.html", context, status=404)
+    attempt.succeeded()
     return item, None
 
 
@@ -158,6 +181,10 @@ def lookup_action_view(request, action: str):
         return error
     extra: dict = {}
     try:
+        if not item.verified_by_secret:
+            raise NotAllowedError(
+                _("The last digits of your phone only show the status; enter the secret from your receipt to act.")
+            )
         if action == "rate":
             rate_form = RateForm(request.POST)
             extra["rate_form"] = rate_form

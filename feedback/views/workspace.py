@@ -19,7 +19,12 @@ from organizations.selectors import agency_list, units_for_user, user_scope
 
 from ..models import Category, Channel, ExtensionStatus, ItemType, PersonalDataAccess, Status
 from ..moves import STAFF_MOVES, moves_offered
-from ..selectors.items import item_actor_roles, item_get_for_user, item_identity_visible
+from ..selectors.items import (
+    item_actor_roles,
+    item_attachments_for_viewer,
+    item_get_for_user,
+    item_identity_visible,
+)
 from ..selectors.queue import TABS, agency_inbox, duplicate_suggestions, queue_for_user
 from ..services import workflow as wf
 from ..workflow import Actor, Move
@@ -82,7 +87,7 @@ def inbox_view(request):
 def item_view(request, item_id: int):
     _require_item_scope(request.user)
     item = item_get_for_user(user=request.user, item_id=item_id)
-    prefetch_related_objects([item], "events__actor", "events__agency", "attachments", "extension_requests__agency")
+    prefetch_related_objects([item], "events__actor", "events__agency", "extension_requests__agency")
     roles = item_actor_roles(user=request.user, item=item)
     # The usual triage (accept and forward in one step) is offered first.
     moves = moves_offered(item.status, actors=set(roles))
@@ -98,7 +103,7 @@ def item_view(request, item_id: int):
         "moves": [(row.move, row.label, row.fields) for row in moves],
         "events": events,
         "last_answer": next((e.data.get("answer", "") for e in reversed(events) if e.data.get("answer")), ""),
-        "attachments": item.attachments.all(),
+        "attachments": item_attachments_for_viewer(item=item),
         "extensions": item.extension_requests.all(),
         "pending_extension": next(
             (e for e in item.extension_requests.all() if e.status == ExtensionStatus.PENDING), None

@@ -83,3 +83,37 @@ def test_agency_never_gets_the_files_handed_in_with_a_denunciation(client, submi
     assert refused.status_code == 404
     assert allowed.status_code == 200
     assert not PersonalDataAccess.objects.filter(user=agency_officer).exists()
+
+
+def test_the_agency_item_page_names_neither_the_denouncer_nor_their_files(client, submit_kwargs, commune):
+    """Given a denunciation handed in with "denouncer_id_card.png", forwarded to an agency; the agency's item
+    page shows neither the file nor its name nor the denouncer's name; the Front's page shows them."""
+    from datetime import date
+
+    from feedback.services.transitions import MoveData, item_move
+    from feedback.workflow import Actor, Move
+    from organizations.models import Level, OrganizationKind, Role
+    from tests.factories import MembershipFactory, OrganizationFactory
+    from tests.feedback.files import png_bytes
+
+    kwargs = {**submit_kwargs, "type": "denunciation", "submitter_name": "Lò Văn Tố"}
+    item = item_submit(**kwargs, attachments=[SimpleUploadedFile("denouncer_id_card.png", png_bytes())]).item
+    agency = OrganizationFactory(kind=OrganizationKind.PEOPLES_COMMITTEE, level=Level.COMMUNE, unit=commune)
+    item_move(item_id=item.id, move=Move.ACCEPT, actor=Actor.FRONT)
+    item_move(
+        item_id=item.id,
+        move=Move.FORWARD,
+        actor=Actor.FRONT,
+        data=MoveData(agency_id=agency.id, due_date=date(2030, 1, 31)),
+    )
+    agency_officer = MembershipFactory(organization=agency, role=Role.AGENCY_OFFICER).user
+    front = OrganizationFactory(kind=OrganizationKind.FRONT_COMMITTEE, level=Level.COMMUNE, unit=commune)
+    front_officer = MembershipFactory(organization=front, role=Role.FRONT_OFFICER).user
+
+    client.force_login(agency_officer)
+    agency_page = client.get(f"/can-bo/viec/{item.id}/").content.decode()
+    client.force_login(front_officer)
+    front_page = client.get(f"/can-bo/viec/{item.id}/").content.decode()
+
+    assert "denouncer_id_card" not in agency_page and "Lò Văn Tố" not in agency_page
+    assert "denouncer_id_card" in front_page and "Lò Văn Tố" in front_page

@@ -387,3 +387,15 @@ def test_administrators_see_delivery_attempts_and_failures_read_only(client, adm
     assert client.get("/quan-tri/feedback/notification/add/").status_code == 403
     row = Notification.objects.get(key="t:failed")
     assert client.post(f"/quan-tri/feedback/notification/{row.pk}/delete/").status_code == 403
+
+
+def test_the_logging_sms_backend_logs_neither_the_number_nor_the_text(caplog, settings):
+    from feedback.sms import LoggingSmsBackend
+
+    settings.SMS_ASCII_ONLY = True
+    with caplog.at_level("INFO", logger="feedback.sms"):
+        LoggingSmsBackend().send(to="+84912345678", text="Mã tra cứu DB-26-NKW, mật khẩu ABC123", key="k1")
+
+    logged = caplog.text
+    assert "912345" not in logged and "ABC123" not in logged and "DB-26" not in logged
+    assert "***678" in logged and "k1" in logged

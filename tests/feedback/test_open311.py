@@ -24,7 +24,11 @@ def world(seeded):
     province_front = Organization.objects.get(kind=OrganizationKind.FRONT_COMMITTEE, level=Level.PROVINCE)
     commune_front = Organization.objects.get(kind=OrganizationKind.FRONT_COMMITTEE, unit=commune)
     agency = Organization.objects.get(kind=OrganizationKind.PEOPLES_COMMITTEE, unit=commune)
-    _t, submit_key = api_token_issue(organization=province_front, name="Ứng dụng phản ánh", can_submit=True)
+    _t, submit_key = api_token_issue(
+        organization=province_front,
+        name="Ứng dụng phản ánh",
+        scopes=[ApiTokenScope.FIGURES, ApiTokenScope.OPEN311_SUBMIT],
+    )
     return {
         "commune": commune,
         "other": other,
@@ -200,7 +204,9 @@ def test_invalid_fields_are_400_with_the_parameter_named(client, world, fields, 
 def test_keys_that_may_not_submit_are_refused_with_403(client, world):
     consent = {"attribute[consent_processing]": "yes", "attribute[commune]": str(world["commune"].code)}
     _token, key = api_token_issue(organization=world["province_front"], name="Chỉ đọc")
-    revoked, revoked_key = api_token_issue(organization=world["province_front"], name="Cũ", can_submit=True)
+    revoked, revoked_key = api_token_issue(
+        organization=world["province_front"], name="Cũ", scopes=[ApiTokenScope.FIGURES, ApiTokenScope.OPEN311_SUBMIT]
+    )
     api_token_revoke(token=revoked)
 
     responses = [post(client, k, **consent) for k in (None, key, revoked_key, "mttq_0000_sai")]
@@ -211,16 +217,42 @@ def test_keys_that_may_not_submit_are_refused_with_403(client, world):
     assert not Item.objects.exists()
 
 
+def answered(item, **fields):
+    agency = Organization.objects.get(kind=OrganizationKind.PEOPLES_COMMITTEE, unit_id=item.commune_id)
+    Item.objects.filter(pk=item.pk).update(status=Status.ANSWERED, current_agency=agency, **fields)
+    return item
+
+
 def test_public_list_shows_only_published_items_and_no_personal_data(client, world):
-    published = submit(world["commune"], publish=True)
-    submit(world["commune"], publish=False, title="Không công khai")
+    # Given: one answered consenting item (the only one the public record shows), and items the public record
+    # hides: not consenting, received and unreviewed, rejected, and a consenting answered denunciation.
+    published = answered(
+        submit(
+            world["commune"],
+            publish=True,
+            title="Lò Thị Mai 0912345678 báo đường sạt lở",
+            latitude="21.38567",
+            longitude="103.01649",
+        )
+    )
+    answered(submit(world["commune"], publish=False, title="Không công khai"))
+    submit(world["commune"], publish=True, title="Chưa xem xét")
+    rejected = submit(world["commune"], publish=True, title="Bị từ chối")
+    Item.objects.filter(pk=rejected.pk).update(status=Status.REJECTED)
+    denunciation = answered(submit(world["commune"], publish=True, title="Tôi tố cáo cán bộ xã"))
+    Item.objects.filter(pk=denunciation.pk).update(type="denunciation")
 
     body = client.get(f"{BASE}/requests.json").json()
+    by_id = client.get(f"{BASE}/requests.json", {"service_request_id": denunciation.tracking_code}).json()
 
     validate(body, schemas.REQUESTS)
     assert [r["service_request_id"] for r in body] == [published.tracking_code]
-    assert "Lò Thị Mai" not in str(body) and "912345678" not in str(body)
-    assert body[0]["status"] == "open"
+    assert by_id == [] and client.get(f"{BASE}/requests/{rejected.tracking_code}.json").status_code == 404
+    # The cleaned public summary, not the raw content; no name, no phone; the commune as the address.
+    assert "Lò Thị Mai" not in str(body) and "912345678" not in str(body) and "Sau mưa lớn" not in str(body)
+    assert body[0]["description"] == "[…] […] báo đường sạt lở"
+    assert body[0]["address"] == world["commune"].name
+    assert (body[0]["lat"], body[0]["long"]) == (21.386, 103.016)
 
 
 def test_status_notes_agency_and_expected_datetime_come_from_the_one_agency_and_due_date(client, world):
@@ -228,9 +260,13 @@ def test_status_notes_agency_and_expected_datetime_come_from_the_one_agency_and_
     Item.objects.filter(pk=item.pk).update(
         status=Status.FORWARDED, current_agency=world["agency"], due_date="2026-12-15", answer_due_date="2026-12-15"
     )
+    _t, key = api_token_issue(
+        organization=world["commune_front"], name="Xã", scopes=[ApiTokenScope.FIGURES, ApiTokenScope.ITEMS]
+    )
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
-    json_row = client.get(f"{BASE}/requests/{item.tracking_code}.json").json()[0]
-    xml_row = xml(client.get(f"{BASE}/requests/{item.tracking_code}.xml")).find("request")
+    json_row = client.get(f"{BASE}/requests/{item.tracking_code}.json", **bearer).json()[0]
+    xml_row = xml(client.get(f"{BASE}/requests/{item.tracking_code}.xml", **bearer)).find("request")
 
     assert json_row["agency_responsible"] == world["agency"].name
     assert json_row["expected_datetime"] == "2026-12-15T23:59:59+07:00"
@@ -250,8 +286,8 @@ def test_a_closed_item_is_closed_with_its_public_answer(client, world):
 
 
 def test_filters_and_the_default_window(client, world):
-    recent = submit(world["commune"], publish=True)
-    old = submit(world["commune"], publish=True, received_at=timezone.now() - timedelta(days=120))
+    recent = answered(submit(world["commune"], publish=True))
+    old = answered(submit(world["commune"], publish=True, received_at=timezone.now() - timedelta(days=120)))
     land = submit(world["commune"], publish=True, category_id=_category_id("dat-dai"))
     Item.objects.filter(pk=land.pk).update(status=Status.RESOLVED)
 
@@ -287,13 +323,52 @@ def test_bad_filters_are_400(client, world, params):
 def test_a_token_that_reads_items_sees_its_scope_whether_published_or_not(client, world):
     mine = submit(world["commune"], publish=False)
     submit(world["other"], publish=False)
-    _t, key = api_token_issue(organization=world["commune_front"], name="Xã", scope=ApiTokenScope.ITEMS)
+    _t, key = api_token_issue(
+        organization=world["commune_front"], name="Xã", scopes=[ApiTokenScope.FIGURES, ApiTokenScope.ITEMS]
+    )
 
-    body = client.get(f"{BASE}/requests.json", {"api_key": key}).json()
+    body = client.get(f"{BASE}/requests.json", HTTP_AUTHORIZATION=f"Bearer {key}").json()
+    in_url = client.get(f"{BASE}/requests.json", {"api_key": key})
 
     validate(body, schemas.REQUESTS)
     assert [r["service_request_id"] for r in body] == [mine.tracking_code]
     assert body[0]["description"]
+    # A key in a URL lands in every log on the way: refused, with the errors body.
+    assert in_url.status_code == 400
+    validate(in_url.json(), schemas.ERRORS)
+
+
+def test_a_token_without_items_reads_the_public_feed_only(client, world):
+    submit(world["commune"], publish=False)
+    _t, key = api_token_issue(organization=world["commune_front"], name="Xã", scopes=[ApiTokenScope.FIGURES])
+
+    body = client.get(f"{BASE}/requests.json", HTTP_AUTHORIZATION=f"Bearer {key}").json()
+
+    assert body == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_method_not_allowed_is_405_with_the_errors_body(client, world, fmt):
+    response = client.delete(f"{BASE}/requests.{fmt}")
+    put = client.put(f"{BASE}/services.{fmt}")
+
+    assert (response.status_code, put.status_code) == (405, 405)
+    if fmt == "json":
+        validate(response.json(), schemas.ERRORS)
+        assert response.json()[0]["code"] == 405
+    else:
+        assert xml(response).find("error/code").text == "405"
+
+
+def test_a_request_without_a_location_is_400(client, world):
+    consent = {"attribute[consent_processing]": "yes", "attribute[commune]": str(world["commune"].code)}
+
+    response = post(client, world["submit_key"], lat="", long="", address_string="", **consent)
+    with_address = post(client, world["submit_key"], lat="", long="", **consent)
+
+    assert response.status_code == 400
+    validate(response.json(), schemas.ERRORS)
+    assert with_address.status_code == 201
 
 
 def test_unknown_request_is_404(client, world):
@@ -311,7 +386,7 @@ def test_wrong_jurisdiction_is_404(client, world):
 @pytest.mark.parametrize("rows", [1, 50])
 def test_request_list_query_count_does_not_grow(client, world, rows, django_assert_max_num_queries):
     for n in range(rows):
-        submit(world["commune"], publish=True, title=f"Phản ánh {n}")
+        answered(submit(world["commune"], publish=True, title=f"Phản ánh {n}"))
 
     with django_assert_max_num_queries(3):
         body = client.get(f"{BASE}/requests.json").json()

@@ -138,13 +138,71 @@ def test_wrong_secret_and_unknown_code_look_the_same(client, submitted):
     assert strip(wrong) == strip(unknown)
 
 
-def test_wrong_lookups_are_throttled(client, submitted, settings):
+def test_wrong_lookups_are_throttled_per_address(client, submitted, settings):
     item, secret = submitted
-    settings.FEEDBACK_LOOKUP_CODE_FAILURE_RATE = "2/900"
+    settings.FEEDBACK_LOOKUP_FAILURE_RATE = "2/900"
     for _ in range(2):
         client.post("/tra-cuu/", {"code": item.tracking_code, "secret": "WRONG1"})
     response = client.post("/tra-cuu/", {"code": item.tracking_code, "secret": secret})
     assert response.status_code == 429 and "15 phút" in response.content.decode()
+
+
+def test_a_guessing_storm_on_one_code_makes_it_need_the_secret_without_locking_its_owner_out(
+    client, submitted, settings
+):
+    # Given a code guessed at with the phone's 4 digits from many addresses, written in variants the lookup
+    # reads as the same code
+    item, secret = submitted
+    settings.FEEDBACK_LOOKUP_CODE_FAILURE_RATE = "3/900"
+    variants = [item.tracking_code, item.tracking_code.replace("-", "."), item.tracking_code.lower()]
+    for n, variant in enumerate(variants):
+        client.post("/tra-cuu/", {"code": variant, "phone_digits": f"000{n}"}, REMOTE_ADDR=f"10.9.0.{n}")
+
+    # Then the right digits no longer open it, from any address or spelling; the owner's secret still does
+    by_digits = client.post(
+        "/tra-cuu/", {"code": item.tracking_code.replace("-", "."), "phone_digits": "5678"}, REMOTE_ADDR="10.9.1.1"
+    )
+    by_secret = client.post("/tra-cuu/", {"code": item.tracking_code, "secret": secret}, REMOTE_ADDR="10.9.1.2")
+    assert by_digits.status_code == 404 and item.title not in by_digits.content.decode()
+    assert by_secret.status_code == 200 and item.tracking_code in by_secret.content.decode()
+
+
+def test_the_phone_digits_only_show_the_status(client, submitted, make_answered):
+    item, _secret = submitted
+    make_answered(item)
+    page = client.post("/tra-cuu/", {"code": item.tracking_code, "phone_digits": "5678"})
+    withdraw = client.post(
+        "/tra-cuu/rut-y-kien/", {"code": item.tracking_code, "phone_digits": "5678", "withdraw-reason": "x"}
+    )
+    rate = client.post("/tra-cuu/danh-gia/", {"code": item.tracking_code, "phone_digits": "5678", "satisfied": "0"})
+
+    assert page.status_code == 200 and "Đã sửa xong đoạn đường." not in page.content.decode()
+    assert withdraw.status_code == 403 and rate.status_code == 403
+    item.refresh_from_db()
+    assert item.status == "answered" and item.rated_at is None
+
+
+def test_the_phone_digits_open_nothing_for_a_denunciation(client, submitted):
+    item, secret = submitted
+    Item.objects.filter(pk=item.pk).update(type="denunciation")
+
+    assert client.post("/tra-cuu/", {"code": item.tracking_code, "phone_digits": "5678"}).status_code == 404
+    assert client.post("/tra-cuu/", {"code": item.tracking_code, "secret": secret}).status_code == 200
+
+
+def test_lookup_counters_are_atomic_under_concurrent_guesses(settings, rf):
+    """20 guesses at once from one address with a limit of 5: exactly 5 are looked at (counted before the
+    check, in one Redis INCR each), whatever the interleaving."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from feedback import ratelimit
+
+    settings.FEEDBACK_LOOKUP_FAILURE_RATE = "5/900"
+    request = rf.post("/tra-cuu/", REMOTE_ADDR="10.7.7.7")
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        attempts = list(pool.map(lambda n: ratelimit.lookup_attempt(request, f"DB-26-AAA-AAA-AA{n % 10}"), range(20)))
+
+    assert sum(not a.address_blocked for a in attempts) == 5
 
 
 def test_rate_after_answer(client, submitted, make_answered):

@@ -81,11 +81,16 @@ def test_administrator_issues_a_key_in_the_admin_and_sees_it_once(client, admin_
 
     response = client.post(
         reverse("admin:organizations_apitoken_add"),
-        {"name": "Cổng dữ liệu tỉnh", "organization": province_front.pk, "scope": ApiTokenScope.ITEMS},
+        {
+            "name": "Cổng dữ liệu tỉnh",
+            "organization": province_front.pk,
+            "scopes": [ApiTokenScope.FIGURES, ApiTokenScope.ITEMS],
+        },
         follow=True,
     )
 
     token = ApiToken.objects.get()
+    assert token.scopes == [ApiTokenScope.FIGURES, ApiTokenScope.ITEMS]
     html = response.content.decode()
     assert f"mttq_{token.prefix}_" in html
     assert token.created_by == admin_user

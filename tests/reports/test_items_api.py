@@ -16,7 +16,7 @@ def get(client, key, **params):
 
 
 def test_a_commune_token_reads_its_commune_items_without_personal_data(client, figures_world, front_a):
-    _t, key = api_token_issue(organization=front_a, name="Xã", scope=ApiTokenScope.ITEMS)
+    _t, key = api_token_issue(organization=front_a, name="Xã", scopes=[ApiTokenScope.FIGURES, ApiTokenScope.ITEMS])
 
     body = get(client, key).json()
 
@@ -27,7 +27,7 @@ def test_a_commune_token_reads_its_commune_items_without_personal_data(client, f
 
 
 def test_a_figures_only_token_may_not_read_items(client, figures_world, front_a):
-    _t, key = api_token_issue(organization=front_a, name="Xã", scope=ApiTokenScope.FIGURES)
+    _t, key = api_token_issue(organization=front_a, name="Xã", scopes=[ApiTokenScope.FIGURES])
 
     response = get(client, key)
 
@@ -36,7 +36,7 @@ def test_a_figures_only_token_may_not_read_items(client, figures_world, front_a)
 
 
 def test_an_agency_token_reads_only_items_forwarded_to_it(client, figures_world, agency_b):
-    _t, key = api_token_issue(organization=agency_b, name="UBND", scope=ApiTokenScope.ITEMS)
+    _t, key = api_token_issue(organization=agency_b, name="UBND", scopes=[ApiTokenScope.FIGURES, ApiTokenScope.ITEMS])
 
     codes = {r["tracking_code"] for r in get(client, key).json()["results"]}
 
@@ -44,7 +44,9 @@ def test_an_agency_token_reads_only_items_forwarded_to_it(client, figures_world,
 
 
 def test_filters_cursor_pagination_and_csv(client, figures_world, province_front):
-    _t, key = api_token_issue(organization=province_front, name="Tỉnh", scope=ApiTokenScope.ITEMS)
+    _t, key = api_token_issue(
+        organization=province_front, name="Tỉnh", scopes=[ApiTokenScope.FIGURES, ApiTokenScope.ITEMS]
+    )
 
     first = get(client, key, page_size=2).json()
     second = client.get(first["next"], HTTP_AUTHORIZATION=f"Bearer {key}").json()
@@ -72,9 +74,26 @@ def test_item_list_query_count(
 
     for n in range(rows):
         make_item(commune=commune_a, category=categories[n % 2], received="2026-03-01")
-    _t, key = api_token_issue(organization=province_front, name="Tỉnh", scope=ApiTokenScope.ITEMS)
+    _t, key = api_token_issue(
+        organization=province_front, name="Tỉnh", scopes=[ApiTokenScope.FIGURES, ApiTokenScope.ITEMS]
+    )
 
     with django_assert_max_num_queries(4):
         body = get(client, key, page_size=50).json()
 
     assert len(body["results"]) == rows
+
+
+@pytest.mark.django_db
+def test_the_no_personal_data_scope_gets_no_free_text(client, front_a, commune_a):
+    # Given an item whose citizen wrote their name in the title and the content
+    from tests.factories import ItemFactory
+
+    ItemFactory(commune=commune_a, title="Tôi là Lò Văn Páo tố cáo", content="Tôi là Lò Văn Páo, số 0912345678")
+    _t, key = api_token_issue(organization=front_a, name="Xã", scopes=[ApiTokenScope.FIGURES, ApiTokenScope.ITEMS])
+
+    body = client.get("/api/v1/reports/items/", HTTP_AUTHORIZATION=f"Bearer {key}").json()
+
+    assert len(body["results"]) == 1
+    assert "Páo" not in str(body) and "0912345678" not in str(body)
+    assert "title" not in body["results"][0] and "content" not in body["results"][0]

@@ -1,0 +1,69 @@
+"""API hygiene: bad filter values are 400 with the error body (never a 500), every API error Django answers
+itself is JSON (Open311: its errors body), responses are not cached, and fields that can be null say so in
+the schema."""
+
+import pytest
+import yaml
+from rest_framework.test import APIClient
+
+
+@pytest.fixture
+def api(officer_a, province_officer):
+    client = APIClient()
+    client.force_login(province_officer)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/milestones/?year=0",
+        "/api/v1/milestones/?year=99999999999",
+        "/api/v1/activities/?year=-5",
+        "/api/v1/programme-campaigns/?year=abc",
+        "/api/v1/items/?commune=1e30",
+        "/api/v1/items/?category=-1",
+        "/api/v1/reports/items/?agency=99999999999999999999",
+        "/api/v1/indicator-values/?organization=0",
+    ],
+)
+def test_a_bad_filter_value_is_400_with_the_error_body(api, url):
+    response = api.get(url)
+
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["error"]["code"] == "invalid"
+
+
+@pytest.mark.django_db
+def test_unknown_api_urls_answer_in_json_and_open311_in_its_errors_body(api):
+    api_404 = api.get("/api/v1/khong-co/")
+    open311_json = api.get("/open311/v2/khong-co.json")
+    open311_xml = api.get("/open311/v2/khong-co.xml")
+    english = APIClient().get("/api/v1/khong-co/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert api_404.status_code == 404 and api_404.json()["error"]["code"] == "not_found"
+    assert open311_json.json() == [{"code": 404, "description": open311_json.json()[0]["description"]}]
+    assert open311_xml.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<errors><error><code>404')
+    assert english.json()["error"]["message"] == "Not found."
+    assert api_404.json()["error"]["message"] != "Not found."  # Vietnamese first
+
+
+@pytest.mark.django_db
+def test_api_responses_are_not_cached(api):
+    for url in ("/api/v1/items/", "/api/v1/khong-co/", "/open311/v2/services.json", "/api/v1/communes/"):
+        assert api.get(url)["Cache-Control"] == "no-store", url
+
+
+@pytest.mark.django_db
+def test_fields_that_can_be_null_are_declared_nullable_in_the_schema(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    components = schema["components"]["schemas"]
+
+    def nullable(component, field):
+        return components[component]["properties"][field].get("nullable") is True
+
+    assert nullable("ItemList", "current_agency")
+    assert nullable("Event", "actor") and nullable("Event", "agency")
+    assert nullable("ValueOutput", "unit_name")
+    assert nullable("PublicHistoryEntry", "agency")
