@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import AdministrativeUnit, Organization, ResidentialArea
+from organizations.models import AdministrativeUnit, AppendOnlyModel, Organization, ResidentialArea
 
 
 class ItemType(models.TextChoices):
@@ -488,8 +488,9 @@ class CalendarException(models.Model):
         return f"{self.date} {self.get_kind_display()}"
 
 
-class PersonalDataAccess(models.Model):
-    """Every view and export of personal data is logged (Law 91/2025)."""
+class PersonalDataAccess(AppendOnlyModel):
+    """Every view and export of personal data is logged (Law 91/2025). Written only by
+    ``services.personal_data.personal_data_access_record``; append-only like the security log."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("Viewed")

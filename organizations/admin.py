@@ -1,10 +1,17 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.http import StreamingHttpResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mttq_portal.text import fold_vietnamese
 
-from .models import AdministrativeUnit, ApiToken, Membership, Organization, ResidentialArea, User
+from .audit import security_events_csv_rows
+from .lockout import lockout_lift
+from .models import AdministrativeUnit, ApiToken, Membership, Organization, ResidentialArea, SecurityEvent, User
+from .services import membership_change_logged
 from .tokens import api_token_issue, api_token_revoke
 
 
@@ -54,6 +61,55 @@ class MembershipInline(admin.TabularInline):
 class PortalUserAdmin(UserAdmin):
     inlines = [MembershipInline]
     fieldsets = (*UserAdmin.fieldsets, (None, {"fields": ("phone",)}))
+    actions = ["lift_lockout"]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Membership:
+            changed = [*formset.new_objects, *(obj for obj, _fields in formset.changed_objects)]
+            for membership in changed:
+                membership_change_logged(membership=membership, changed_by=request.user, request=request)
+
+    @admin.action(description=gettext_lazy("Lift the login lock-out of the selected users"))
+    def lift_lockout(self, request, queryset):
+        for user in queryset:
+            lockout_lift(user=user, lifted_by=request.user, request=request)
+        messages.success(request, _("The lock-out of the selected users is lifted."))
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """Read-only for administrators and auditors, with a CSV of the filtered list (ADR 0120)."""
+
+    list_display = ["created_at", "kind", "actor_username", "ip_address", "object_type", "object_id", "detail"]
+    list_filter = ["kind", "created_at", "object_type"]
+    search_fields = ["actor_username", "=ip_address", "=object_id"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    list_per_page = 100
+    change_list_template = "admin/organizations/securityevent/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        extra = [path("csv/", self.admin_site.admin_view(self.csv_view), name="organizations_securityevent_csv")]
+        return extra + super().get_urls()
+
+    def csv_view(self, request):
+        """The same rows the filtered list shows (every page), as CSV for an auditor."""
+        changelist = self.get_changelist_instance(request)
+        events = changelist.get_queryset(request).order_by("created_at", "id").iterator(chunk_size=2000)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = StreamingHttpResponse(security_events_csv_rows(events), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="security-events-{stamp}.csv"'
+        return response
 
 
 @admin.register(Membership)
@@ -67,6 +123,10 @@ class MembershipAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Deactivate instead: who could see what must stay on record.
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        membership_change_logged(membership=obj, changed_by=request.user, request=request)
 
 
 @admin.register(ApiToken)

@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from feedback.models import PersonalDataAccess
+from feedback.services.personal_data import personal_data_access_record
 from organizations.selectors import user_scope
 
 from .services import export_log
@@ -88,17 +89,8 @@ def item_export(*, user, items, fmt: str, what: str, filters: dict) -> tuple[byt
         kind, content_type = "list_csv", "text/csv; charset=utf-8"
     log = export_log(kind=kind, what=what, user=user, filters=filters, rows=len(rows), with_personal_data=personal)
     if personal:
-        PersonalDataAccess.objects.bulk_create(
-            [
-                PersonalDataAccess(
-                    user=user,
-                    item=item,
-                    action=PersonalDataAccess.Action.EXPORT,
-                    detail=f"export #{log.pk} {what}"[:255],
-                )
-                for item in rows
-                if not item.is_anonymous
-            ]
+        personal_data_access_record(
+            user=user, items=rows, action=PersonalDataAccess.Action.EXPORT, detail=f"export #{log.pk} {what}"
         )
     return content, content_type, f"{what}-{stamp}.{fmt}"
 

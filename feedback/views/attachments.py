@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from ..models import Attachment, EventKind, PersonalDataAccess
 from ..selectors.items import item_get_for_user
 from ..selectors.public import PUBLISHED_STATUSES
+from ..services.personal_data import personal_data_access_record
 from .public import ATTACHMENT_LINK_SECONDS, ATTACHMENT_SALT
 
 
@@ -50,8 +51,13 @@ def attachment_download(request, pk: int):
         )
     if not allowed and request.user.is_authenticated and _staff_may_see(request.user, attachment):
         allowed = True
-        PersonalDataAccess.objects.create(
-            user=request.user, item=attachment.item, action=PersonalDataAccess.Action.VIEW, detail=f"attachment {pk}"
+        personal_data_access_record(
+            user=request.user,
+            items=[attachment.item],
+            action=PersonalDataAccess.Action.VIEW,
+            detail=f"attachment {pk}",
+            request=request,
+            files=True,
         )
     if not allowed:
         raise Http404  # the same answer whether it exists or not

@@ -18,9 +18,10 @@ from mttq_portal.errors import ApplicationError
 from organizations.selectors import agency_list, units_for_user, user_scope
 
 from ..models import Category, Channel, ExtensionStatus, ItemType, PersonalDataAccess, Status
-from ..selectors.items import item_actor_roles, item_get_for_user, item_identity_visible
+from ..selectors.items import item_actor_roles, item_get_for_user
 from ..selectors.queue import TABS, agency_inbox, duplicate_suggestions, queue_for_user
 from ..services import workflow as wf
+from ..services.personal_data import personal_data_access_record
 from ..workflow import MOVE_LABELS, Actor, Move, available_moves
 
 PAGE_SIZE = 50
@@ -103,8 +104,7 @@ def item_view(request, item_id: int):
     moves = [m for m in available_moves(item.status, actors=set(roles)) if m in MOVE_FIELDS]
     if Actor.FRONT in roles and item.status in (Status.RECEIVED, Status.RETURNED, Status.REOPENED):
         moves.insert(0, Move.FORWARD)  # the usual triage: accept and forward in one step
-    if item_identity_visible(user=request.user, item=item) and (item.submitter_name or item.submitter_phone):
-        PersonalDataAccess.objects.create(user=request.user, item=item, action=PersonalDataAccess.Action.VIEW)
+    personal_data_access_record(user=request.user, items=[item], action=PersonalDataAccess.Action.VIEW, request=request)
     is_front = Actor.FRONT in roles
     events = list(item.events.all())
     context = {
