@@ -10,6 +10,7 @@ from mttq_portal.text import fold_vietnamese
 
 from .audit import security_events_csv_rows
 from .lockout import lockout_lift
+from .mfa import mfa_reauth_redirect
 from .models import AdministrativeUnit, ApiToken, Membership, Organization, ResidentialArea, SecurityEvent, User
 from .services import membership_change_logged
 from .tokens import api_token_issue, api_token_revoke
@@ -62,6 +63,10 @@ class PortalUserAdmin(UserAdmin):
     inlines = [MembershipInline]
     fieldsets = (*UserAdmin.fieldsets, (None, {"fields": ("phone",)}))
     actions = ["lift_lockout"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The user form carries the memberships inline: changing them asks for the second factor again.
+        return mfa_reauth_redirect(request=request) or super().change_view(request, object_id, form_url, extra_context)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -124,6 +129,11 @@ class MembershipAdmin(admin.ModelAdmin):
         # Deactivate instead: who could see what must stay on record.
         return False
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return mfa_reauth_redirect(request=request) or super().changeform_view(
+            request, object_id, form_url, extra_context
+        )
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         membership_change_logged(membership=obj, changed_by=request.user, request=request)
@@ -139,6 +149,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organization"]
     list_select_related = ["organization"]
     actions = ["revoke"]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return mfa_reauth_redirect(request=request) or super().add_view(request, form_url, extra_context)
 
     def get_fields(self, request, obj=None):
         if obj is None:

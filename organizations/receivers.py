@@ -13,6 +13,9 @@ from .models import SecurityEventKind
 
 @receiver(user_logged_in, dispatch_uid="security_log_login")
 def _logged_in(sender, request, user, **kwargs):
+    from .middleware import session_start
+
+    session_start(request=request)
     security_event_record(kind=SecurityEventKind.LOGIN, request=request, actor=user)
 
 

@@ -60,6 +60,26 @@ class UserScope:
 EMPTY_SCOPE = UserScope()
 
 
+def may_export_personal_data(*, user) -> bool:
+    """The Front (commune or province) and administrators; not agencies (they see only what they need,
+    never a denouncer) and not the board (aggregates only)."""
+    scope = user_scope(user=user)
+    return scope.is_admin or scope.is_front_officer
+
+
+def mfa_required_for(*, user) -> bool:
+    """A second factor is required of administrators, provincial roles and anyone who may export personal
+    data (ADR 0121); optional for the others."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
+        return False
+    scope = user_scope(user=user)
+    if scope.is_admin or scope.province_wide or scope.is_board_viewer or may_export_personal_data(user=user):
+        return True
+    return Membership.objects.filter(
+        user=user, is_active=True, organization__is_active=True, organization__level=Level.PROVINCE
+    ).exists()
+
+
 def user_scope(*, user) -> UserScope:
     if user is None or not user.is_authenticated or not user.is_active:
         return EMPTY_SCOPE

@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from feedback.models import PersonalDataAccess
 from feedback.services.personal_data import personal_data_access_record
-from organizations.selectors import user_scope
+from organizations.selectors import may_export_personal_data
 
 from .services import export_log
 
@@ -59,13 +59,6 @@ def item_columns() -> list[Column]:
         Column(_("Email"), lambda i: i.submitter_email, personal=True),
         Column(_("Address"), lambda i: i.submitter_address, personal=True),
     ]
-
-
-def may_export_personal_data(*, user) -> bool:
-    """The Front (commune or province) and administrators; not agencies (they see only what they need,
-    never a denouncer) and not the board (aggregates only)."""
-    scope = user_scope(user=user)
-    return scope.is_admin or scope.is_front_officer
 
 
 def item_export(*, user, items, fmt: str, what: str, filters: dict) -> tuple[bytes, str, str]:

@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "organizations",
     "feedback",
     "programs",
@@ -58,6 +62,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "organizations.middleware.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "organizations.middleware.MfaEnforcementMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # django-axes must be last: it turns a lockout into the Vietnamese lockout page.
@@ -97,6 +104,18 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# The second factor (django-otp, ADR 0121): required of administrators, provincial roles and anyone who may
+# export personal data; asked again before sensitive actions when the last check is older than
+# MFA_REAUTH_SECONDS. MFA_ENFORCED=false turns the requirement off (a development switch, never production).
+MFA_ENFORCED = env.bool("MFA_ENFORCED", default=True)
+MFA_REAUTH_SECONDS = env.int("MFA_REAUTH_SECONDS", default=5 * 60)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Cổng MTTQ")
+OTP_WEBAUTHN_RP_ID = env("OTP_WEBAUTHN_RP_ID", default=PORTAL_BASE_URL.split("://", 1)[-1].split(":")[0].split("/")[0])
+OTP_WEBAUTHN_RP_NAME = env("OTP_WEBAUTHN_RP_NAME", default="Cổng MTTQ")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("OTP_WEBAUTHN_ALLOWED_ORIGINS", default=[PORTAL_BASE_URL])
+# Browsers treat http://localhost as a secure context, so passkeys work on a local run; production is HTTPS.
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E031"] if PORTAL_BASE_URL.startswith("http://") else []
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

@@ -7,11 +7,13 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import STORAGES, env
 
-for required in ("DJANGO_SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"):
+for required in ("DJANGO_SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "TRACKING_SECRET_KEYS"):
     if not os.environ.get(required):
         raise ImproperlyConfigured(f"{required} must be set in production.")
 
 DEBUG = False
+if not env.bool("MFA_ENFORCED", default=True):
+    raise ImproperlyConfigured("MFA_ENFORCED cannot be turned off in production.")
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
