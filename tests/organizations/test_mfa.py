@@ -133,7 +133,7 @@ def test_issuing_an_api_token_and_changing_memberships_ask_again(client, admin_u
     admin_user.set_password(PASSWORD)
     admin_user.save()
     login(client, admin_user)
-    device, _ = enrol(client, admin_user)
+    enrol(client, admin_user)
     session = client.session
     session["mfa_verified_at"] = int(time.time()) - settings.MFA_REAUTH_SECONDS - 1
     session.save()
