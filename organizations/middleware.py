@@ -57,10 +57,11 @@ class SessionTimeoutMiddleware:
                     return self.get_response(request)
                 messages.info(request, _("You were logged out after a period of inactivity. Please log in again."))
                 return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
-            # Writing the session on every request would cost a write per page; a coarse clock is enough.
+            # Writing the session on every request would cost a write per page; a clock coarse by a tenth of
+            # the timeout (at most a minute) is enough.
             if SESSION_LOGIN_AT not in session:
                 session[SESSION_LOGIN_AT] = now
-            if now - seen_at >= min(60, settings.SESSION_IDLE_TIMEOUT // 2) or SESSION_SEEN_AT not in session:
+            if now - seen_at >= min(60, settings.SESSION_IDLE_TIMEOUT // 10) or SESSION_SEEN_AT not in session:
                 session[SESSION_SEEN_AT] = now
         return self.get_response(request)
 
