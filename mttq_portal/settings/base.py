@@ -18,6 +18,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-development-key-change-me")
+# Keys of the citizens' tracking-secret hashes, newest first (ADR 0124); apart from SECRET_KEY so that one can
+# rotate. Add a new key in front to rotate; remove an old one only when no item's hash names it.
+TRACKING_SECRET_KEYS = env.list("TRACKING_SECRET_KEYS", default=["insecure-local-tracking-key-change-me"])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
