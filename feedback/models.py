@@ -415,6 +415,8 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     is_public = models.BooleanField(default=False)
+    # Set when retention or an erasure request deleted the file from storage (the row stays for the history).
+    erased_at = models.DateTimeField(null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -566,6 +568,8 @@ class NotificationStatus(models.TextChoices):
     SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # Not to be sent any more: the person withdrew consent to be contacted, or the item was anonymised.
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Notification(models.Model):

@@ -36,7 +36,7 @@ def _staff_may_see(user, attachment: Attachment) -> bool:
 
 @require_GET
 def attachment_download(request, pk: int):
-    attachment = Attachment.objects.select_related("item", "event").filter(pk=pk).first()
+    attachment = Attachment.objects.select_related("item", "event").filter(pk=pk, erased_at__isnull=True).first()
     if attachment is None:
         raise Http404
     allowed = False
