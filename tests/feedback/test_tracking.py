@@ -64,7 +64,9 @@ def test_rotating_secret_key_keeps_every_tracking_secret_valid(settings):
 
     # When SECRET_KEY is rotated, then every old secret still matches (and a wrong one still does not)
     settings.SECRET_KEY = "a-completely-new-django-secret-key"
-    assert all(secret_matches(tracking_code=c, secret=s, secret_hash=h) for (c, s), h in zip(pairs, stored))
+    assert all(
+        secret_matches(tracking_code=c, secret=s, secret_hash=h) for (c, s), h in zip(pairs, stored, strict=True)
+    )
     assert not secret_matches(tracking_code=pairs[0][0], secret="AAAAAA", secret_hash=stored[0])
 
 
