@@ -13,7 +13,6 @@ from feedback.models import (
     DataRequestStatus,
     DataSubjectRequest,
     EventKind,
-    Item,
     ItemEvent,
     Notification,
     NotificationStatus,
