@@ -1,14 +1,18 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.http import StreamingHttpResponse
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mttq_portal.errors import ApplicationError
 from mttq_portal.text import fold_vietnamese
 
 from .audit import security_events_csv_rows
+from .invitations import IMPORT_COLUMNS, staff_import, staff_invitation_send
 from .lockout import lockout_lift
 from .mfa import mfa_reauth_redirect
 from .models import AdministrativeUnit, ApiToken, Membership, Organization, ResidentialArea, SecurityEvent, User
@@ -58,11 +62,70 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["organization"]
 
 
+class StaffInvitationForm(forms.ModelForm):
+    """A new account has no password: its owner chooses one from the invitation email."""
+
+    class Meta:
+        model = User
+        fields = ["username", "email", "first_name", "last_name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+
+
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
     inlines = [MembershipInline]
     fieldsets = (*UserAdmin.fieldsets, (None, {"fields": ("phone",)}))
-    actions = ["lift_lockout"]
+    add_form = StaffInvitationForm
+    add_fieldsets = ((None, {"fields": ("username", "email", "first_name", "last_name")}),)
+    actions = ["lift_lockout", "send_invitation"]
+    change_list_template = "admin/organizations/user/change_list.html"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        obj.set_unusable_password()
+        super().save_model(request, obj, form, change)
+        staff_invitation_send(user=obj, invited_by=request.user, request=request)
+        messages.info(request, _("An invitation to choose a password was sent to %(email)s.") % {"email": obj.email})
+
+    @admin.action(description=gettext_lazy("Send a new invitation to the selected users"))
+    def send_invitation(self, request, queryset):
+        for user in queryset.exclude(email=""):
+            staff_invitation_send(user=user, invited_by=request.user, request=request)
+        messages.success(request, _("The invitations are sent."))
+
+    def get_urls(self):
+        extra = [path("import/", self.admin_site.admin_view(self.import_view), name="organizations_user_import")]
+        return extra + super().get_urls()
+
+    def import_view(self, request):
+        """Staff from a spreadsheet (name, email, organisation code, role): all rows or none, a report per row."""
+        report, error = None, ""
+        if request.method == "POST":
+            upload = request.FILES.get("file")
+            if upload is None:
+                error = _("Choose a file.")
+            elif upload.size > 2 * 1024 * 1024:
+                error = _("The file is too large (2 MB at most).")
+            else:
+                try:
+                    report = staff_import(
+                        content=upload.read(), filename=upload.name, invited_by=request.user, request=request
+                    )
+                except ApplicationError as failure:
+                    error = failure.message
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import staff from a spreadsheet"),
+            "report": report,
+            "error": error,
+            "columns": IMPORT_COLUMNS,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/organizations/user/import.html", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # The user form carries the memberships inline: changing them asks for the second factor again.

@@ -1,7 +1,9 @@
 from urllib.parse import urlencode
 
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,8 +12,11 @@ from django.views.decorators.http import require_GET
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import invitations as invitation
 from . import mfa
+from .audit import security_event_record
 from .forms import PortalAuthenticationForm
+from .models import SecurityEventKind
 from .selectors import commune_search, mfa_required_for
 
 
@@ -117,3 +122,19 @@ def mfa_verify(request):
             "webauthn": mfa.webauthn_available() and mfa.user_has_passkey(user=request.user),
         },
     )
+
+
+def invitation_accept(request, token: str):
+    """Choose a password from the invitation link (once), then the second factor where the role requires it."""
+    user = invitation.invitation_user(token=token)
+    if user is None:
+        return render(request, "registration/invitation_invalid.html", status=404)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        security_event_record(kind=SecurityEventKind.PASSWORD_CHANGED, request=request, actor=user)
+        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if mfa.mfa_enforced_for(user=user) or mfa_required_for(user=user):
+            return redirect("mfa-setup")
+        return redirect("home")
+    return render(request, "registration/invitation_accept.html", {"form": form, "invited": user})

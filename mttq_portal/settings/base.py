@@ -130,6 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Password reset links are valid for one hour (OWASP ASVS 2.5.x); Django's default is three days.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+# An invitation link to a new staff account (organizations.invitations) works once, within this many seconds.
+INVITATION_TIMEOUT = env.int("INVITATION_TIMEOUT", default=7 * 24 * 3600)
 
 # Staff sessions (ADR 0123): logged out after SESSION_IDLE_TIMEOUT seconds without a request and at the latest
 # SESSION_ABSOLUTE_LIFETIME seconds after login, whatever the activity. The session key rotates at login and
