@@ -41,9 +41,7 @@ class VietnameseCommonPasswordValidator:
         stem = _TRAILING.sub("", folded)
         words = _common_passwords()
         if folded in words or (len(stem) >= 2 and stem in words) or _SEPARATORS.sub("", folded) in words:
-            raise ValidationError(
-                _("This password is too common (Mật khẩu này quá phổ biến)."), code="password_too_common_vi"
-            )
+            raise ValidationError(_("This password is too common."), code="password_too_common_vi")
 
     def get_help_text(self):
         return _("Your password can't be a common Vietnamese password such as “matkhau” or “123456a@”.")

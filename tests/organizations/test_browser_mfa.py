@@ -79,7 +79,7 @@ def test_enrol_log_in_reauthenticate_before_export_and_idle_logout(browser, live
     assert "/accounts/mfa/totp/" in browser.current_url
     assert browser.find_element(By.CSS_SELECTOR, "main img[src^='data:image/svg+xml']")
     key = browser.find_element(By.ID, "totp-key").text
-    assert "Thiết lập ứng dụng xác thực" in browser.page_source or True  # TMP
+    assert "Thiết lập ứng dụng xác thực" in browser.page_source
 
     # When they type the app's code, then ten one-time recovery codes are shown
     submit_code(browser, code_from_key(key))
