@@ -170,3 +170,36 @@ def test_admin_list_filters_and_csv_export(client, admin_user):
 def test_officers_cannot_reach_the_log(client, officer_a):
     client.force_login(officer_a)
     assert client.get("/quan-tri/organizations/securityevent/").status_code == 302
+
+
+def test_an_item_outside_the_scope_is_refused_and_logged(client, officer_b):
+    from tests.factories import ItemFactory
+
+    item = ItemFactory()  # in a commune officer B does not work in
+    client.force_login(officer_b)
+
+    assert client.get(f"/can-bo/viec/{item.pk}/").status_code in (403, 404)
+    refused = SecurityEvent.objects.get(kind=SecurityEventKind.ACCESS_REFUSED)
+    assert (refused.actor_id, refused.object_type, refused.object_id) == (officer_b.pk, "item", str(item.pk))
+
+
+def test_a_forbidden_page_is_logged(client, agency_officer_a):
+    client.force_login(agency_officer_a)
+    assert client.get("/can-bo/yeu-cau-du-lieu/").status_code == 403
+    assert SecurityEvent.objects.filter(kind=SecurityEventKind.ACCESS_REFUSED, actor_id=agency_officer_a.pk).exists()
+
+
+def test_an_export_of_personal_data_is_one_event_for_many_items(db, officer_a):
+    from feedback.models import PersonalDataAccess
+    from feedback.services.personal_data import personal_data_access_record
+    from tests.factories import ItemFactory
+
+    items = [ItemFactory(), ItemFactory(), ItemFactory(is_anonymous=True, submitter_name="", submitter_phone="")]
+
+    recorded = personal_data_access_record(user=officer_a, items=items, action="export", detail="export #1 items")
+
+    # The anonymous item shows nobody: two items recorded, one event in the security log.
+    assert recorded == 2
+    assert PersonalDataAccess.objects.filter(user=officer_a, action="export").count() == 2
+    export = SecurityEvent.objects.get(kind=SecurityEventKind.EXPORT)
+    assert (export.actor_id, export.detail["items"]) == (officer_a.pk, 2)
