@@ -11,6 +11,7 @@ from .models import (
     Notification,
     PersonalDataAccess,
 )
+from .services.personal_data import personal_data_access_record
 
 
 @admin.register(Category)
@@ -75,6 +76,16 @@ class ItemAdmin(ReadOnlyAdmin):
     list_select_related = ["commune", "current_agency"]
     show_full_result_count = False
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # An administrator opening an item reads the submitter's identity: recorded like any other reader.
+        response = super().change_view(request, object_id, form_url, extra_context)
+        item = Item.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if item is not None and response.status_code == 200:
+            personal_data_access_record(
+                user=request.user, items=[item], action=PersonalDataAccess.Action.VIEW, detail="admin", request=request
+            )
+        return response
+
 
 @admin.register(ItemEvent)
 class ItemEventAdmin(ReadOnlyAdmin):
@@ -113,6 +124,24 @@ class NotificationAdmin(ReadOnlyAdmin):
     exclude = ["recipient_address"]
     show_full_result_count = False
     date_hierarchy = "created_at"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        row = (
+            Notification.objects.select_related("item").filter(pk=object_id).first()
+            if str(object_id).isdigit()
+            else None
+        )
+        if row is not None and row.item is not None and row.recipient_address and response.status_code == 200:
+            personal_data_access_record(
+                user=request.user,
+                items=[row.item],
+                action=PersonalDataAccess.Action.VIEW,
+                detail=f"admin notification {row.pk}",
+                request=request,
+                files=True,
+            )
+        return response
 
 
 @admin.register(DeadlineChase)

@@ -10,7 +10,7 @@ from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import AdministrativeUnit, Organization, ResidentialArea
+from organizations.models import AdministrativeUnit, AppendOnlyModel, Organization, ResidentialArea
 
 
 class ItemType(models.TextChoices):
@@ -439,6 +439,7 @@ class EventKind(models.TextChoices):
     ATTACHMENT = "attachment", _("Attachment added")
     EDITED = "edited", _("Details corrected")
     ANONYMIZED = "anonymized", _("Personal data anonymised")
+    DATA_REQUEST = "data_request", _("Citizen's request about their data")
     REMINDER = "reminder", _("Reminder sent")
 
 
@@ -480,6 +481,8 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     is_public = models.BooleanField(default=False)
+    # Set when retention or an erasure request deleted the file from storage (the row stays for the history).
+    erased_at = models.DateTimeField(null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -553,8 +556,9 @@ class CalendarException(models.Model):
         return f"{self.date} {self.get_kind_display()}"
 
 
-class PersonalDataAccess(models.Model):
-    """Every view and export of personal data is logged (Law 91/2025)."""
+class PersonalDataAccess(AppendOnlyModel):
+    """Every view and export of personal data is logged (Law 91/2025). Written only by
+    ``services.personal_data.personal_data_access_record``; append-only like the security log."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("Viewed")
@@ -630,6 +634,8 @@ class NotificationStatus(models.TextChoices):
     SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # Not to be sent any more: the person withdrew consent to be contacted, or the item was anonymised.
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Notification(models.Model):
@@ -722,3 +728,50 @@ class DeadlineChase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.step} {self.level} {self.due_date}"
+
+
+class DataRequestKind(models.TextChoices):
+    ACCESS = "access", _("Copy of the data held")
+    WITHDRAW_PUBLISH = "withdraw_publish", _("Consent to publish withdrawn")
+    WITHDRAW_CONTACT = "withdraw_contact", _("Consent to be contacted withdrawn")
+    ERASURE = "erasure", _("Erasure")
+
+
+class DataRequestStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for the Front")
+    DONE = "done", _("Done")
+
+
+class DataSubjectRequest(models.Model):
+    """A citizen's request about the personal data of their item (Law 91/2025; Decree 356/2025): the register
+    the Front answers within 2 working days. Access and withdrawals take effect at once and are recorded done;
+    an erasure waits for the Front's one action."""
+
+    item = models.ForeignKey(Item, verbose_name=_("feedback item"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("request"), max_length=20, choices=DataRequestKind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=DataRequestStatus.choices)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    due_date = models.DateField(_("due date"))
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("data request")
+        verbose_name_plural = _("data requests")
+        ordering = ["status", "due_date", "id"]
+        indexes = [models.Index(fields=["status", "due_date"], name="datarequest_open_idx")]
+        constraints = [
+            # One open erasure request per item: asking twice does not file twice.
+            models.UniqueConstraint(
+                fields=["item", "kind"], condition=Q(status="open"), name="one_open_data_request_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.kind} {self.status}"
+
+    @property
+    def can_be_handled(self) -> bool:
+        return self.status == DataRequestStatus.OPEN

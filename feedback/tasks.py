@@ -59,6 +59,6 @@ def daily_digest() -> int:
 
 @shared_task(name="feedback.anonymise_closed_items", acks_late=True, ignore_result=True)
 def anonymise_closed_items() -> int:
-    from .services.deadlines import closed_items_anonymise
+    from .services.retention import closed_items_anonymise
 
     return closed_items_anonymise()

@@ -4,6 +4,11 @@ A code reads aloud in groups of three, e.g. ``DB-26-7KQ-9X4-M2C``: province pref
 characters (40 bits) from Crockford's alphabet (no I, L, O, U: nothing to confuse with 1 or 0) and a Luhn
 mod-32 check character, so any single mistyped character or swap of neighbours is caught before a lookup.
 The secret is six characters of the same alphabet; only its keyed hash is stored.
+
+The hash key is not ``SECRET_KEY`` (which must be free to rotate) but ``TRACKING_SECRET_KEYS``, newest
+first (ADR 0124). A stored hash reads ``<key fingerprint>$<HMAC>``, so verification picks the key that made it
+and an operator can count the items still hashed with an old key before retiring it; a hash without a
+fingerprint (made before the keys were versioned) is tried against every key.
 """
 
 import hashlib
@@ -12,6 +17,7 @@ import re
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from vietnam_provinces import Province
 
@@ -70,12 +76,38 @@ def new_secret() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(SECRET_LENGTH))
 
 
-def hash_secret(*, tracking_code: str, secret: str) -> str:
-    """Keyed hash (fast on purpose: lookups are throttled, and submission throughput matters)."""
+def _keys() -> list[str]:
+    keys = [key for key in settings.TRACKING_SECRET_KEYS if key]
+    if not keys:
+        raise ImproperlyConfigured("TRACKING_SECRET_KEYS must hold at least one key.")
+    return keys
+
+
+def key_fingerprint(key: str) -> str:
+    """Names a key without revealing it (stored in front of each hash)."""
+    return hashlib.sha256(f"tracking-key:{key}".encode()).hexdigest()[:8]
+
+
+def _digest(key: str, tracking_code: str, secret: str) -> str:
     normalized = secret.strip().upper().translate(_CONFUSABLE)
     message = f"{tracking_code}:{normalized}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
+
+
+def hash_secret(*, tracking_code: str, secret: str) -> str:
+    """Keyed hash with the newest key (fast on purpose: lookups are throttled, and submission throughput matters)."""
+    key = _keys()[0]
+    return f"{key_fingerprint(key)}${_digest(key, tracking_code, secret)}"
 
 
 def secret_matches(*, tracking_code: str, secret: str, secret_hash: str) -> bool:
-    return hmac.compare_digest(hash_secret(tracking_code=tracking_code, secret=secret), secret_hash)
+    fingerprint, separator, digest = secret_hash.rpartition("$")
+    if separator:
+        candidates = [key for key in _keys() if key_fingerprint(key) == fingerprint]
+    else:
+        candidates, digest = _keys(), secret_hash
+    # Every candidate is compared (no early exit), so the time does not tell which key matched.
+    matched = False
+    for key in candidates:
+        matched |= hmac.compare_digest(_digest(key, tracking_code, secret), digest)
+    return matched

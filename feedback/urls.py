@@ -1,8 +1,8 @@
 from django.urls import path
 
 from .views import attachments as attachment_views
+from .views import data_rights, notifications, recording, workspace
 from .views import deadlines as deadline_views
-from .views import notifications, recording, workspace
 from .views import public as public_views
 
 urlpatterns = [
@@ -12,6 +12,17 @@ urlpatterns = [
     path("tra-cuu/khong-dong-y/", public_views.lookup_action_view, {"action": "dispute"}, name="feedback-dispute"),
     path("tra-cuu/rut-y-kien/", public_views.lookup_action_view, {"action": "withdraw"}, name="feedback-withdraw"),
     path("cong-khai/", public_views.public_record_view, name="feedback-public-record"),
+    # The citizen's rights over their data (Law 91/2025), a section of the lookup page.
+    path("tra-cuu/du-lieu-cua-toi/", data_rights.data_download_view, name="feedback-data-download"),
+    path("tra-cuu/rut-dong-y/", data_rights.consent_withdraw_view, name="feedback-consent-withdraw"),
+    path("tra-cuu/yeu-cau-xoa/", data_rights.erasure_request_view, name="feedback-erasure-request"),
+    path("can-bo/yeu-cau-du-lieu/", data_rights.data_request_register_view, name="workspace-data-requests"),
+    path(
+        "can-bo/yeu-cau-du-lieu/<int:request_id>/xu-ly/",
+        data_rights.data_request_handle_view,
+        name="workspace-data-request-handle",
+    ),
+    path("can-bo/tim-theo-nguoi/", data_rights.person_items_view, name="workspace-person-items"),
     path("thong-bao-du-lieu-ca-nhan/", public_views.privacy_notice_view, name="feedback-privacy-notice"),
     path("tep/<int:pk>/", attachment_views.attachment_download, name="feedback-attachment"),
     path("qua-han/", deadline_views.board_overdue_view, name="board-overdue"),

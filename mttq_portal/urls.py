@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("organizations.urls")),
+    path("webauthn/", include("organizations.webauthn")),
     path("quan-tri/", admin.site.urls),
     path("api/", include("mttq_portal.api_urls")),
     path("open311/v2/", include("feedback.open311.urls")),

@@ -60,6 +60,17 @@ def error_500(request):
 
 
 def error_403(request, exception):
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from organizations.audit import security_event_record
+        from organizations.models import SecurityEventKind
+
+        security_event_record(
+            kind=SecurityEventKind.ACCESS_REFUSED,
+            request=request,
+            object_type="path",
+            detail={"path": request.path[:200]},
+        )
     if _is_api(request):
         return _api_error(request, 403)
     return render(request, "errors/403.html", status=403)

@@ -286,3 +286,83 @@ class ApiToken(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in (self.scopes or ())
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """A record that is written once and never changed: bulk UPDATE and DELETE are refused here, and a
+    PostgreSQL trigger refuses them for any other client (docs/adr/0120-security-event-log.md)."""
+
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model.__name__} is append-only: rows are never updated.")
+
+    def delete(self):
+        raise TypeError(f"{self.model.__name__} is append-only: rows are removed only by its retention run.")
+
+    update.queryset_only = True
+    delete.queryset_only = True
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{type(self).__name__} is append-only: rows are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} is append-only: rows are removed only by its retention run.")
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN = "login", _("Logged in")
+    LOGOUT = "logout", _("Logged out")
+    LOGIN_FAILED = "login_failed", _("Login failed")
+    LOCKED_OUT = "locked_out", _("Locked out")
+    UNLOCKED = "unlocked", _("Lock-out lifted")
+    SESSION_EXPIRED = "session_expired", _("Session expired")
+    MFA_ENROLLED = "mfa_enrolled", _("Second factor enrolled")
+    MFA_REMOVED = "mfa_removed", _("Second factor removed")
+    MFA_VERIFIED = "mfa_verified", _("Second factor used")
+    MFA_FAILED = "mfa_failed", _("Second factor refused")
+    ACCESS_REFUSED = "access_refused", _("Access refused")
+    TOKEN_ISSUED = "token_issued", _("API token issued")
+    TOKEN_USED = "token_used", _("API token used")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    EXPORT = "export", _("Export of personal data")
+    PERSONAL_DATA_READ = "personal_data_read", _("Personal data read")
+    MEMBERSHIP_GRANTED = "membership_granted", _("Membership granted")
+    MEMBERSHIP_REVOKED = "membership_revoked", _("Membership revoked")
+    RETENTION_RUN = "retention_run", _("Retention run")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    INVITATION_SENT = "invitation_sent", _("Invitation sent")
+    DATA_SUBJECT_REQUEST = "data_subject_request", _("Citizen's data request")
+
+
+class SecurityEvent(AppendOnlyModel):
+    """One row per security-relevant event (OWASP ASVS V7). Append-only; never personal data of citizens.
+
+    ``actor_id`` is not a foreign key on purpose: the log outlives accounts and must not block or be
+    changed by a user's removal; ``actor_username`` keeps who it was.
+    """
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("event"), max_length=30, choices=SecurityEventKind.choices, db_index=True)
+    actor_id = models.BigIntegerField(_("user id"), null=True, blank=True, db_index=True)
+    actor_username = models.CharField(_("user"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object"), max_length=64, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "-created_at"], name="secevent_kind_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.kind} {self.actor_username}"

@@ -9,8 +9,30 @@ from django.db.models import Q, QuerySet
 
 from mttq_portal.text import fold_vietnamese
 
-from .models import AGENCY_KINDS, AdministrativeUnit, Organization, ResidentialArea, UnitKind
+from .models import AGENCY_KINDS, AdministrativeUnit, Level, Membership, Organization, ResidentialArea, UnitKind
 from .scope import EMPTY_SCOPE, UserScope, user_scope  # noqa: F401 (re-exported: callers import them from here)
+
+
+def may_export_personal_data(*, user) -> bool:
+    """The Front (commune or province) and administrators; not agencies (they see only what they need,
+    never a denouncer) and not the board (aggregates only)."""
+    scope = user_scope(user=user)
+    return scope.is_admin or scope.is_front_officer
+
+
+def mfa_required_for(*, user) -> bool:
+    """A second factor is required of administrators, provincial roles and anyone who may export personal
+    data (ADR 0121); optional for the others."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
+        return False
+    if getattr(user, "is_service_account", False):
+        return False  # an API token's identity never logs in
+    scope = user_scope(user=user)
+    if scope.is_admin or scope.province_wide or scope.is_board_viewer or may_export_personal_data(user=user):
+        return True
+    return Membership.objects.filter(
+        user=user, is_active=True, organization__is_active=True, organization__level=Level.PROVINCE
+    ).exists()
 
 
 def portal_province() -> AdministrativeUnit | None:

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from mttq_portal.errors import ApplicationError
 from mttq_portal.text import fold_vietnamese
 
-from .models import AdministrativeUnit, Membership, Organization, ResidentialArea, Role, User
+from .audit import security_event_record
+from .models import AdministrativeUnit, Membership, Organization, ResidentialArea, Role, SecurityEventKind, User
 
 
 def unit_upsert(
@@ -101,18 +102,44 @@ def staff_user_create(
     return user
 
 
-def membership_grant(*, user: User, organization: Organization, role: str) -> Membership:
+def membership_grant(*, user: User, organization: Organization, role: str, granted_by=None, request=None) -> Membership:
     if role not in Role.values:
         raise ApplicationError(_("Unknown role."), code="invalid_role")
     membership, created = Membership.objects.get_or_create(user=user, organization=organization, role=role)
     if not created and not membership.is_active:
         membership.is_active = True
         membership.save(update_fields=["is_active"])
+        created = True
+    if created:
+        _membership_logged(SecurityEventKind.MEMBERSHIP_GRANTED, membership, by=granted_by, request=request)
     return membership
 
 
-def membership_revoke(*, membership: Membership) -> Membership:
+def membership_revoke(*, membership: Membership, revoked_by=None, request=None) -> Membership:
     """Memberships are deactivated, never deleted: the history of who could see what stays."""
-    membership.is_active = False
-    membership.save(update_fields=["is_active"])
+    if membership.is_active:
+        membership.is_active = False
+        membership.save(update_fields=["is_active"])
+        _membership_logged(SecurityEventKind.MEMBERSHIP_REVOKED, membership, by=revoked_by, request=request)
     return membership
+
+
+def membership_change_logged(*, membership: Membership, changed_by, request=None) -> None:
+    """For changes saved by the admin's forms: the grant or revocation as it now stands."""
+    kind = SecurityEventKind.MEMBERSHIP_GRANTED if membership.is_active else SecurityEventKind.MEMBERSHIP_REVOKED
+    _membership_logged(kind, membership, by=changed_by, request=request)
+
+
+def _membership_logged(kind: str, membership: Membership, *, by, request) -> None:
+    security_event_record(
+        kind=kind,
+        request=request,
+        actor=by,
+        object_type="membership",
+        object_id=membership.pk,
+        detail={
+            "user_id": membership.user_id,
+            "organization_id": membership.organization_id,
+            "role": membership.role,
+        },
+    )

@@ -18,7 +18,8 @@ from rest_framework import authentication, exceptions, permissions, throttling
 
 from mttq_portal.client_address import ClientAddressIdentMixin
 
-from .models import ApiToken, ApiTokenScope, Membership, Organization, User
+from .audit import security_event_record
+from .models import ApiToken, ApiTokenScope, Membership, Organization, SecurityEventKind, User
 from .scope import service_account_roles
 
 KEY_PREFIX = "mttq_"
@@ -61,15 +62,22 @@ def api_token_issue(
         key_hash=_hash(key),
         created_by=created_by,
     )
+    security_event_record(
+        kind=SecurityEventKind.TOKEN_ISSUED, actor=created_by, object_type="api_token", object_id=token.pk
+    )
     return token, key
 
 
 def api_token_revoke(*, token: ApiToken, revoked_by=None) -> ApiToken:
     """Revoke for good (a revoked key is refused with 401). Revoking twice keeps the first record."""
     with transaction.atomic():
-        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now(), revoked_by=revoked_by
         )
+        if revoked:
+            security_event_record(
+                kind=SecurityEventKind.TOKEN_REVOKED, actor=revoked_by, object_type="api_token", object_id=token.pk
+            )
     token.refresh_from_db()
     return token
 
@@ -128,6 +136,13 @@ def identity_for_key(key: str) -> tuple[User, ApiToken]:
     # Record use at most once a minute per token (no write on every request).
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        # The log records use at the same rhythm (at most once a minute per token).
+        security_event_record(
+            kind=SecurityEventKind.TOKEN_USED,
+            actor_username=f"token:{token.prefix}",
+            object_type="api_token",
+            object_id=token.pk,
+        )
     return account, token
 
 

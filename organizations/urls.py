@@ -17,4 +17,8 @@ urlpatterns = [
     ),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("communes/", views.commune_search_view, name="commune-search"),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("mfa/", views.mfa_overview, name="mfa-overview"),
+    path("mfa/totp/", views.mfa_setup, name="mfa-setup"),
+    path("mfa/verify/", views.mfa_verify, name="mfa-verify"),
 ]

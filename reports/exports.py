@@ -12,8 +12,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from feedback.models import PersonalDataAccess
+from feedback.services.personal_data import personal_data_access_record
 from mttq_portal.spreadsheets import spreadsheet_row
-from organizations.selectors import user_scope
+from organizations.selectors import may_export_personal_data
 
 from .services import export_log
 
@@ -61,13 +62,6 @@ def item_columns() -> list[Column]:
     ]
 
 
-def may_export_personal_data(*, user) -> bool:
-    """The Front (commune or province) and administrators; not agencies (they see only what they need,
-    never a denouncer) and not the board (aggregates only)."""
-    scope = user_scope(user=user)
-    return scope.is_admin or scope.is_front_officer
-
-
 def item_export(*, user, items, fmt: str, what: str, filters: dict) -> tuple[bytes, str, str]:
     """The file (bytes, content type, file name) for the items; logs the export."""
     personal = may_export_personal_data(user=user)
@@ -89,17 +83,8 @@ def item_export(*, user, items, fmt: str, what: str, filters: dict) -> tuple[byt
         kind, content_type = "list_csv", "text/csv; charset=utf-8"
     log = export_log(kind=kind, what=what, user=user, filters=filters, rows=len(rows), with_personal_data=personal)
     if personal:
-        PersonalDataAccess.objects.bulk_create(
-            [
-                PersonalDataAccess(
-                    user=user,
-                    item=item,
-                    action=PersonalDataAccess.Action.EXPORT,
-                    detail=f"export #{log.pk} {what}"[:255],
-                )
-                for item in rows
-                if not item.is_anonymous
-            ]
+        personal_data_access_record(
+            user=user, items=rows, action=PersonalDataAccess.Action.EXPORT, detail=f"export #{log.pk} {what}"
         )
     return content, content_type, f"{what}-{stamp}.{fmt}"
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from feedback.selectors.items import items_for_user
 from feedback.selectors.statistics import MEASURE_LABELS, items_for_measure
 from mttq_portal.errors import ApplicationError
-from organizations.selectors import units_for_user, user_scope
+from organizations.mfa import mfa_reauth_redirect
+from organizations.selectors import may_export_personal_data, units_for_user, user_scope
 
 from .documents import (
     NATIONAL_MOTTO,
@@ -166,6 +167,8 @@ def item_list(request):
     qs = qs.order_by("-received_at", "-id")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
+        if may_export_personal_data(user=request.user) and (reauth := mfa_reauth_redirect(request=request)):
+            return reauth
         content, content_type, name = item_export(
             user=request.user,
             items=qs,

@@ -18,9 +18,10 @@ from organizations.models import ApiTokenScope
 
 from ..models import ExtensionRequest, Item, ItemEvent, PersonalDataAccess
 from ..moves import STAFF_MOVES, ReasonInput, StaffMove
-from ..selectors.items import item_get_for_user, item_identity_visible, items_for_user
+from ..selectors.items import item_get_for_user, items_for_user
 from ..selectors.queue import ItemFilter
 from ..services import workflow as wf
+from ..services.personal_data import personal_data_access_record
 
 
 class ItemListSerializer(serializers.ModelSerializer):
@@ -145,8 +146,10 @@ def _detail(request, item_id, *, log=True):
     # The masked instance from the selector is the one serialised (an agency never gets a denouncer's identity).
     item = item_get_for_user(user=request.user, item_id=item_id)
     prefetch_related_objects([item], "events__actor", "events__agency", "extension_requests")
-    if log and item_identity_visible(user=request.user, item=item):
-        PersonalDataAccess.objects.create(user=request.user, item=item, action=PersonalDataAccess.Action.API)
+    if log:
+        personal_data_access_record(
+            user=request.user, items=[item], action=PersonalDataAccess.Action.API, request=request
+        )
     return item
 
 

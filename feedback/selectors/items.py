@@ -20,6 +20,8 @@ from functools import reduce
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from organizations.audit import security_event_record
+from organizations.models import SecurityEventKind
 from organizations.selectors import UserScope, user_scope
 
 from ..models import SUBMITTER_IDENTITY_FIELDS, Attachment, EventKind, HandlingLevel, Item, ItemType
@@ -93,7 +95,25 @@ def item_get_for_user(*, user, item_id: int, for_update: bool = False) -> Item:
     try:
         return qs.get(pk=int(item_id))
     except (Item.DoesNotExist, ValueError, TypeError):
+        _refusal_logged(user=user, item_id=item_id)
         raise Http404("No such item.") from None
+
+
+def _refusal_logged(*, user, item_id) -> None:
+    """An item that exists but lies outside the user's scope is a refusal for the security log (the user
+    still gets the same 404 as for an item that does not exist)."""
+    try:
+        pk = int(item_id)
+    except (ValueError, TypeError):
+        return
+    if Item.objects.filter(pk=pk).exists():
+        security_event_record(
+            kind=SecurityEventKind.ACCESS_REFUSED,
+            actor=user if getattr(user, "pk", None) else None,
+            actor_username="" if getattr(user, "pk", None) else str(user),
+            object_type="item",
+            object_id=pk,
+        )
 
 
 def item_actor_roles(*, user, item: Item) -> frozenset[Actor]:

@@ -28,7 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..deadlines import WorkingCalendar
-from ..models import ANSWER_STATUSES, TRIAGE_STATUSES, ChaseLevel, EventKind, Status, Step
+from ..models import ANSWER_STATUSES, TRIAGE_STATUSES, ChaseLevel, EventKind, Step
 from .notifications import AUDIENCES, audience_sql, notifications_fan_out_queue, notifications_queue, staff_language
 
 LEVEL_TEMPLATES = {
@@ -245,64 +245,3 @@ def daily_digest_send(*, today: date | None = None) -> int:
         (ids,) = cursor.fetchone()
     notifications_queue(ids)
     return len(ids)
-
-
-# ---- retention ----------------------------------------------------------------------------------------
-
-ANONYMISED_ADDRESS = "[anonymised]"
-
-
-def closed_items_anonymise(*, now=None, batch_size: int = 5000) -> int:
-    """Erase the submitter's personal data of items closed longer ago than ``RETENTION_ANONYMISE_AFTER_DAYS``.
-
-    The item, its category, commune, dates, results and public answer stay (statistics and the public record
-    are unchanged); each anonymised item gets an ANONYMIZED event. Batches with SKIP LOCKED, so it never
-    waits on an item being worked on and two runs do not collide.
-    """
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.RETENTION_ANONYMISE_AFTER_DAYS)
-    closed = [str(s) for s in (set(Status) - {Status.RECEIVED, Status.ACCEPTED, Status.FORWARDED,
-                                              Status.RETURNED, Status.REOPENED, Status.ANSWERED})]  # fmt: skip
-    sql = """
-    WITH batch AS (
-        SELECT id FROM feedback_item
-        WHERE anonymized_at IS NULL AND closed_at < %(cutoff)s AND status = ANY(%(closed)s)
-        ORDER BY id LIMIT %(limit)s FOR UPDATE SKIP LOCKED
-    ),
-    anon AS (
-        UPDATE feedback_item i SET submitter_name = '', submitter_phone = '', submitter_email = '',
-               submitter_address = '', anonymized_at = %(now)s, updated_at = %(now)s
-        FROM batch WHERE i.id = batch.id
-        RETURNING i.id
-    ),
-    events AS (
-        INSERT INTO feedback_itemevent
-            (item_id, kind, from_status, to_status, actor_label, note, is_public, data, created_at)
-        SELECT id, %(kind)s, '', '', 'system', '', false,
-               jsonb_build_object('after_days', %(days)s), %(now)s
-        FROM anon
-    ),
-    addresses AS (
-        UPDATE feedback_notification SET recipient_address = %(anonymised)s
-        WHERE item_id IN (SELECT id FROM anon) AND recipient_address <> ''
-    )
-    SELECT count(*) FROM anon"""
-    total = 0
-    while True:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                sql,
-                {
-                    "cutoff": cutoff,
-                    "closed": closed,
-                    "limit": batch_size,
-                    "now": now,
-                    "kind": str(EventKind.ANONYMIZED),
-                    "days": settings.RETENTION_ANONYMISE_AFTER_DAYS,
-                    "anonymised": ANONYMISED_ADDRESS,
-                },
-            )
-            (count,) = cursor.fetchone()
-        total += count
-        if count < batch_size:
-            return total

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from ..models import Attachment, PersonalDataAccess
 from ..selectors.items import item_attachments_for_viewer, item_get_for_user
+from ..services.personal_data import personal_data_access_record
 from .public import ATTACHMENT_LINK_SECONDS, ATTACHMENT_SALT
 
 
@@ -31,7 +32,7 @@ def _staff_may_see(user, attachment: Attachment) -> bool:
 
 @require_GET
 def attachment_download(request, pk: int):
-    attachment = Attachment.objects.select_related("item", "event").filter(pk=pk).first()
+    attachment = Attachment.objects.select_related("item", "event").filter(pk=pk, erased_at__isnull=True).first()
     if attachment is None:
         raise Http404
     allowed = False
@@ -44,8 +45,13 @@ def attachment_download(request, pk: int):
         allowed = data.get("a") == attachment.id and attachment.is_public and attachment.item.is_published
     if not allowed and request.user.is_authenticated and _staff_may_see(request.user, attachment):
         allowed = True
-        PersonalDataAccess.objects.create(
-            user=request.user, item=attachment.item, action=PersonalDataAccess.Action.VIEW, detail=f"attachment {pk}"
+        personal_data_access_record(
+            user=request.user,
+            items=[attachment.item],
+            action=PersonalDataAccess.Action.VIEW,
+            detail=f"attachment {pk}",
+            request=request,
+            files=True,
         )
     if not allowed:
         raise Http404  # the same answer whether it exists or not

@@ -19,14 +19,10 @@ from organizations.selectors import agency_list, units_for_user, user_scope
 
 from ..models import Category, Channel, ExtensionStatus, ItemType, PersonalDataAccess, Status
 from ..moves import STAFF_MOVES, moves_offered
-from ..selectors.items import (
-    item_actor_roles,
-    item_attachments_for_viewer,
-    item_get_for_user,
-    item_identity_visible,
-)
+from ..selectors.items import item_actor_roles, item_attachments_for_viewer, item_get_for_user
 from ..selectors.queue import TABS, agency_inbox, duplicate_suggestions, queue_for_user
 from ..services import workflow as wf
+from ..services.personal_data import personal_data_access_record
 from ..workflow import Actor, Move
 
 PAGE_SIZE = 50
@@ -91,8 +87,7 @@ def item_view(request, item_id: int):
     roles = item_actor_roles(user=request.user, item=item)
     # The usual triage (accept and forward in one step) is offered first.
     moves = moves_offered(item.status, actors=set(roles))
-    if item_identity_visible(user=request.user, item=item) and (item.submitter_name or item.submitter_phone):
-        PersonalDataAccess.objects.create(user=request.user, item=item, action=PersonalDataAccess.Action.VIEW)
+    personal_data_access_record(user=request.user, items=[item], action=PersonalDataAccess.Action.VIEW, request=request)
     is_front = Actor.FRONT in roles
     events = list(item.events.all())
     context = {

@@ -25,6 +25,9 @@ if not (os.environ.get("DATABASE_URL") or os.environ.get("REDIS_URL")):
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-development-key-change-me")
+# Keys of the citizens' tracking-secret hashes, newest first (ADR 0124); apart from SECRET_KEY so that one can
+# rotate. Add a new key in front to rotate; remove an old one only when no item's hash names it.
+TRACKING_SECRET_KEYS = env.list("TRACKING_SECRET_KEYS", default=["insecure-local-tracking-key-change-me"])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -51,6 +54,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "organizations",
     "feedback",
     "programs",
@@ -68,6 +75,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "organizations.middleware.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "organizations.middleware.MfaEnforcementMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # django-axes must be last: it turns a lockout into the Vietnamese lockout page.
@@ -114,20 +124,55 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# The second factor (django-otp, ADR 0121): required of administrators, provincial roles and anyone who may
+# export personal data; asked again before sensitive actions when the last check is older than
+# MFA_REAUTH_SECONDS. MFA_ENFORCED=false turns the requirement off (a development switch, never production).
+MFA_ENFORCED = env.bool("MFA_ENFORCED", default=True)
+MFA_REAUTH_SECONDS = env.int("MFA_REAUTH_SECONDS", default=5 * 60)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Cổng MTTQ")
+OTP_WEBAUTHN_RP_ID = env("OTP_WEBAUTHN_RP_ID", default=PORTAL_BASE_URL.split("://", 1)[-1].split(":")[0].split("/")[0])
+OTP_WEBAUTHN_RP_NAME = env("OTP_WEBAUTHN_RP_NAME", default="Cổng MTTQ")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("OTP_WEBAUTHN_ALLOWED_ORIGINS", default=[PORTAL_BASE_URL])
+# Browsers treat http://localhost as a secure context, so passkeys work on a local run; production is HTTPS.
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E031"] if PORTAL_BASE_URL.startswith("http://") else []
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Vietnamese patterns the English list misses (matkhau, 123456a@, anhyeuem, repeated syllables).
+    {"NAME": "organizations.passwords.VietnameseCommonPasswordValidator"},
+    {"NAME": "organizations.passwords.RepeatedPatternValidator"},
 ]
+# Password reset links are valid for one hour (OWASP ASVS 2.5.x); Django's default is three days.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+# An invitation link to a new staff account (organizations.invitations) works once, within this many seconds.
+INVITATION_TIMEOUT = env.int("INVITATION_TIMEOUT", default=7 * 24 * 3600)
+
+# Staff sessions (ADR 0123): logged out after SESSION_IDLE_TIMEOUT seconds without a request and at the latest
+# SESSION_ABSOLUTE_LIFETIME seconds after login, whatever the activity. The session key rotates at login and
+# whenever privileges change (a second factor verified, a membership granted or revoked).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# The security event log (organizations.SecurityEvent, ADR 0120) keeps rows this long, then a nightly run
+# removes older ones (the only DELETE its trigger allows).
+SECURITY_LOG_RETENTION_DAYS = env.int("SECURITY_LOG_RETENTION_DAYS", default=3 * 365)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Login throttling (django-axes): locked out after repeated failures for the username from the same address.
+# Login throttling (django-axes), ADR 0122: failures are counted per account across every address and per
+# address across every account, so neither a password sprayed over many usernames nor one account tried from
+# rotating addresses gets more than AXES_FAILURE_LIMIT tries per cool-off. The address is the one the trusted
+# proxies saw (TRUSTED_PROXY_COUNT), by the same rule as the citizens' rate limits.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "mttq_portal.request_ip.request_client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # The one client-address function (TRUSTED_PROXY_COUNT), as every throttle uses.
@@ -351,6 +396,10 @@ CELERY_BEAT_SCHEDULE["feedback-chase-deadlines"] = {
 CELERY_BEAT_SCHEDULE["feedback-daily-digest"] = {
     "task": "feedback.daily_digest",
     "schedule": crontab(hour=7, minute=15, day_of_week="mon-sat"),
+}
+CELERY_BEAT_SCHEDULE["organizations-security-log-retention"] = {
+    "task": "organizations.purge_security_events",
+    "schedule": crontab(hour=2, minute=45),
 }
 CELERY_BEAT_SCHEDULE["feedback-retention"] = {
     "task": "feedback.anonymise_closed_items",

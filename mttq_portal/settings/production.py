@@ -7,11 +7,13 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import STORAGES, env
 
-for required in ("DJANGO_SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"):
+for required in ("DJANGO_SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "TRACKING_SECRET_KEYS"):
     if not os.environ.get(required):
         raise ImproperlyConfigured(f"{required} must be set in production.")
 
 DEBUG = False
+if not env.bool("MFA_ENFORCED", default=True):
+    raise ImproperlyConfigured("MFA_ENFORCED cannot be turned off in production.")
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
@@ -25,3 +27,9 @@ LANGUAGE_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+
+# Cookies bound to this exact host over HTTPS only (the "__Host-" prefix forbids Domain and requires Secure, Path=/).
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+LANGUAGE_COOKIE_NAME = "__Host-django_language"
+LANGUAGE_COOKIE_PATH = "/"

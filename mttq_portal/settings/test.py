@@ -20,6 +20,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CACHES["default"]["KEY_PREFIX"] = "test"
 AXES_FAILURE_LIMIT = 3
+# Most tests log users in with force_login (no second factor); the MFA tests turn the requirement on.
+MFA_ENFORCED = env.bool("MFA_ENFORCED", default=False)
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # The end-to-end tests use a mail backend readable across processes (a worker writes, the test reads).
 EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default=EMAIL_BACKEND)

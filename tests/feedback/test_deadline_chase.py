@@ -13,8 +13,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from feedback.models import DeadlineChase, EventKind, Item, ItemEvent, Notification
-from feedback.services.deadlines import closed_items_anonymise, daily_digest_send, deadlines_chase
+from feedback.services.deadlines import daily_digest_send, deadlines_chase
 from feedback.services.intake import item_submit
+from feedback.services.retention import closed_items_anonymise
 from feedback.services.transitions import MoveData, item_move
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

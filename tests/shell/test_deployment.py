@@ -69,6 +69,7 @@ def test_production_settings_pass_check_deploy_without_warning():
     result = _deploy_check(
         {
             "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+            "TRACKING_SECRET_KEYS": "another-long-random-key-for-tracking-secrets-0123456789",
             "DATABASE_URL": "postgres://deploy@127.0.0.1:5432/deploy",
             "ALLOWED_HOSTS": "mttq.example.gov.vn",
         }
@@ -83,3 +84,12 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set in production" in result.stderr
+
+
+def test_production_refuses_to_start_without_tracking_secret_keys():
+    result = _deploy_check(
+        {"DJANGO_SECRET_KEY": "x" * 50, "DATABASE_URL": "sqlite:////tmp/x.sqlite3", "ALLOWED_HOSTS": "example.org"}
+    )
+
+    assert result.returncode != 0
+    assert "TRACKING_SECRET_KEYS must be set in production" in result.stderr

@@ -65,6 +65,7 @@ def production_env(transactional_db):
         {
             "DJANGO_SETTINGS_MODULE": "mttq_portal.settings.production",
             "DJANGO_SECRET_KEY": "production-build-test-" + "k" * 50,
+            "TRACKING_SECRET_KEYS": "production-build-tracking-" + "t" * 50,
             "DATABASE_URL": url,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PYTHONDONTWRITEBYTECODE": "1",

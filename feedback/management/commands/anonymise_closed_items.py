@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from feedback.services.deadlines import closed_items_anonymise
+from feedback.services.retention import closed_items_anonymise
 
 
 class Command(BaseCommand):

@@ -1,0 +1,115 @@
+"""Staff session rules: idle timeout and absolute lifetime, then the second factor (ADR 0121, 0123)."""
+
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .audit import security_event_record
+from .models import SecurityEventKind
+
+SESSION_LOGIN_AT = "session_login_at"
+SESSION_SEEN_AT = "session_seen_at"
+
+
+def session_start(*, request) -> None:
+    """Called at login (the session key has just been rotated by Django): the clocks start now."""
+    if hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SESSION_LOGIN_AT] = now
+        request.session[SESSION_SEEN_AT] = now
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith(("/api/", "/open311/"))
+
+
+class SessionTimeoutMiddleware:
+    """Log a staff user out after SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_ABSOLUTE_LIFETIME
+    seconds after login whatever the activity (OWASP ASVS 3.3). Placed after AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            session = request.session
+            login_at = session.get(SESSION_LOGIN_AT) or now
+            seen_at = session.get(SESSION_SEEN_AT) or now
+            idle = now - seen_at > settings.SESSION_IDLE_TIMEOUT
+            too_old = now - login_at > settings.SESSION_ABSOLUTE_LIFETIME
+            if idle or too_old:
+                security_event_record(
+                    kind=SecurityEventKind.SESSION_EXPIRED,
+                    request=request,
+                    detail={"reason": "idle" if idle else "lifetime"},
+                )
+                logout(request)
+                if _is_api(request):
+                    return self.get_response(request)
+                messages.info(request, _("You were logged out after a period of inactivity. Please log in again."))
+                return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+            # Writing the session on every request would cost a write per page; a clock coarse by a tenth of
+            # the timeout (at most a minute) is enough.
+            if SESSION_LOGIN_AT not in session:
+                session[SESSION_LOGIN_AT] = now
+            if now - seen_at >= min(60, settings.SESSION_IDLE_TIMEOUT // 10) or SESSION_SEEN_AT not in session:
+                session[SESSION_SEEN_AT] = now
+        return self.get_response(request)
+
+
+class MfaEnforcementMiddleware:
+    """A user who has a second factor must verify it after the password; a user who must have one and has
+    none is sent to enrol (at first login). Placed after django-otp's OTPMiddleware."""
+
+    EXEMPT_PREFIXES = (
+        "/accounts/login/",
+        "/accounts/logout/",
+        "/accounts/mfa/",
+        "/accounts/password/reset/",
+        "/accounts/reset/",
+        "/accounts/invitation/",
+        "/i18n/",
+        "/healthz",
+        "/webauthn/",
+        "/quan-tri/logout/",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self._check(request)
+        return response if response is not None else self.get_response(request)
+
+    def _check(self, request):
+        from .mfa import mfa_enforced_for, user_has_mfa
+
+        if not settings.MFA_ENFORCED:
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not hasattr(user, "is_verified") or user.is_verified():
+            return None
+        path = request.path
+        if path.startswith(settings.STATIC_URL) or path.startswith(self.EXEMPT_PREFIXES):
+            return None
+        if user_has_mfa(user=user):
+            target = "mfa-verify"
+        elif mfa_enforced_for(user=user):
+            target = "mfa-setup"
+        else:
+            return None
+        if _is_api(request):
+            return JsonResponse(
+                {"error": {"code": "mfa_required", "message": _("Verify your second factor first."), "fields": {}}},
+                status=403,
+            )
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
