@@ -18,7 +18,7 @@ class FoldedNameAdmin(admin.ModelAdmin):
 
 @admin.register(AdministrativeUnit)
 class AdministrativeUnitAdmin(FoldedNameAdmin):
-    list_display = ["name", "code", "kind", "is_remote_area"]
+    list_display = ["name", "code", "kind", "is_remote_area", "remote_area_source"]
     list_filter = ["kind", "is_remote_area"]
     list_editable = ["is_remote_area"]
     search_fields = ["name", "name_folded", "code"]

@@ -31,6 +31,9 @@ class AdministrativeUnit(models.Model):
     is_remote_area = models.BooleanField(
         _("remote area"), default=False, help_text=_("Vùng sâu, vùng xa: longer legal deadlines apply.")
     )
+    # The document that lists the commune as remote (or not); the seed fills it only while it is empty, so a
+    # decision the staff recorded is never overwritten (ADR 0142).
+    remote_area_source = models.CharField(_("legal source of the remote-area flag"), max_length=255, blank=True)
     # Lower-case, diacritic-free copy of the name for accent-insensitive search.
     name_folded = models.CharField(max_length=120, editable=False, db_index=True)
 

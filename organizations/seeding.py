@@ -58,6 +58,73 @@ PROVINCE_PARTY_BODIES = [
 ]
 
 
+# Communes of each province flagged remote (vùng sâu, vùng xa: Law on Complaints 2011 Art. 28 gives 45/60
+# days there), with the document that lists them. Điện Biên (11): the communes of zone III ("khu vực III",
+# communes with a high share of especially difficult villages) for 2026-2030 in the provincial People's
+# Committee's Decision No. 46/QĐ-UBND approving the zones I-III of the ethnic-minority and mountain areas:
+# zone I = the wards Điện Biên Phủ and Mường Thanh; zone II = Thanh Nưa, Thanh An, Tuần Giáo, Mường Phăng,
+# Mường Lay; zone III = the other 38. Read from the province's announcement, not from the signed text: to be
+# confirmed against the decision (ADR 0142). Seeded only where no source was recorded yet.
+_DIEN_BIEN_ZONE_III = [
+    3158,
+    3160,
+    3162,
+    3163,
+    3164,
+    3166,
+    3169,
+    3172,
+    3175,
+    3176,
+    3181,
+    3193,
+    3194,
+    3199,
+    3202,
+    3203,
+    3208,
+    3214,
+    3217,
+    3220,
+    3226,
+    3241,
+    3244,
+    3256,
+    3260,
+    3268,
+    3283,
+    3295,
+    3301,
+    3313,
+    3316,
+    3349,
+    3356,
+    3358,
+    3368,
+    3370,
+    3382,
+    3385,
+]
+REMOTE_AREA_LISTS: dict[int, tuple[str, frozenset[int]]] = {
+    11: (
+        "Quyết định số 46/QĐ-UBND của UBND tỉnh Điện Biên (xã khu vực III giai đoạn 2026-2030) — cần xác nhận",
+        frozenset(_DIEN_BIEN_ZONE_III),
+    ),
+}
+
+
+def seed_remote_areas(*, province_unit: AdministrativeUnit, stdout) -> None:
+    listed = REMOTE_AREA_LISTS.get(province_unit.code)
+    if listed is None:
+        stdout.write("  no remote-area list for this province: flag the communes in the admin")
+        return
+    source, codes = listed
+    changed = AdministrativeUnit.objects.filter(parent=province_unit, code__in=codes, remote_area_source="").update(
+        is_remote_area=True, remote_area_source=source
+    )
+    stdout.write(f"  {len(codes)} communes listed as remote areas ({changed} flagged now)")
+
+
 def _lower_first(name: str) -> str:
     return name[:1].lower() + name[1:]
 
@@ -170,5 +237,6 @@ def seed_reference_data(*, stdout) -> None:
     """The organizations app's part of ``manage.py seed_reference_data``."""
     stdout.write("Places (official list of administrative units)…")
     province_unit = seed_places(province_code=settings.PORTAL_PROVINCE_CODE, stdout=stdout)
+    seed_remote_areas(province_unit=province_unit, stdout=stdout)
     stdout.write("Organisations…")
     seed_organizations(province_unit=province_unit, stdout=stdout)

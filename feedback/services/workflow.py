@@ -25,6 +25,7 @@ from .. import uploads
 from ..deadlines import DueDate, WorkingCalendar, compute_due_date
 from ..models import (
     Attachment,
+    Complexity,
     EventKind,
     ExtensionRequest,
     ExtensionStatus,
@@ -190,6 +191,37 @@ def item_escalate(*, user, item_id: int, reason: str) -> Item:
     return item
 
 
+def item_set_complexity(*, user, item_id: int, complexity: str, reason: str) -> Item:
+    """The Front decides how complex the case is, with its reason (one event row per decision).
+
+    It sets the longer periods of complex cases for the next due date, and for a denunciation the number of
+    extensions the Law on Denunciations 2018 Art. 30 allows (normal: none; complex: one of at most 30 days;
+    especially complex: two, each of at most 30 days). A due date already set is not recomputed."""
+    if complexity not in Complexity.values:
+        message = _("Choose normal, complex or especially complex.")
+        raise ApplicationError(message, code="required", fields={"complexity": [message]})
+    reason = _required_text(reason, "reason", _("why the case has this complexity"))
+    with transaction.atomic():
+        item = _locked_for(user=user, item_id=item_id, actor=Actor.FRONT)
+        if item.complexity == complexity and item.complexity_reason == reason:
+            return item  # a repeat
+        if not item.is_open:
+            raise ConflictError(_("The complexity of a closed item cannot change."), code="complexity_closed")
+        previous = item.complexity
+        item.complexity, item.complexity_reason = complexity, reason
+        item.is_complex = complexity != Complexity.NORMAL
+        item.save(update_fields=["complexity", "complexity_reason", "is_complex", "updated_at"])
+        ItemEvent.objects.create(
+            item=item,
+            kind=EventKind.COMPLEXITY_SET,
+            actor=user,
+            actor_label=Actor.FRONT.value,
+            note=reason,
+            data={"from": previous, "to": complexity},
+        )
+    return item
+
+
 # ---- forwarding: one agency, one due date ----------------------------------------------------------------
 
 
@@ -204,6 +236,7 @@ def forward_due_date(*, item: Item, on: date | None = None, cal: WorkingCalendar
         is_complex=item.is_complex,
         is_remote=item.commune.is_remote_area,
         cal=cal,
+        category_id=item.category_id,
     )
 
 
@@ -392,7 +425,8 @@ def extension_request(*, user, item_id: int, reason: str, requested_days=None, r
                 _("An extension can only be asked while the item waits for your answer."), code="extension_state"
             )
         rule = item.due_rule
-        allowed = rule.max_extensions if rule else 0
+        # Law on Denunciations 2018 Art. 30: the number of extensions follows the case's complexity.
+        allowed = rule.extensions_allowed(item.complexity) if rule else 0
         if item.extension_count >= allowed:
             raise ConflictError(
                 _("No more extension is allowed for this item (%(allowed)s allowed by the rule).")
@@ -400,6 +434,19 @@ def extension_request(*, user, item_id: int, reason: str, requested_days=None, r
                 code="extension_limit",
             )
         new_date = _requested_date(item, requested_days, requested_due_date)
+        # The article sets a ceiling per extension (Law on Denunciations 2018 Art. 30: at most 30 days; a
+        # period ending on a day off still ends on the next working day, Civil Code Art. 148).
+        if (
+            rule
+            and rule.extension_legal_reference
+            and rule.extension_days
+            and new_date > WorkingCalendar.load().add_calendar_days(item.due_date, rule.extension_days)
+        ):
+            message = _("An extension may add at most %(days)s days (%(basis)s).") % {
+                "days": rule.extension_days,
+                "basis": rule.extension_legal_reference,
+            }
+            raise ApplicationError(message, code="extension_too_long", fields={"requested_days": [message]})
         request = ExtensionRequest.objects.create(
             item=item,
             agency_id=item.current_agency_id,
@@ -498,7 +545,7 @@ def extension_decide(*, user, request_id: int, grant: bool, note: str = "") -> E
             notify_item_event_on_commit(event_id=event.pk)
             return request
         rule = item.due_rule
-        if item.extension_count >= (rule.max_extensions if rule else 0):
+        if item.extension_count >= (rule.extensions_allowed(item.complexity) if rule else 0):
             raise ConflictError(_("No more extension is allowed for this item."), code="extension_limit")
         item_move(
             item_id=item.pk,
