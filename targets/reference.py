@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from organizations.models import OrganizationKind as K
 
-from .models import Comparator, Horizon, PeriodKind, ScopeKind, Source, ValueUnit
+from .models import Comparator, Horizon, IndicatorRole, PeriodKind, ScopeKind, Source, ValueUnit
 
 FRONT_AND_SOCIO_POLITICAL = [
     K.FRONT_COMMITTEE,
@@ -48,6 +48,7 @@ class IndicatorDef:
     unit: str = ValueUnit.PERCENT
     period_kind: str = PeriodKind.YEAR
     is_headline: bool = False
+    role: str = IndicatorRole.TARGET
 
 
 A, T = Horizon.ANNUAL, Horizon.BY_2030
@@ -114,33 +115,38 @@ TARGETS = [
 
 FB, ACT, USE, REP = Source.FEEDBACK, Source.ACTIVITIES, Source.PORTAL_USE, Source.REPORTED
 COMMUNE, UNIT, ORG = ScopeKind.COMMUNE, ScopeKind.UNIT, ScopeKind.ORGANIZATION
-A1_DUE_VI = "Kiến nghị hợp pháp, chính đáng có hạn trả lời trong kỳ và đã đến hạn"
-A1_DUE_EN = "Lawful, legitimate items whose answer deadline fell in the period and has passed"
+A1_OWN_VI = (
+    "Kiến nghị hợp pháp, chính đáng của Ban Thường trực Ủy ban MTTQ, các tổ chức chính trị - xã hội, các tổ chức "
+    "hội quần chúng gửi cấp ủy, chính quyền trong kỳ"
+)
+A1_OWN_EN = (
+    "Lawful, legitimate recommendations of the Front's Standing Board, the socio-political organisations and mass "
+    "associations to party committees and authorities, made in the period"
+)
 
 INDICATORS: dict[str, list[IndicatorDef]] = {
     "A1": [
         IndicatorDef(
             "A1.1",
-            "Tỷ lệ kiến nghị được trả lời",
-            "Share answered",
-            "Số kiến nghị đã được trả lời",
-            "Items answered",
-            A1_DUE_VI,
-            A1_DUE_EN,
+            "Tỷ lệ kiến nghị được xem xét",
+            "Share considered",
+            "Số kiến nghị đã chuyển đến cơ quan có thẩm quyền xem xét",
+            "Recommendations taken up by the competent body",
+            A1_OWN_VI,
+            A1_OWN_EN,
             EQ,
             H,
             COMMUNE,
             FB,
-            is_headline=True,
         ),
         IndicatorDef(
             "A1.2",
-            "Tỷ lệ kiến nghị được trả lời đúng hạn",
-            "Share answered on time",
-            "Số kiến nghị được trả lời đúng hạn",
-            "Items answered by their deadline",
-            A1_DUE_VI,
-            A1_DUE_EN,
+            "Tỷ lệ kiến nghị được trả lời",
+            "Share answered",
+            "Số kiến nghị đã được trả lời",
+            "Recommendations answered",
+            A1_OWN_VI,
+            A1_OWN_EN,
             EQ,
             H,
             COMMUNE,
@@ -151,13 +157,43 @@ INDICATORS: dict[str, list[IndicatorDef]] = {
             "Tỷ lệ kiến nghị được giải quyết",
             "Share resolved",
             "Số kiến nghị đã được giải quyết",
-            "Items resolved",
-            A1_DUE_VI,
-            A1_DUE_EN,
+            "Recommendations resolved",
+            A1_OWN_VI,
+            A1_OWN_EN,
             EQ,
             H,
             COMMUNE,
             FB,
+            # Resolved implies considered and answered: 100% resolved is the target as written.
+            is_headline=True,
+        ),
+        IndicatorDef(
+            "A1.4",
+            "Kiến nghị được trả lời đúng hạn (chỉ số riêng của Cổng, không thuộc chỉ tiêu)",
+            "Answered on time (the portal's own indicator, not part of the target)",
+            "Số kiến nghị được trả lời đúng hạn",
+            "Recommendations answered by their deadline",
+            "Kiến nghị của các tổ chức trên đã đến hạn trả lời",
+            "Those recommendations whose answer deadline has passed",
+            EQ,
+            H,
+            COMMUNE,
+            FB,
+            role=IndicatorRole.PORTAL_OWN,
+        ),
+        IndicatorDef(
+            "A1.5",
+            "Ý kiến, kiến nghị của Nhân dân do Mặt trận chuyển được giải quyết (phân tích thêm, không thuộc chỉ tiêu)",
+            "Citizens' items forwarded by the Front, resolved (breakdown, not part of the target)",
+            "Số ý kiến, kiến nghị của Nhân dân đã được giải quyết",
+            "Citizens' items resolved",
+            "Ý kiến, kiến nghị hợp pháp, chính đáng của Nhân dân do Mặt trận chuyển, tiếp nhận trong kỳ",
+            "Lawful, legitimate citizens' items the Front forwarded, received in the period",
+            EQ,
+            H,
+            COMMUNE,
+            FB,
+            role=IndicatorRole.BREAKDOWN,
         ),
     ],
     "A2": [
