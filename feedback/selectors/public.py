@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from organizations.models import Organization
@@ -17,6 +17,7 @@ from organizations.models import Organization
 from .. import tracking
 from ..models import Attachment, Item, ItemEvent, Status
 from ..phones import phone_last_digits
+from . import figures
 
 PUBLISHED_STATUSES = (Status.ANSWERED, Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE)
 DISPUTABLE_STATUSES = (Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE)
@@ -182,12 +183,14 @@ class Figures:
 
 
 def _figures(qs: QuerySet, group: str, name_field: str) -> list[Figures]:
+    """Received in the period, and of those answered and answered on time: the definitions of
+    ``figures.py``, over the items received in the period (the label on the page says so)."""
     rows = (
         qs.values(group, name_field)
         .annotate(
             received=Count("id"),
-            answered=Count("id", filter=Q(answered_at__isnull=False)),
-            on_time=Count("id", filter=Q(answer_on_time=True)),
+            answered=Count("id", filter=figures.answered()),
+            on_time=Count("id", filter=figures.answered_on_time()),
         )
         .order_by(name_field)
     )
@@ -195,14 +198,14 @@ def _figures(qs: QuerySet, group: str, name_field: str) -> list[Figures]:
 
 
 def public_figures_by_commune(*, category_id=None, period: Period | None = None) -> list[Figures]:
-    qs = _filtered(Item.objects.exclude(status=Status.MERGED), category_id=category_id, period=period)
+    qs = _filtered(Item.objects.all(), category_id=category_id, period=period)
     return _figures(qs, "commune_id", "commune__name")
 
 
 def public_figures_by_agency(*, commune_id=None, category_id=None, period: Period | None = None) -> list[Figures]:
     """Per agency: items forwarded to it (its current focal point), answered, answered on time."""
     qs = _filtered(
-        Item.objects.filter(current_agency__isnull=False).exclude(status=Status.MERGED),
+        Item.objects.filter(current_agency__isnull=False),
         commune_id=commune_id,
         category_id=category_id,
         period=period,
