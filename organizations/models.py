@@ -101,6 +101,11 @@ class OrganizationKind(models.TextChoices):
     PEOPLES_COUNCIL = "peoples_council", _("People's Council")
     PEOPLES_COMMITTEE = "peoples_committee", _("People's Committee")
     DEPARTMENT = "department", _("Provincial department or body")
+    # Bodies of the central State or the armed forces placed in the province, which answer citizens too:
+    # police, military command, border guard, court, procuracy, social insurance, Social Policy Bank.
+    SECTOR_BODY = "sector_body", _("Police, armed forces, court, procuracy or central-sector body")
+    # The working departments of the provincial Front committee (Ban ... of Ủy ban MTTQ tỉnh).
+    FRONT_DEPARTMENT = "front_department", _("Department of the Front committee")
     NA_DELEGATION = "na_delegation", _("National Assembly delegation")
     UTILITY = "utility", _("Utility or enterprise")
     OTHER = "other", _("Other body")
@@ -122,6 +127,7 @@ AGENCY_KINDS = frozenset(
         OrganizationKind.PEOPLES_COUNCIL,
         OrganizationKind.PEOPLES_COMMITTEE,
         OrganizationKind.DEPARTMENT,
+        OrganizationKind.SECTOR_BODY,
         OrganizationKind.NA_DELEGATION,
         OrganizationKind.UTILITY,
         OrganizationKind.OTHER,

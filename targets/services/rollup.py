@@ -14,7 +14,7 @@ from datetime import date
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from feedback.selectors.statistics import portal_use_counts
 from organizations.models import OrganizationKind
 from organizations.selectors import commune_list, portal_province
 
+from ..aggregation import ORGANIZATION_SHARE, province_reported_figure
 from ..compliance import status_for, value_of
 from ..models import (
     Dimension,
@@ -105,8 +106,10 @@ class _Context:
         details: dict | None = None,
         report_id: int | None = None,
         reported_by_id: int | None = None,
+        value=None,
     ) -> None:
-        value = value_of(numerator, denominator)
+        """``value``: when the value is not numerator / denominator (T2.1's average of the yearly rates)."""
+        value = value if value is not None else value_of(numerator, denominator)
         row = {
             "indicator_id": indicator.id,
             "period_id": period.id,
@@ -340,21 +343,25 @@ def _compute_reported(ctx: _Context, indicators: list[Indicator]) -> None:
             report_id=row["report_id"],
             reported_by_id=row["reported_by_id"],
         )
-    sums = (
-        approved.values("indicator_id", "period_id")
-        .annotate(n=Sum("numerator"), d=Sum("denominator"), orgs=Count("id"))
-        .order_by()
-    )
-    for row in sums:
+    # The province's value: one rule with the approval's (targets/aggregation.py). An indicator that counts
+    # organisations gets a province row for the year even when nobody reported (0 of all in scope).
+    keys = set(approved.values_list("indicator_id", "period_id").distinct())
+    year = ctx.periods[str(ctx.year)]
+    if year.starts_on <= ctx.as_of:
+        keys |= {(i.id, year.id) for i in indicators if i.code in ORGANIZATION_SHARE}
+    for indicator_id, period_id in sorted(keys):
+        indicator, period = by_id[indicator_id], periods_by_id[period_id]
+        figure = province_reported_figure(indicator, period)
         ctx.add(
-            by_id[row["indicator_id"]],
-            periods_by_id[row["period_id"]],
+            indicator,
+            period,
             Dimension.PROVINCE,
             0,
-            row["n"],
-            row["d"],
+            figure.numerator,
+            figure.denominator,
             origin=Origin.REPORTED,
-            details={"organizations": row["orgs"]},
+            details=figure.details,
+            value=figure.value,
         )
 
 
@@ -435,7 +442,7 @@ def rollup_compliance(
                 i.code: i for i in Indicator.objects.select_related("target").order_by("target__order", "order")
             }
             _compute_a1(ctx, indicators)
-            _compute_t4(ctx, indicators.get("T4.1"))
+            _compute_t4(ctx, indicators.get("T4.2"))
             _compute_activities(ctx, indicators)
             _compute_reported(ctx, [i for i in indicators.values() if i.source == Source.REPORTED])
             changed = _write(ctx)
