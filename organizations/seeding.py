@@ -41,11 +41,33 @@ PROVINCE_DEPARTMENTS = [
     ("so-van-hoa-the-thao-va-du-lich", "Sở Văn hóa, Thể thao và Du lịch", K.DEPARTMENT),
     ("so-dan-toc-va-ton-giao", "Sở Dân tộc và Tôn giáo", K.DEPARTMENT),
     ("thanh-tra-tinh", "Thanh tra tỉnh", K.DEPARTMENT),
-    ("cong-an-tinh", "Công an tỉnh", K.DEPARTMENT),
     ("van-phong-ubnd-tinh", "Văn phòng UBND tỉnh", K.DEPARTMENT),
     ("viettel", "Viettel {province}", K.UTILITY),
     ("vnpt", "VNPT {province}", K.UTILITY),
     ("dien-luc", "Công ty Điện lực {province}", K.UTILITY),
+]
+
+# Central-sector and armed-force bodies in the province: they receive citizens' matters too, are not
+# departments of the People's Committee (no parent), and A4 counts them among "cơ quan, đơn vị".
+PROVINCE_SECTOR_BODIES = [
+    ("cong-an-tinh", "Công an tỉnh"),
+    ("bo-chi-huy-quan-su-tinh", "Bộ Chỉ huy Quân sự tỉnh"),
+    ("bo-chi-huy-bien-phong-tinh", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh"),
+    ("toa-an-nhan-dan-tinh", "Tòa án nhân dân tỉnh"),
+    ("vien-kiem-sat-nhan-dan-tinh", "Viện kiểm sát nhân dân tỉnh"),
+    ("bao-hiem-xa-hoi-tinh", "Bảo hiểm xã hội tỉnh"),
+    ("ngan-hang-chinh-sach-xa-hoi", "Ngân hàng Chính sách xã hội chi nhánh tỉnh"),
+]
+
+# The working departments of the provincial Front committee (the agency of the Front committee after the
+# 2025 reorganisation: its Office and Ban-level units). Admin-editable afterwards.
+PROVINCE_FRONT_DEPARTMENTS = [
+    ("van-phong", "Văn phòng Ủy ban MTTQ Việt Nam tỉnh"),
+    ("ban-dan-chu-phap-luat", "Ban Dân chủ - Pháp luật"),
+    ("ban-tuyen-giao-doi-ngoai", "Ban Tuyên giáo và Đối ngoại"),
+    ("ban-phong-trao", "Ban Phong trào"),
+    ("ban-to-chuc-kiem-tra", "Ban Tổ chức - Kiểm tra"),
+    ("ban-cong-tac-doan-the", "Ban Công tác đoàn thể"),
 ]
 
 # Party bodies named in the resolution's "Tổ chức thực hiện".
@@ -212,6 +234,11 @@ def seed_organizations(*, province_unit: AdministrativeUnit, stdout) -> None:
     upsert(f"{p}-doan-dbqh", f"Đoàn Đại biểu Quốc hội {level_name}", K.NA_DELEGATION, pl, province_unit)
     for code, name, kind in PROVINCE_DEPARTMENTS:
         upsert(f"{p}-{code}", name.format(province=province_name), kind, pl, province_unit, parent=ubnd)
+    for code, name in PROVINCE_SECTOR_BODIES:
+        upsert(f"{p}-{code}", name, K.SECTOR_BODY, pl, province_unit)
+    for code, name in PROVINCE_FRONT_DEPARTMENTS:
+        full = name if name.startswith("Văn phòng") else f"{name}, Ủy ban MTTQ Việt Nam {level_name}"
+        upsert(f"{p}-front-{code}", full, K.FRONT_DEPARTMENT, pl, province_unit, parent=front)
 
     cl = Level.COMMUNE
     for commune in AdministrativeUnit.objects.filter(parent=province_unit).order_by("code"):
