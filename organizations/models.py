@@ -72,6 +72,8 @@ class ResidentialArea(models.Model):
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.HAMLET)
     work_committee_head = models.CharField(_("head of the Front Work Committee"), max_length=120, blank=True)
+    # Annex row 9: "100% khu dân cư vùng dân tộc, tôn giáo đăng ký thực hiện cuộc vận động" counts these areas.
+    is_ethnic_or_religious_area = models.BooleanField(_("ethnic-minority or religious area"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     name_folded = models.CharField(max_length=120, editable=False, db_index=True)
 

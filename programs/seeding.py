@@ -57,16 +57,19 @@ class QuantitySpec:
     per_year_max: int | None = None
     activity_kind: str = ""
     per_organization: bool = False
+    reading: str = ""
 
 
 QUANTITIES = [
     QuantitySpec(
         4, "p4-listening-months", "Tổ chức 02 lần “Tháng nghe dân nói”", QuantityMeasure.CAMPAIGNS,
         QuantityUnit.COUNT, 2, per_organization=True,
+        reading="Đọc là 02 lần mỗi năm, cho mỗi Ủy ban MTTQ (cột nhịp độ của dòng 4: “Hằng năm”)",
     ),
     QuantitySpec(
         5, "p5-inter-agency-conferences", "tổ chức 02 hội nghị liên ngành", QuantityMeasure.ACTIVITIES,
         QuantityUnit.COUNT, 2, activity_kind=ActivityKind.INTER_AGENCY_CONFERENCE,
+        reading="Đọc là 02 hội nghị liên ngành mỗi năm, toàn tỉnh (cột nhịp độ của dòng 5: “Hàng năm”)",
     ),
     QuantitySpec(
         9, "p9-propaganda-sessions", "Tổ chức 45-90 buổi tuyên truyền", QuantityMeasure.SESSIONS,
@@ -77,8 +80,17 @@ QUANTITIES = [
         QuantityMeasure.COMPLEX_PROMPT, QuantityUnit.PERCENT, 100,
     ),
     QuantitySpec(
+        9, "p9-ethnic-religious-areas-registered",
+        "bảo đảm 100% khu dân cư vùng dân tộc, tôn giáo đăng ký thực hiện cuộc vận động",
+        QuantityMeasure.ETHNIC_AREA_COVERAGE, QuantityUnit.PERCENT, 100,
+        activity_kind=ActivityKind.CAMPAIGN_REGISTRATION,
+        reading="Mẫu số: các khu dân cư được đánh dấu vùng dân tộc, tôn giáo; tử số: khu dân cư có hoạt động đăng ký "
+        "trong năm",
+    ),
+    QuantitySpec(
         10, "p10-great-unity-festival", "100% khu dân cư tổ chức Ngày hội", QuantityMeasure.AREA_COVERAGE,
         QuantityUnit.PERCENT, 100, activity_kind=ActivityKind.GREAT_UNITY_FESTIVAL,
+        reading="Mẫu số: các khu dân cư đang hoạt động của tỉnh; tử số: khu dân cư có Ngày hội trong năm",
     ),
 ]  # fmt: skip
 
@@ -160,6 +172,7 @@ def seed_programmes(*, stdout) -> None:
             "per_year_max": spec.per_year_max,
             "activity_kind": spec.activity_kind,
             "per_organization": spec.per_organization,
+            "reading": spec.reading,
         }
         quantity, created = ProgrammeQuantity.objects.get_or_create(code=spec.code, defaults=values)
         if not created:
