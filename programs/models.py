@@ -64,6 +64,15 @@ class ProgrammeSubRow(models.Model):
     outputs = models.TextField(_("outputs"), blank=True)
     rhythm = models.TextField(_("implementation time"), blank=True)
     completion_text = models.TextField(_("completion time"), blank=True)
+    lead_organizations = models.ManyToManyField(
+        Organization, verbose_name=_("lead organisations"), blank=True, related_name="led_programme_sub_rows"
+    )
+    coordinating_organizations = models.ManyToManyField(
+        Organization,
+        verbose_name=_("coordinating organisations"),
+        blank=True,
+        related_name="coordinated_programme_sub_rows",
+    )
 
     class Meta:
         verbose_name = _("programme sub-row")

@@ -27,23 +27,59 @@ from .models import (
 CELLS = ("main_activities", "lead_text", "coordinating_text", "outputs", "rhythm", "completion_text")
 
 # The organisations the annex names, by the code suffix the organizations seed gives them ("{province}-front").
-# Bodies named generically ("Các cấp ủy đảng", "UBND cấp xã", "các cơ quan báo chí") stay as text only.
+# "x+" is the province's body and every commune's counterpart ("các cấp": "{commune}-x"); "x@xa" is every
+# commune's body only ("UBND cấp xã", "phường, xã"); "@kind" is every provincial body of a kind ("các sở,
+# ngành", "cơ quan, đơn vị"). Communes have no socio-political organisations of their own in the seed (they
+# sit under the commune Front since 2025), so "các tổ chức chính trị - xã hội các cấp" links the province's.
+# Named generically and not seeded: "các cơ quan báo chí" (row 4), "Công tác cứu trợ" (row 8, not a body),
+# "Các cơ quan, đơn vị liên quan" (rows 11, 12): text only (ADR 0146).
 _SOCIO_POLITICAL = ["lien-doan-lao-dong", "hoi-nong-dan", "tinh-doan", "hoi-lhpn", "hoi-ccb"]
+_MEMBERS = [*_SOCIO_POLITICAL, "@mass_association"]
+_GOVERNMENT_ALL = ["party+", "@party_committee", "@propaganda_commission", "hdnd+", "ubnd+", "@department",
+                   "@sector_body"]  # fmt: skip
 ORGANIZATION_LINKS: dict[int, tuple[list[str], list[str]]] = {
-    1: (["party"], ["ubnd", "hdnd", "front", *_SOCIO_POLITICAL]),
-    2: (["party", "ubnd"], ["front", *_SOCIO_POLITICAL]),
-    3: (["front", *_SOCIO_POLITICAL], []),
-    4: (["front", *_SOCIO_POLITICAL], ["hdnd", "ubnd"]),
+    1: (["party+"], ["ubnd+", "hdnd+", "front", *_SOCIO_POLITICAL]),
+    2: (["party+", "hdnd+", "ubnd+"], ["front", *_SOCIO_POLITICAL]),
+    3: (["front", *_SOCIO_POLITICAL], _MEMBERS),
+    4: (["front", *_SOCIO_POLITICAL], ["hdnd", "ubnd", *_SOCIO_POLITICAL]),
     5: (["ubnd"], ["hdnd", "front", *_SOCIO_POLITICAL]),
-    6: (["propaganda"], []),
-    7: (["front", *_SOCIO_POLITICAL], [*_SOCIO_POLITICAL, "so-nong-nghiep-va-moi-truong"]),
+    6: (["propaganda"], _GOVERNMENT_ALL),
+    7: (["front", *_SOCIO_POLITICAL], [*_SOCIO_POLITICAL, "so-nong-nghiep-va-moi-truong", "ubnd@xa"]),
     8: (["front"], []),
-    9: (["front"], []),
-    10: ([], ["ubnd"]),
+    9: (["front"], ["@department", "ubnd@xa"]),
+    10: ([], ["ubnd", "@department", "ubnd@xa"]),
     11: (["dang-uy-ubnd-tinh", "front"], []),
     12: (["front", *_SOCIO_POLITICAL], ["ban-to-chuc-tinh-uy", "ubnd"]),
     13: (["front"], ["so-khoa-hoc-va-cong-nghe", "viettel", "vnpt"]),
 }
+# Sub-rows (annex continuation lines) with their own cells: row 7's two further activity lines.
+SUB_ROW_LINKS: dict[tuple[int, int], tuple[list[str], list[str]]] = {
+    (7, 2): (["front", *_SOCIO_POLITICAL], ["so-nong-nghiep-va-moi-truong", "ubnd@xa"]),
+    (7, 3): (["front", *_SOCIO_POLITICAL], ["so-nong-nghiep-va-moi-truong", "ubnd@xa"]),
+}
+
+
+def resolve_links(tokens: list[str], *, province_code: int) -> list[Organization]:
+    """The organisations a list of link tokens names (see ``ORGANIZATION_LINKS``), in one or two queries."""
+    codes, kinds = set(), set()
+    communes = None
+    for token in tokens:
+        if token.startswith("@"):
+            kinds.add(token[1:])
+            continue
+        suffix = token.rstrip("+").removesuffix("@xa")
+        if not token.endswith("@xa"):
+            codes.add(f"{province_code}-{suffix}")
+        if token.endswith("+") or token.endswith("@xa"):
+            if communes is None:
+                from organizations.selectors import commune_list
+
+                communes = list(commune_list().values_list("code", flat=True))
+            codes |= {f"{c}-{suffix}" for c in communes}
+    qs = Organization.objects.filter(code__in=codes)
+    if kinds:
+        qs = qs | Organization.objects.filter(kind__in=kinds, unit__code=province_code, level="province")
+    return list(qs.distinct())
 
 
 @dataclass(frozen=True)
@@ -130,16 +166,17 @@ def _seed_milestones(programme: Programme, completion_text: str, sub_row: Progra
     return created
 
 
-def _link_organizations(programme: Programme, by_code: dict[str, Organization]) -> None:
-    lead, coordinating = ORGANIZATION_LINKS.get(programme.number, ([], []))
-    prefix = f"{settings.PORTAL_PROVINCE_CODE}-"
-    programme.lead_organizations.add(*[by_code[prefix + c] for c in lead if prefix + c in by_code])
-    programme.coordinating_organizations.add(*[by_code[prefix + c] for c in coordinating if prefix + c in by_code])
+def _link_organizations(target, links: tuple[list[str], list[str]]) -> None:
+    """Link a programme or a sub-row to the organisations its cells name (added, never removed: an
+    administrator's additions stay)."""
+    lead, coordinating = links
+    code = settings.PORTAL_PROVINCE_CODE
+    target.lead_organizations.add(*resolve_links(lead, province_code=code))
+    target.coordinating_organizations.add(*resolve_links(coordinating, province_code=code))
 
 
 @transaction.atomic
 def seed_programmes(*, stdout) -> None:
-    by_code = {org.code: org for org in Organization.objects.filter(unit__parent__isnull=True)}
     new_programmes = new_milestones = 0
     programmes: dict[int, Programme] = {}
     for first, continuations in annex_rows():
@@ -152,7 +189,7 @@ def seed_programmes(*, stdout) -> None:
             _update(programme, {"title": title, "title_folded": fold_vietnamese(title), **values})
         new_programmes += created
         programmes[number] = programme
-        _link_organizations(programme, by_code)
+        _link_organizations(programme, ORGANIZATION_LINKS.get(number, ([], [])))
         new_milestones += _seed_milestones(programme, programme.completion_text, None)
         for position, line in enumerate(continuations, start=2):
             values = dict(zip(CELLS, line[2:], strict=True))
@@ -161,6 +198,8 @@ def seed_programmes(*, stdout) -> None:
             )
             if not sub_created:
                 _update(sub_row, values)
+            if (number, position) in SUB_ROW_LINKS:
+                _link_organizations(sub_row, SUB_ROW_LINKS[(number, position)])
             new_milestones += _seed_milestones(programme, sub_row.completion_text, sub_row)
     for spec in QUANTITIES:
         values = {
