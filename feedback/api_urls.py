@@ -23,6 +23,7 @@ urlpatterns = [
     path("items/<int:item_id>/roadmap/", staff.ItemRoadmapApi.as_view(), name="api-item-roadmap"),
     path("items/<int:item_id>/cannot-resolve/", staff.ItemCannotResolveApi.as_view(), name="api-item-cannot-resolve"),
     path("items/<int:item_id>/escalate/", staff.ItemEscalateApi.as_view(), name="api-item-escalate"),
+    path("items/<int:item_id>/complexity/", staff.ItemComplexityApi.as_view(), name="api-item-complexity"),
     path("items/<int:item_id>/extension-requests/", staff.ExtensionRequestApi.as_view(), name="api-item-extension"),
     path(
         "extension-requests/<int:request_id>/decision/",

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from mttq_portal.pagination import DefaultCursorPagination
 
-from ..models import ExtensionRequest, Item, ItemEvent, PersonalDataAccess
+from ..models import Complexity, ExtensionRequest, Item, ItemEvent, PersonalDataAccess
 from ..selectors.items import item_get_for_user, item_identity_visible, items_for_user
 from ..selectors.queue import ItemFilter
 from ..services import workflow as wf
@@ -115,6 +115,8 @@ class ItemDetailSerializer(ItemListSerializer):
             "answered_at",
             "closed_at",
             "extension_count",
+            "complexity",
+            "complexity_reason",
             "public_answer",
             "merged_into_id",
             "events",
@@ -309,6 +311,29 @@ ItemEscalateApi = _move_api(
     ReasonInput,
     lambda u, i, d: _Escalated(wf.item_escalate(user=u, item_id=i, reason=d["reason"])),
 )
+
+
+class ComplexityInput(serializers.Serializer):
+    complexity = serializers.ChoiceField(choices=Complexity.choices)
+    reason = serializers.CharField(max_length=2000)
+
+
+class ItemComplexityApi(APIView):
+    @extend_schema(
+        request=ComplexityInput,
+        responses={200: ItemDetailSerializer, **ERRORS},
+        summary="Decide how complex the case is, with the reason (Front)",
+    )
+    def post(self, request, item_id: int):
+        data = ComplexityInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        wf.item_set_complexity(
+            user=request.user,
+            item_id=item_id,
+            complexity=data.validated_data["complexity"],
+            reason=data.validated_data["reason"],
+        )
+        return Response(ItemDetailSerializer(_detail(request, item_id)).data)
 
 
 class ExtensionRequestApi(APIView):

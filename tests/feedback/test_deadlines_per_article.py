@@ -207,3 +207,25 @@ def test_no_extension_without_an_article(seeded_rules, commune_a, agency_a, offi
     with _on(D(2026, 3, 10)), pytest.raises(ConflictError) as refused:
         wf.extension_request(user=agency_officer_a, item_id=item.pk, reason="Cần thêm thời gian", requested_days=10)
     assert refused.value.code == "extension_limit"
+
+
+def test_the_front_sets_the_complexity_through_the_api(client, seeded_rules, commune_a, officer_a, agency_officer_a):
+    item = ItemFactory(commune=commune_a, type=ItemType.DENUNCIATION)
+    client.force_login(officer_a)
+    url = f"/api/v1/items/{item.pk}/complexity/"
+    response = client.post(
+        url, {"complexity": "especially_complex", "reason": "Nhiều đối tượng"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert (response.json()["complexity"], response.json()["complexity_reason"]) == (
+        "especially_complex",
+        "Nhiều đối tượng",
+    )
+    bad = client.post(url, {"complexity": "rat-kho", "reason": "x"}, content_type="application/json")
+    assert bad.status_code == 400
+    # an agency officer may not decide it
+    client.force_login(agency_officer_a)
+    assert client.post(url, {"complexity": "normal", "reason": "x"}, content_type="application/json").status_code in (
+        403,
+        404,
+    )
