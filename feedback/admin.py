@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     CalendarException,
@@ -16,8 +17,8 @@ from .services.personal_data import personal_data_access_record
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name_vi", "name_en", "code", "order", "is_active"]
-    list_editable = ["order", "is_active"]
+    list_display = ["name_vi", "name_en", "code", "order", "protects_identity", "is_active"]
+    list_editable = ["order", "protects_identity", "is_active"]
     search_fields = ["name_vi", "name_en", "code"]
 
 
@@ -27,15 +28,25 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
         "step",
         "item_type",
         "channel",
+        "category",
         "days",
         "day_count",
         "complex_days",
         "remote_days",
         "max_extensions",
+        "max_extensions_complex",
+        "max_extensions_especially_complex",
         "legal_reference",
+        "extension_basis",
         "is_active",
     ]
     list_filter = ["step", "day_count", "is_active"]
+
+    @admin.display(description=_("legal basis of the extensions"))
+    def extension_basis(self, obj):
+        if obj.extension_is_provincial_rule:
+            return _("The province's own rule (no article grants this extension)")
+        return obj.extension_legal_reference or "—"
 
     def has_delete_permission(self, request, obj=None):
         # Due dates record the rule that produced them: deactivate a rule instead of deleting it.

@@ -17,6 +17,7 @@ urlpatterns = [
         for move, row in STAFF_MOVES.items()
     ),
     path("items/<int:item_id>/escalate/", staff.ItemEscalateApi.as_view(), name="api-item-escalate"),
+    path("items/<int:item_id>/complexity/", staff.ItemComplexityApi.as_view(), name="api-item-complexity"),
     path("items/<int:item_id>/extension-requests/", staff.ExtensionRequestApi.as_view(), name="api-item-extension"),
     path(
         "extension-requests/<int:request_id>/decision/",

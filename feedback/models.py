@@ -130,6 +130,15 @@ class ConsentMethod(models.TextChoices):
     MEETING_RECORD = "meeting_record", _("Recorded in the meeting minutes")
 
 
+class Complexity(models.TextChoices):
+    """How complex a case is; decides the longer periods and, for denunciations, how many extensions the
+    Law on Denunciations 2018 Art. 30 allows (normal: none; complex: one; especially complex: two)."""
+
+    NORMAL = "normal", _("Normal")
+    COMPLEX = "complex", _("Complex")
+    ESPECIALLY_COMPLEX = "especially_complex", _("Especially complex")
+
+
 class Category(models.Model):
     """Admin-editable list of fields (land, environment, ...). Names in both languages."""
 
@@ -138,6 +147,13 @@ class Category(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=150)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
+    # Default handling of the field: a report of corruption is protected like a denunciation (the
+    # submitter's identity is never shown to the agency, Law on Denunciations 2018 Arts. 8, 47).
+    protects_identity = models.BooleanField(
+        _("protect the submitter's identity as for a denunciation"),
+        default=False,
+        help_text=_("The agency never sees who sent an item of this category."),
+    )
 
     class Meta:
         verbose_name = _("category")
@@ -264,6 +280,9 @@ class Item(models.Model):
     )
     is_mass_petition = models.BooleanField(_("mass petition (5 or more signatories)"), default=False)
     is_complex = models.BooleanField(_("complex case"), default=False)
+    # Chosen by the Front with its reason (an event row records each choice); ``is_complex`` follows it.
+    complexity = models.CharField(_("complexity"), max_length=20, choices=Complexity.choices, default=Complexity.NORMAL)
+    complexity_reason = models.TextField(_("why this complexity"), blank=True)
 
     # Submitter (all optional; anonymous allowed). Sensitive data (ethnicity, religion, ID images) is not collected.
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
@@ -390,7 +409,8 @@ class Item(models.Model):
 
     @property
     def extensions_allowed(self) -> int:
-        return self.due_rule.max_extensions if self.due_rule_id else 0
+        # Law on Denunciations 2018 Art. 30: the number of extensions follows the case's complexity.
+        return self.due_rule.extensions_allowed(self.complexity) if self.due_rule_id else 0
 
     @property
     def can_request_extension(self) -> bool:
@@ -441,6 +461,7 @@ class EventKind(models.TextChoices):
     ANONYMIZED = "anonymized", _("Personal data anonymised")
     DATA_REQUEST = "data_request", _("Citizen's request about their data")
     REMINDER = "reminder", _("Reminder sent")
+    COMPLEXITY_SET = "complexity_set", _("Complexity decided")
 
 
 class ItemEvent(models.Model):
@@ -501,7 +522,9 @@ class DayCount(models.TextChoices):
 
 
 class DeadlineRule(models.Model):
-    """Admin-editable: how long a step may take for a type and channel. The most specific active rule wins."""
+    """Admin-editable: how long a step may take for a type, channel and category. The most specific active
+    rule wins. Each rule cites the one article that sets its period; an extension no article grants is the
+    province's own rule and says so (``extension_legal_reference`` left empty)."""
 
     step = models.CharField(_("step"), max_length=10, choices=Step.choices)
     item_type = models.CharField(
@@ -509,6 +532,15 @@ class DeadlineRule(models.Model):
     )
     channel = models.CharField(
         _("channel"), max_length=30, choices=Channel.choices, blank=True, help_text=_("Empty: every channel.")
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: every category."),
     )
     days = models.PositiveSmallIntegerField(_("days"))
     day_count = models.CharField(_("counted in"), max_length=10, choices=DayCount.choices)
@@ -518,8 +550,23 @@ class DeadlineRule(models.Model):
         _("days for a complex case in a remote area"), null=True, blank=True
     )
     max_extensions = models.PositiveSmallIntegerField(_("extensions allowed"), default=1)
+    max_extensions_complex = models.PositiveSmallIntegerField(
+        _("extensions allowed for a complex case"), null=True, blank=True, help_text=_("Empty: as above.")
+    )
+    max_extensions_especially_complex = models.PositiveSmallIntegerField(
+        _("extensions allowed for an especially complex case"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: as for a complex case."),
+    )
     extension_days = models.PositiveSmallIntegerField(_("days per extension"), null=True, blank=True)
-    legal_reference = models.CharField(_("legal basis"), max_length=255)
+    legal_reference = models.CharField(_("legal basis"), max_length=255, help_text=_("One article."))
+    extension_legal_reference = models.CharField(
+        _("legal basis of the extensions"),
+        max_length=255,
+        blank=True,
+        help_text=_("Empty while extensions are allowed: the province's own rule, labelled so."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -528,12 +575,40 @@ class DeadlineRule(models.Model):
         ordering = ["step", "item_type", "channel"]
         constraints = [
             models.UniqueConstraint(
-                fields=["step", "item_type", "channel"], condition=Q(is_active=True), name="one_active_rule_per_key"
-            )
+                fields=["step", "item_type", "channel"],
+                condition=Q(is_active=True, category__isnull=True),
+                name="one_active_rule_per_key",
+            ),
+            models.UniqueConstraint(
+                fields=["step", "item_type", "channel", "category"],
+                condition=Q(is_active=True, category__isnull=False),
+                name="one_active_category_rule_per_key",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} · {self.item_type or '*'} · {self.channel or '*'} · {self.days}"
+
+    def extensions_allowed(self, complexity: str = Complexity.NORMAL) -> int:
+        if complexity == Complexity.ESPECIALLY_COMPLEX:
+            for value in (self.max_extensions_especially_complex, self.max_extensions_complex):
+                if value is not None:
+                    return value
+        if complexity == Complexity.COMPLEX and self.max_extensions_complex is not None:
+            return self.max_extensions_complex
+        return self.max_extensions
+
+    @property
+    def allows_extensions(self) -> bool:
+        return any(
+            (n or 0) > 0
+            for n in (self.max_extensions, self.max_extensions_complex, self.max_extensions_especially_complex)
+        )
+
+    @property
+    def extension_is_provincial_rule(self) -> bool:
+        """Extensions are allowed but no article grants them: the province's own rule."""
+        return self.allows_extensions and not self.extension_legal_reference
 
 
 class CalendarException(models.Model):

@@ -40,7 +40,7 @@ class FoldedNameAdmin(admin.ModelAdmin):
 
 @admin.register(AdministrativeUnit)
 class AdministrativeUnitAdmin(FoldedNameAdmin):
-    list_display = ["name", "code", "kind", "is_remote_area"]
+    list_display = ["name", "code", "kind", "is_remote_area", "remote_area_source"]
     list_filter = ["kind", "is_remote_area"]
     list_editable = ["is_remote_area"]
     search_fields = ["name", "name_folded", "code"]
@@ -50,11 +50,65 @@ class AdministrativeUnitAdmin(FoldedNameAdmin):
 
 @admin.register(ResidentialArea)
 class ResidentialAreaAdmin(FoldedNameAdmin):
-    list_display = ["name", "commune", "kind", "work_committee_head", "is_active"]
-    list_filter = ["kind", "is_active"]
+    list_display = ["name", "commune", "kind", "work_committee_head", "is_ethnic_or_religious_area", "is_active"]
+    list_filter = ["kind", "is_ethnic_or_religious_area", "is_active"]
     search_fields = ["name", "name_folded", "commune__name"]
     autocomplete_fields = ["commune"]
     list_select_related = ["commune"]
+    change_list_template = "admin/organizations/residentialarea/change_list.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path("nhap/", self.admin_site.admin_view(self.import_view), name="organizations_residentialarea_import"),
+            path(
+                "nhap/mau.xlsx",
+                self.admin_site.admin_view(self.template_view),
+                name="organizations_residentialarea_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload a spreadsheet; the report lists every row (all rows are written, or none)."""
+        from django.shortcuts import render
+
+        from .imports import MAX_BYTES, residential_areas_import
+
+        if not self.has_add_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        report = None
+        if request.method == "POST":
+            upload = request.FILES.get("file")
+            if upload is None:
+                from .imports import AreaImportReport
+
+                report = AreaImportReport(file_error=_("Choose a file."))
+            else:
+                report = residential_areas_import(
+                    data=upload.read(MAX_BYTES + 1), dry_run=bool(request.POST.get("dry_run"))
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import residential areas"),
+            "report": report,
+        }
+        return render(request, "admin/organizations/residentialarea/import.html", context)
+
+    def template_view(self, request):
+        from django.http import HttpResponse
+
+        from .imports import template_workbook
+
+        response = HttpResponse(
+            template_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = 'attachment; filename="khu-dan-cu.xlsx"'
+        return response
 
 
 @admin.register(Organization)

@@ -14,3 +14,9 @@ class OrganizationsConfig(AppConfig):
         from .seeding import seed_reference_data
 
         seed_reference_data(stdout=stdout)
+
+    def generate_demo_data(self, *, rng, stdout, scale) -> None:
+        """Residential areas for every commune (demo names), with Front Work Committee heads."""
+        from .demo import generate_residential_areas
+
+        generate_residential_areas(rng=rng, stdout=stdout)

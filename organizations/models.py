@@ -31,6 +31,9 @@ class AdministrativeUnit(models.Model):
     is_remote_area = models.BooleanField(
         _("remote area"), default=False, help_text=_("Vùng sâu, vùng xa: longer legal deadlines apply.")
     )
+    # The document that lists the commune as remote (or not); the seed fills it only while it is empty, so a
+    # decision the staff recorded is never overwritten (ADR 0142).
+    remote_area_source = models.CharField(_("legal source of the remote-area flag"), max_length=255, blank=True)
     # Lower-case, diacritic-free copy of the name for accent-insensitive search.
     name_folded = models.CharField(max_length=120, editable=False, db_index=True)
 
@@ -69,6 +72,8 @@ class ResidentialArea(models.Model):
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.HAMLET)
     work_committee_head = models.CharField(_("head of the Front Work Committee"), max_length=120, blank=True)
+    # Annex row 9: "100% khu dân cư vùng dân tộc, tôn giáo đăng ký thực hiện cuộc vận động" counts these areas.
+    is_ethnic_or_religious_area = models.BooleanField(_("ethnic-minority or religious area"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     name_folded = models.CharField(max_length=120, editable=False, db_index=True)
 
@@ -98,6 +103,11 @@ class OrganizationKind(models.TextChoices):
     PEOPLES_COUNCIL = "peoples_council", _("People's Council")
     PEOPLES_COMMITTEE = "peoples_committee", _("People's Committee")
     DEPARTMENT = "department", _("Provincial department or body")
+    # Bodies of the central State or the armed forces placed in the province, which answer citizens too:
+    # police, military command, border guard, court, procuracy, social insurance, Social Policy Bank.
+    SECTOR_BODY = "sector_body", _("Police, armed forces, court, procuracy or central-sector body")
+    # The working departments of the provincial Front committee (Ban ... of Ủy ban MTTQ tỉnh).
+    FRONT_DEPARTMENT = "front_department", _("Department of the Front committee")
     NA_DELEGATION = "na_delegation", _("National Assembly delegation")
     UTILITY = "utility", _("Utility or enterprise")
     OTHER = "other", _("Other body")
@@ -119,6 +129,7 @@ AGENCY_KINDS = frozenset(
         OrganizationKind.PEOPLES_COUNCIL,
         OrganizationKind.PEOPLES_COMMITTEE,
         OrganizationKind.DEPARTMENT,
+        OrganizationKind.SECTOR_BODY,
         OrganizationKind.NA_DELEGATION,
         OrganizationKind.UTILITY,
         OrganizationKind.OTHER,

@@ -41,11 +41,33 @@ PROVINCE_DEPARTMENTS = [
     ("so-van-hoa-the-thao-va-du-lich", "Sở Văn hóa, Thể thao và Du lịch", K.DEPARTMENT),
     ("so-dan-toc-va-ton-giao", "Sở Dân tộc và Tôn giáo", K.DEPARTMENT),
     ("thanh-tra-tinh", "Thanh tra tỉnh", K.DEPARTMENT),
-    ("cong-an-tinh", "Công an tỉnh", K.DEPARTMENT),
     ("van-phong-ubnd-tinh", "Văn phòng UBND tỉnh", K.DEPARTMENT),
     ("viettel", "Viettel {province}", K.UTILITY),
     ("vnpt", "VNPT {province}", K.UTILITY),
     ("dien-luc", "Công ty Điện lực {province}", K.UTILITY),
+]
+
+# Central-sector and armed-force bodies in the province: they receive citizens' matters too, are not
+# departments of the People's Committee (no parent), and A4 counts them among "cơ quan, đơn vị".
+PROVINCE_SECTOR_BODIES = [
+    ("cong-an-tinh", "Công an tỉnh"),
+    ("bo-chi-huy-quan-su-tinh", "Bộ Chỉ huy Quân sự tỉnh"),
+    ("bo-chi-huy-bien-phong-tinh", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh"),
+    ("toa-an-nhan-dan-tinh", "Tòa án nhân dân tỉnh"),
+    ("vien-kiem-sat-nhan-dan-tinh", "Viện kiểm sát nhân dân tỉnh"),
+    ("bao-hiem-xa-hoi-tinh", "Bảo hiểm xã hội tỉnh"),
+    ("ngan-hang-chinh-sach-xa-hoi", "Ngân hàng Chính sách xã hội chi nhánh tỉnh"),
+]
+
+# The working departments of the provincial Front committee (the agency of the Front committee after the
+# 2025 reorganisation: its Office and Ban-level units). Admin-editable afterwards.
+PROVINCE_FRONT_DEPARTMENTS = [
+    ("van-phong", "Văn phòng Ủy ban MTTQ Việt Nam tỉnh"),
+    ("ban-dan-chu-phap-luat", "Ban Dân chủ - Pháp luật"),
+    ("ban-tuyen-giao-doi-ngoai", "Ban Tuyên giáo và Đối ngoại"),
+    ("ban-phong-trao", "Ban Phong trào"),
+    ("ban-to-chuc-kiem-tra", "Ban Tổ chức - Kiểm tra"),
+    ("ban-cong-tac-doan-the", "Ban Công tác đoàn thể"),
 ]
 
 # Party bodies named in the resolution's "Tổ chức thực hiện".
@@ -56,6 +78,73 @@ PROVINCE_PARTY_BODIES = [
     ("dang-uy-cac-co-quan-dang-tinh", "Đảng ủy các cơ quan Đảng tỉnh"),
     ("dang-uy-hdnd-tinh", "Đảng ủy HĐND tỉnh"),
 ]
+
+
+# Communes of each province flagged remote (vùng sâu, vùng xa: Law on Complaints 2011 Art. 28 gives 45/60
+# days there), with the document that lists them. Điện Biên (11): the communes of zone III ("khu vực III",
+# communes with a high share of especially difficult villages) for 2026-2030 in the provincial People's
+# Committee's Decision No. 46/QĐ-UBND approving the zones I-III of the ethnic-minority and mountain areas:
+# zone I = the wards Điện Biên Phủ and Mường Thanh; zone II = Thanh Nưa, Thanh An, Tuần Giáo, Mường Phăng,
+# Mường Lay; zone III = the other 38. Read from the province's announcement, not from the signed text: to be
+# confirmed against the decision (ADR 0142). Seeded only where no source was recorded yet.
+_DIEN_BIEN_ZONE_III = [
+    3158,
+    3160,
+    3162,
+    3163,
+    3164,
+    3166,
+    3169,
+    3172,
+    3175,
+    3176,
+    3181,
+    3193,
+    3194,
+    3199,
+    3202,
+    3203,
+    3208,
+    3214,
+    3217,
+    3220,
+    3226,
+    3241,
+    3244,
+    3256,
+    3260,
+    3268,
+    3283,
+    3295,
+    3301,
+    3313,
+    3316,
+    3349,
+    3356,
+    3358,
+    3368,
+    3370,
+    3382,
+    3385,
+]
+REMOTE_AREA_LISTS: dict[int, tuple[str, frozenset[int]]] = {
+    11: (
+        "Quyết định số 46/QĐ-UBND của UBND tỉnh Điện Biên (xã khu vực III giai đoạn 2026-2030) — cần xác nhận",
+        frozenset(_DIEN_BIEN_ZONE_III),
+    ),
+}
+
+
+def seed_remote_areas(*, province_unit: AdministrativeUnit, stdout) -> None:
+    listed = REMOTE_AREA_LISTS.get(province_unit.code)
+    if listed is None:
+        stdout.write("  no remote-area list for this province: flag the communes in the admin")
+        return
+    source, codes = listed
+    changed = AdministrativeUnit.objects.filter(parent=province_unit, code__in=codes, remote_area_source="").update(
+        is_remote_area=True, remote_area_source=source
+    )
+    stdout.write(f"  {len(codes)} communes listed as remote areas ({changed} flagged now)")
 
 
 def _lower_first(name: str) -> str:
@@ -145,6 +234,11 @@ def seed_organizations(*, province_unit: AdministrativeUnit, stdout) -> None:
     upsert(f"{p}-doan-dbqh", f"Đoàn Đại biểu Quốc hội {level_name}", K.NA_DELEGATION, pl, province_unit)
     for code, name, kind in PROVINCE_DEPARTMENTS:
         upsert(f"{p}-{code}", name.format(province=province_name), kind, pl, province_unit, parent=ubnd)
+    for code, name in PROVINCE_SECTOR_BODIES:
+        upsert(f"{p}-{code}", name, K.SECTOR_BODY, pl, province_unit)
+    for code, name in PROVINCE_FRONT_DEPARTMENTS:
+        full = name if name.startswith("Văn phòng") else f"{name}, Ủy ban MTTQ Việt Nam {level_name}"
+        upsert(f"{p}-front-{code}", full, K.FRONT_DEPARTMENT, pl, province_unit, parent=front)
 
     cl = Level.COMMUNE
     for commune in AdministrativeUnit.objects.filter(parent=province_unit).order_by("code"):
@@ -170,5 +264,6 @@ def seed_reference_data(*, stdout) -> None:
     """The organizations app's part of ``manage.py seed_reference_data``."""
     stdout.write("Places (official list of administrative units)…")
     province_unit = seed_places(province_code=settings.PORTAL_PROVINCE_CODE, stdout=stdout)
+    seed_remote_areas(province_unit=province_unit, stdout=stdout)
     stdout.write("Organisations…")
     seed_organizations(province_unit=province_unit, stdout=stdout)

@@ -23,9 +23,13 @@ def unit_upsert(
     return unit, created
 
 
-def unit_set_remote_area(*, unit: AdministrativeUnit, is_remote_area: bool) -> AdministrativeUnit:
+def unit_set_remote_area(*, unit: AdministrativeUnit, is_remote_area: bool, source: str = "") -> AdministrativeUnit:
     unit.is_remote_area = is_remote_area
-    unit.save(update_fields=["is_remote_area"])
+    fields = ["is_remote_area"]
+    if source:
+        unit.remote_area_source = source[:255]
+        fields.append("remote_area_source")
+    unit.save(update_fields=fields)
     return unit
 
 

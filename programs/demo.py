@@ -33,13 +33,14 @@ KINDS_BY_PROGRAMME = {
     6: [ActivityKind.SKILFUL_MOBILISATION_MODEL],
     7: [ActivityKind.PROPAGANDA_SESSION, ActivityKind.OVERSIGHT],
     8: [ActivityKind.RELIEF],
-    9: [ActivityKind.PROPAGANDA_SESSION],
+    9: [ActivityKind.PROPAGANDA_SESSION, ActivityKind.CAMPAIGN_REGISTRATION],
     10: [ActivityKind.GREAT_UNITY_FESTIVAL],
     11: [ActivityKind.WORKING_SESSION],
     12: [ActivityKind.TRAINING_COURSE],
     13: [ActivityKind.TRAINING_COURSE, ActivityKind.OTHER],
 }
 DESCRIPTIONS = {
+    ActivityKind.CAMPAIGN_REGISTRATION: "Khu dân cư đăng ký thực hiện cuộc vận động",
     ActivityKind.DIALOGUE: "Đối thoại giữa Bí thư Đảng ủy với MTTQ, các đoàn thể và Nhân dân",
     ActivityKind.WORKING_SESSION: "Làm việc định kỳ giữa Thường trực cấp ủy với MTTQ và các tổ chức chính trị - xã hội",
     ActivityKind.LISTENING_SESSION: "Buổi nghe dân nói tại nhà văn hóa bản",
@@ -115,7 +116,7 @@ def generate_demo_data(*, rng, stdout, scale) -> None:
     links = []
     for activity in created:
         areas = areas_by_commune.get(activity.commune_id or 0)
-        if areas and activity.kind == ActivityKind.GREAT_UNITY_FESTIVAL:
+        if areas and activity.kind in (ActivityKind.GREAT_UNITY_FESTIVAL, ActivityKind.CAMPAIGN_REGISTRATION):
             links.append(through(activity_id=activity.id, residentialarea_id=rng.choice(areas)))
     through.objects.bulk_create(links, batch_size=500, ignore_conflicts=True)
     ProgrammeEvent.objects.bulk_create(

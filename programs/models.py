@@ -64,6 +64,15 @@ class ProgrammeSubRow(models.Model):
     outputs = models.TextField(_("outputs"), blank=True)
     rhythm = models.TextField(_("implementation time"), blank=True)
     completion_text = models.TextField(_("completion time"), blank=True)
+    lead_organizations = models.ManyToManyField(
+        Organization, verbose_name=_("lead organisations"), blank=True, related_name="led_programme_sub_rows"
+    )
+    coordinating_organizations = models.ManyToManyField(
+        Organization,
+        verbose_name=_("coordinating organisations"),
+        blank=True,
+        related_name="coordinated_programme_sub_rows",
+    )
 
     class Meta:
         verbose_name = _("programme sub-row")
@@ -154,6 +163,10 @@ class QuantityMeasure(models.TextChoices):
     ACTIVITIES = "activities", _("Activities of a kind")
     SESSIONS = "sessions", _("Sessions of a kind")
     AREA_COVERAGE = "area_coverage", _("Share of residential areas covered by an activity of a kind")
+    ETHNIC_AREA_COVERAGE = (
+        "ethnic_area_coverage",
+        _("Share of residential areas of ethnic-minority or religious regions covered by an activity of a kind"),
+    )
     COMPLEX_PROMPT = "complex_prompt", _("Share of complex cases handled on time at the grassroots")
 
 
@@ -170,6 +183,7 @@ class ActivityKind(models.TextChoices):
     INTER_AGENCY_CONFERENCE = "inter_agency_conference", _("Inter-agency conference")
     PROPAGANDA_SESSION = "propaganda_session", _("Propaganda session")
     GREAT_UNITY_FESTIVAL = "great_unity_festival", _("Great Unity festival")
+    CAMPAIGN_REGISTRATION = "campaign_registration", _("Registration to carry out the campaign")
     TRAINING_COURSE = "training_course", _("Training course")
     OVERSIGHT = "oversight", _("Oversight")
     SOCIAL_CRITIQUE = "social_critique", _("Social critique")
@@ -193,6 +207,8 @@ class ProgrammeQuantity(models.Model):
     per_year_min = models.PositiveIntegerField(_("minimum a year"))
     per_year_max = models.PositiveIntegerField(_("maximum a year"), null=True, blank=True)
     per_organization = models.BooleanField(_("per organisation"), default=False)
+    # How the portal reads the annex's words (rows 4 and 5: "02 lần", "02 hội nghị" read as per year; ADR 0146).
+    reading = models.CharField(_("how the portal reads it"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("required quantity")

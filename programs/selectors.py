@@ -209,6 +209,9 @@ class QuantityProgress:
     organizations_reached: int | None = None
     organizations_total: int | None = None
     by_organization: list[tuple[str, int]] = field(default_factory=list)
+    # Residential-area quantities (rows 9 and 10): areas covered over the areas counted.
+    areas_covered: int | None = None
+    areas_total: int | None = None
 
     @property
     def target_text(self) -> str:
@@ -307,8 +310,12 @@ def quantity_progress(
                 qs.values_list("organization__name").annotate(v=amount).order_by("-v", "organization__name")[:100]
             )
         return QuantityProgress(quantity, value, value >= quantity.per_year_min)
-    if measure == QuantityMeasure.AREA_COVERAGE:
+    if measure in (QuantityMeasure.AREA_COVERAGE, QuantityMeasure.ETHNIC_AREA_COVERAGE):
+        # The denominator is the residential areas staff imported (organizations.imports): all of them for
+        # row 10, those of ethnic-minority or religious regions for row 9.
         areas = ResidentialArea.objects.filter(is_active=True, commune__in=commune_list())
+        if measure == QuantityMeasure.ETHNIC_AREA_COVERAGE:
+            areas = areas.filter(is_ethnic_or_religious_area=True)
         if not (scope.sees_whole_province or scope.is_board_viewer):
             areas = areas.filter(commune_id__in=scope.front_unit_ids)
         total = areas.count()
@@ -324,7 +331,9 @@ def quantity_progress(
             .count()
         )
         value = round(100.0 * covered / total, 1)
-        return QuantityProgress(quantity, value, value >= quantity.per_year_min)
+        return QuantityProgress(
+            quantity, value, value >= quantity.per_year_min, areas_covered=covered, areas_total=total
+        )
     if measure == QuantityMeasure.COMPLEX_PROMPT:
         items = Item.objects.filter(
             is_complex=True, received_at__date__range=(start, end), triage_on_time__isnull=False

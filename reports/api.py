@@ -65,7 +65,12 @@ class ComplianceRowOutput(serializers.Serializer):
 
 
 class ComplianceApi(APIView):
-    """Target A1's compliance figures grouped by commune, agency, source organisation or category.
+    """Flow and deadline figures grouped by commune, agency, source organisation or category.
+
+    received / answered / answered_on_time / resolved: every item, on the day it happened. due*: lawful and
+    legitimate items (citizens' and organisations') whose answer deadline passed in the period. Each figure
+    follows ``feedback.selectors.figures``. Target A1 itself (the organisations' own recommendations,
+    considered / answered / resolved) is at ``/api/v1/indicator-values/?indicator=A1.3``.
 
     Scoped to the caller: an API token sees what its organisation may see. Figures come from the summary
     tables, refreshed every few minutes (``refreshed_at``).

@@ -169,7 +169,8 @@ def _names(group_by: str, keys) -> dict:
 def compliance_figures(
     *, user, group_by: str, filters: FigureFilters, today: date | None = None, grouped: dict | None = None
 ) -> list[dict]:
-    """Target A1's figures per group: received, answered, on time, resolved, and the rates over due items."""
+    """Flow figures per group (received, answered, on time, resolved) and the rates over the lawful and
+    legitimate items whose deadline passed (``feedback.selectors.figures``; not target A1's own set)."""
     today = today or timezone.localdate()
     column = GROUPS[group_by]
     if grouped is not None and group_by in grouped:

@@ -36,14 +36,16 @@ def items_url(value: IndicatorValue) -> str:
             "received_to": period.ends_on.isoformat(),
         }
         return f"{_first_url(WORKSPACE_URL_NAMES, WORKSPACE_FALLBACK)}?{urlencode(params)}"
-    # The deadline fell in the period and has passed (items not yet due are not counted).
-    due_to = min(period.ends_on, timezone.localdate() - timedelta(days=1))
+    # A1: the recommendations made (received) in the period, of the target's subject or its breakdown.
     params = {
         "tab": "all",
-        "answer_due_from": period.starts_on.isoformat(),
-        "answer_due_to": due_to.isoformat(),
-        "counted_for_a1": "true",
+        "received_from": period.starts_on.isoformat(),
+        "received_to": period.ends_on.isoformat(),
+        "a1_subject": "citizens" if value.indicator.code == "A1.5" else "own",
     }
+    if value.indicator.code == "A1.4":
+        # the portal's own on-time figure counts only the deadlines passed
+        params["answer_due_to"] = (timezone.localdate() - timedelta(days=1)).isoformat()
     column = {
         Dimension.COMMUNE: "commune",
         Dimension.AGENCY: "agency",

@@ -89,6 +89,15 @@ class Source(models.TextChoices):
     REPORTED = "reported", _("Reported with evidence")
 
 
+class IndicatorRole(models.TextChoices):
+    """What an indicator is to its target: part of what the resolution states, the portal's own addition
+    (shown, never part of the target's status), or a labelled breakdown of another set."""
+
+    TARGET = "target", _("Stated by the resolution")
+    PORTAL_OWN = "portal_own", _("The portal's own indicator, not part of the target")
+    BREAKDOWN = "breakdown", _("Breakdown, not part of the target")
+
+
 class Indicator(models.Model):
     """What is counted for a target: numerator over denominator, compared with a threshold."""
 
@@ -110,6 +119,7 @@ class Indicator(models.Model):
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     # The headline indicator's status is the target's status on the overview.
     is_headline = models.BooleanField(_("headline indicator"), default=False)
+    role = models.CharField(_("role"), max_length=12, choices=IndicatorRole.choices, default=IndicatorRole.TARGET)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from organizations.models import OrganizationKind as K
 
-from .models import Comparator, Horizon, PeriodKind, ScopeKind, Source, ValueUnit
+from .models import Comparator, Horizon, IndicatorRole, PeriodKind, ScopeKind, Source, ValueUnit
 
 FRONT_AND_SOCIO_POLITICAL = [
     K.FRONT_COMMITTEE,
@@ -20,6 +20,18 @@ FRONT_AND_SOCIO_POLITICAL = [
     K.VETERANS,
 ]
 PARTY_AND_AUTHORITIES = [K.PARTY_COMMITTEE, K.PROPAGANDA_COMMISSION, K.PEOPLES_COMMITTEE]
+# A4: "cấp ủy, tổ chức đảng, chính quyền, cơ quan, đơn vị": party committees and party bodies, the councils
+# and people's committees, the departments, the sector bodies (police, armed forces, court, procuracy, ...),
+# and the Front and socio-political organisations, which are bodies of the political system as well.
+A4_BODIES = [
+    K.PARTY_COMMITTEE,
+    K.PROPAGANDA_COMMISSION,
+    K.PEOPLES_COUNCIL,
+    K.PEOPLES_COMMITTEE,
+    K.DEPARTMENT,
+    K.SECTOR_BODY,
+    *FRONT_AND_SOCIO_POLITICAL,
+]
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,7 @@ class IndicatorDef:
     unit: str = ValueUnit.PERCENT
     period_kind: str = PeriodKind.YEAR
     is_headline: bool = False
+    role: str = IndicatorRole.TARGET
 
 
 A, T = Horizon.ANNUAL, Horizon.BY_2030
@@ -114,33 +127,38 @@ TARGETS = [
 
 FB, ACT, USE, REP = Source.FEEDBACK, Source.ACTIVITIES, Source.PORTAL_USE, Source.REPORTED
 COMMUNE, UNIT, ORG = ScopeKind.COMMUNE, ScopeKind.UNIT, ScopeKind.ORGANIZATION
-A1_DUE_VI = "Kiến nghị hợp pháp, chính đáng có hạn trả lời trong kỳ và đã đến hạn"
-A1_DUE_EN = "Lawful, legitimate items whose answer deadline fell in the period and has passed"
+A1_OWN_VI = (
+    "Kiến nghị hợp pháp, chính đáng của Ban Thường trực Ủy ban MTTQ, các tổ chức chính trị - xã hội, các tổ chức "
+    "hội quần chúng gửi cấp ủy, chính quyền trong kỳ"
+)
+A1_OWN_EN = (
+    "Lawful, legitimate recommendations of the Front's Standing Board, the socio-political organisations and mass "
+    "associations to party committees and authorities, made in the period"
+)
 
 INDICATORS: dict[str, list[IndicatorDef]] = {
     "A1": [
         IndicatorDef(
             "A1.1",
-            "Tỷ lệ kiến nghị được trả lời",
-            "Share answered",
-            "Số kiến nghị đã được trả lời",
-            "Items answered",
-            A1_DUE_VI,
-            A1_DUE_EN,
+            "Tỷ lệ kiến nghị được xem xét",
+            "Share considered",
+            "Số kiến nghị đã chuyển đến cơ quan có thẩm quyền xem xét",
+            "Recommendations taken up by the competent body",
+            A1_OWN_VI,
+            A1_OWN_EN,
             EQ,
             H,
             COMMUNE,
             FB,
-            is_headline=True,
         ),
         IndicatorDef(
             "A1.2",
-            "Tỷ lệ kiến nghị được trả lời đúng hạn",
-            "Share answered on time",
-            "Số kiến nghị được trả lời đúng hạn",
-            "Items answered by their deadline",
-            A1_DUE_VI,
-            A1_DUE_EN,
+            "Tỷ lệ kiến nghị được trả lời",
+            "Share answered",
+            "Số kiến nghị đã được trả lời",
+            "Recommendations answered",
+            A1_OWN_VI,
+            A1_OWN_EN,
             EQ,
             H,
             COMMUNE,
@@ -151,24 +169,55 @@ INDICATORS: dict[str, list[IndicatorDef]] = {
             "Tỷ lệ kiến nghị được giải quyết",
             "Share resolved",
             "Số kiến nghị đã được giải quyết",
-            "Items resolved",
-            A1_DUE_VI,
-            A1_DUE_EN,
+            "Recommendations resolved",
+            A1_OWN_VI,
+            A1_OWN_EN,
             EQ,
             H,
             COMMUNE,
             FB,
+            # Resolved implies considered and answered: 100% resolved is the target as written.
+            is_headline=True,
+        ),
+        IndicatorDef(
+            "A1.4",
+            "Kiến nghị được trả lời đúng hạn (chỉ số riêng của Cổng, không thuộc chỉ tiêu)",
+            "Answered on time (the portal's own indicator, not part of the target)",
+            "Số kiến nghị được trả lời đúng hạn",
+            "Recommendations answered by their deadline",
+            "Kiến nghị của các tổ chức trên đã đến hạn trả lời",
+            "Those recommendations whose answer deadline has passed",
+            EQ,
+            H,
+            COMMUNE,
+            FB,
+            role=IndicatorRole.PORTAL_OWN,
+        ),
+        IndicatorDef(
+            "A1.5",
+            "Ý kiến, kiến nghị của Nhân dân do Mặt trận chuyển được giải quyết (phân tích thêm, không thuộc chỉ tiêu)",
+            "Citizens' items forwarded by the Front, resolved (breakdown, not part of the target)",
+            "Số ý kiến, kiến nghị của Nhân dân đã được giải quyết",
+            "Citizens' items resolved",
+            "Ý kiến, kiến nghị hợp pháp, chính đáng của Nhân dân do Mặt trận chuyển, tiếp nhận trong kỳ",
+            "Lawful, legitimate citizens' items the Front forwarded, received in the period",
+            EQ,
+            H,
+            COMMUNE,
+            FB,
+            role=IndicatorRole.BREAKDOWN,
         ),
     ],
     "A2": [
         IndicatorDef(
             "A2.1",
-            "Chương trình, dự án trọng điểm được tuyên truyền, vận động",
-            "Key programmes covered by propaganda and mobilisation",
-            "Số chương trình, dự án trọng điểm đã tuyên truyền, vận động",
-            "Key programmes and projects propagandised",
-            "Số chương trình, dự án trọng điểm được giao",
-            "Key programmes and projects assigned",
+            "Ủy ban MTTQ, tổ chức chính trị - xã hội đẩy mạnh tuyên truyền, vận động",
+            "Front committees and socio-political organisations pushing propaganda and mobilisation",
+            "Số Ủy ban MTTQ, tổ chức chính trị - xã hội đã đẩy mạnh tuyên truyền, vận động (mỗi tổ chức báo cáo 1 = "
+            "đã thực hiện, 0 = chưa, kèm minh chứng)",
+            "Organisations that did so (each reports 1 = done or 0 = not yet, with evidence)",
+            "Tổng số Ủy ban MTTQ và tổ chức chính trị - xã hội các cấp",
+            "Front committees and socio-political organisations at every level",
             EQ,
             H,
             ORG,
@@ -227,15 +276,16 @@ INDICATORS: dict[str, list[IndicatorDef]] = {
             "A4.1",
             'Cơ quan, đơn vị triển khai hiệu quả phong trào "Dân vận khéo"',
             'Bodies running the "Skilful Mass Mobilisation" movement effectively',
-            "Số cấp ủy, chính quyền, cơ quan, đơn vị triển khai hiệu quả",
-            "Party committees, authorities and bodies running it effectively",
-            "Tổng số cấp ủy, chính quyền, cơ quan, đơn vị",
-            "Party committees, authorities and bodies",
+            "Số cấp ủy, tổ chức đảng, chính quyền, cơ quan, đơn vị triển khai hiệu quả (mỗi nơi báo cáo 1 = có, "
+            "0 = chưa, kèm minh chứng)",
+            "Party committees, party bodies, authorities, agencies and units running it (each reports 1 or 0)",
+            "Tổng số cấp ủy, tổ chức đảng, chính quyền, cơ quan, đơn vị (gồm các sở, ngành, cơ quan ngành dọc)",
+            "Party committees, party bodies, authorities, agencies and units (departments and sector bodies included)",
             EQ,
             H,
             ORG,
             REP,
-            tuple(PARTY_AND_AUTHORITIES),
+            tuple(A4_BODIES),
             is_headline=True,
         ),
     ],
@@ -322,8 +372,8 @@ INDICATORS: dict[str, list[IndicatorDef]] = {
     "T2": [
         IndicatorDef(
             "T2.1",
-            "Đảng viên mới kết nạp trong năm",
-            "New party members admitted in the year",
+            "Kết nạp đảng viên mới, bình quân hàng năm",
+            "New party members admitted, yearly average",
             "Số đảng viên mới kết nạp trong năm",
             "New party members admitted",
             "Tổng số đảng viên đầu năm",
@@ -427,8 +477,25 @@ INDICATORS: dict[str, list[IndicatorDef]] = {
     "T4": [
         IndicatorDef(
             "T4.1",
-            "Ủy ban MTTQ sử dụng Cổng để tiếp nhận, phân loại và kết thúc ý kiến",
-            "Front committees receiving, triaging and closing items in the portal",
+            "Ủy ban MTTQ ứng dụng công nghệ thông tin trong quản lý, điều hành, tiếp nhận ý kiến Nhân dân",
+            "Front committees using IT in management, operation and receiving the people's opinions",
+            "Số nội dung đã ứng dụng CNTT: quản lý, điều hành, tiếp nhận ý kiến Nhân dân (mỗi Ủy ban báo cáo 0-3, "
+            "kèm minh chứng; việc dùng Cổng là một minh chứng)",
+            "Uses in place: management, operation, intake (each committee reports 0-3 with evidence; use of this "
+            "portal is one piece of evidence)",
+            "3 nội dung (quản lý, điều hành, tiếp nhận)",
+            "3 uses (management, operation, intake)",
+            EQ,
+            H,
+            ORG,
+            REP,
+            (K.FRONT_COMMITTEE,),
+            is_headline=True,
+        ),
+        IndicatorDef(
+            "T4.2",
+            "Ủy ban MTTQ tiếp nhận, phân loại và kết thúc ý kiến trên Cổng (minh chứng, không thuộc chỉ tiêu)",
+            "Front committees receiving, triaging and closing items in the portal (evidence, not part of the target)",
             "Số Ủy ban MTTQ đã tiếp nhận, phân loại và kết thúc ý kiến trên Cổng trong kỳ",
             "Front committees that received, triaged and closed items in the period",
             "Tổng số Ủy ban MTTQ các cấp",
@@ -438,7 +505,7 @@ INDICATORS: dict[str, list[IndicatorDef]] = {
             ORG,
             USE,
             (K.FRONT_COMMITTEE,),
-            is_headline=True,
+            role=IndicatorRole.PORTAL_OWN,
         ),
     ],
 }

@@ -37,6 +37,8 @@ def seed_reference_data(*, stdout) -> None:
             },
         )
         new_targets += created
+        headline = next((ind.code for ind in INDICATORS[spec.code] if ind.is_headline), None)
+        Indicator.objects.filter(target=target, is_headline=True).exclude(code=headline).update(is_headline=False)
         for position, ind in enumerate(INDICATORS[spec.code], start=1):
             _obj, created = _upsert(
                 Indicator,
@@ -57,6 +59,7 @@ def seed_reference_data(*, stdout) -> None:
                     "period_kind": ind.period_kind,
                     "source": ind.source,
                     "is_headline": ind.is_headline,
+                    "role": ind.role,
                     "order": position,
                 },
             )

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from mttq_portal.pagination import DefaultCursorPagination
 from organizations.models import ApiTokenScope
 
-from ..models import ExtensionRequest, Item, ItemEvent, PersonalDataAccess
+from ..models import Complexity, ExtensionRequest, Item, ItemEvent, PersonalDataAccess
 from ..moves import STAFF_MOVES, ReasonInput, StaffMove
 from ..selectors.items import item_get_for_user, items_for_user
 from ..selectors.queue import ItemFilter
@@ -120,6 +120,8 @@ class ItemDetailSerializer(ItemListSerializer):
             "answered_at",
             "closed_at",
             "extension_count",
+            "complexity",
+            "complexity_reason",
             "public_answer",
             "merged_into_id",
             "events",
@@ -255,6 +257,31 @@ class ItemEscalateApi(APIView):
         data.is_valid(raise_exception=True)
         result = wf.item_escalate(user=request.user, item_id=item_id, reason=data.validated_data["reason"])
         return Response({"changed": result.changed, "item": _item_as_seen(request, result.item)})
+
+
+class ComplexityInput(serializers.Serializer):
+    complexity = serializers.ChoiceField(choices=Complexity.choices)
+    reason = serializers.CharField(max_length=2000)
+
+
+class ItemComplexityApi(APIView):
+    token_scope = ApiTokenScope.ITEMS  # a POST: items:write
+
+    @extend_schema(
+        request=ComplexityInput,
+        responses={200: ItemDetailSerializer, **ERRORS},
+        summary="Decide how complex the case is, with the reason (Front)",
+    )
+    def post(self, request, item_id: int):
+        data = ComplexityInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        wf.item_set_complexity(
+            user=request.user,
+            item_id=item_id,
+            complexity=data.validated_data["complexity"],
+            reason=data.validated_data["reason"],
+        )
+        return Response(ItemDetailSerializer(_detail(request, item_id)).data)
 
 
 class ExtensionRequestApi(APIView):

@@ -24,7 +24,7 @@ from organizations.audit import security_event_record
 from organizations.models import SecurityEventKind
 from organizations.selectors import UserScope, user_scope
 
-from ..models import SUBMITTER_IDENTITY_FIELDS, Attachment, EventKind, HandlingLevel, Item, ItemType
+from ..models import SUBMITTER_IDENTITY_FIELDS, Attachment, Category, EventKind, HandlingLevel, Item, ItemType
 from ..workflow import Actor
 
 
@@ -47,6 +47,13 @@ def sees_as_front(scope: UserScope, item: Item) -> bool:
     return scope.sees_whole_province or item.commune_id in scope.front_unit_ids
 
 
+def _category_protects_identity(item: Item) -> bool:
+    category = item._state.fields_cache.get("category")  # joined by items_for_user: no query per row
+    if category is not None:
+        return category.protects_identity
+    return Category.objects.filter(pk=item.category_id, protects_identity=True).exists()
+
+
 def _identity_mask(scope: UserScope):
     """What an agency-only viewer must not see; None when the viewer sees every row whole."""
     if scope.is_service_account:
@@ -65,7 +72,8 @@ def _identity_mask(scope: UserScope):
         if sees_as_front(scope, item):
             item.identity_hidden = False
             return
-        hide_all = item.type == ItemType.DENUNCIATION
+        # A denunciation, or an item of a category handled like one (corruption and negative conduct).
+        hide_all = item.type == ItemType.DENUNCIATION or _category_protects_identity(item)
         for name in SUBMITTER_IDENTITY_FIELDS:
             # Without consent to be contacted the agency does not need the phone and email either.
             if hide_all or (name in ("submitter_phone", "submitter_email") and not item.consent_contact):

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from mttq_portal.errors import ApplicationError
@@ -16,8 +16,9 @@ from mttq_portal.periods import Period, PeriodForm, period_parse
 from organizations.models import Organization
 
 from .. import tracking
-from ..models import ANSWERED_STATUSES, Attachment, Item, ItemEvent, ItemType, Status
+from ..models import ANSWERED_STATUSES, Attachment, Item, ItemEvent, ItemType
 from ..phones import phone_last_digits
+from . import figures
 
 
 def item_for_lookup(*, code: str, secret: str = "", phone_digits: str = "", allow_phone: bool = True) -> Item | None:
@@ -163,12 +164,14 @@ class Figures:
 
 
 def _figures(qs: QuerySet, group: str, name_field: str) -> list[Figures]:
+    """Received in the period, and of those answered and answered on time: the definitions of
+    ``figures.py``, over the items received in the period (the label on the page says so)."""
     rows = (
         qs.values(group, name_field)
         .annotate(
             received=Count("id"),
-            answered=Count("id", filter=Q(answered_at__isnull=False)),
-            on_time=Count("id", filter=Q(answer_on_time=True)),
+            answered=Count("id", filter=figures.answered()),
+            on_time=Count("id", filter=figures.answered_on_time()),
         )
         .order_by(name_field)
     )
@@ -176,14 +179,14 @@ def _figures(qs: QuerySet, group: str, name_field: str) -> list[Figures]:
 
 
 def public_figures_by_commune(*, category_id=None, period: Period | None = None) -> list[Figures]:
-    qs = _filtered(Item.objects.exclude(status=Status.MERGED), category_id=category_id, period=period)
+    qs = _filtered(Item.objects.all(), category_id=category_id, period=period)
     return _figures(qs, "commune_id", "commune__name")
 
 
 def public_figures_by_agency(*, commune_id=None, category_id=None, period: Period | None = None) -> list[Figures]:
     """Per agency: items forwarded to it (its current focal point), answered, answered on time."""
     qs = _filtered(
-        Item.objects.filter(current_agency__isnull=False).exclude(status=Status.MERGED),
+        Item.objects.filter(current_agency__isnull=False),
         commune_id=commune_id,
         category_id=category_id,
         period=period,

@@ -89,7 +89,16 @@ class ItemFilter(django_filters.FilterSet):
     answer_due_to = django_filters.DateFilter(
         field_name="answer_due_date", lookup_expr="lte", label=_("Answer due until")
     )
-    counted_for_a1 = django_filters.BooleanFilter(method="filter_counted_for_a1", label=_("Counted for target A1"))
+    counted_for_a1 = django_filters.BooleanFilter(method="filter_counted_for_a1", label=_("Lawful and legitimate"))
+    # Target A1's subject (the organisations' own recommendations) or its breakdown (citizens' items forwarded).
+    a1_subject = django_filters.ChoiceFilter(
+        method="filter_a1_subject",
+        choices=[
+            ("own", _("Recommendations of the Front and its organisations")),
+            ("citizens", _("Citizens' items forwarded")),
+        ],
+        label=_("Target A1"),
+    )
 
     class Meta:
         model = Item
@@ -102,6 +111,11 @@ class ItemFilter(django_filters.FilterSet):
         from .statistics import counted_for_a1
 
         return qs.filter(counted_for_a1()) if value else qs.exclude(counted_for_a1())
+
+    def filter_a1_subject(self, qs, name, value):
+        from .figures import citizens_forwarded, legitimate, own_recommendation
+
+        return qs.filter(legitimate(), own_recommendation() if value == "own" else citizens_forwarded())
 
     def filter_overdue(self, qs, name, value):
         condition = tab_conditions()["overdue"]

@@ -17,7 +17,13 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractQuarter
 from django.utils import timezone
 
-from ..models import NOT_COUNTED_STATUSES, OPEN_STATUSES, EventKind, HandlingLevel, Item, ItemEvent, ItemType, Status
+from organizations.models import Organization
+
+from ..models import NOT_COUNTED_STATUSES, OPEN_STATUSES, EventKind, HandlingLevel, Item, ItemEvent, Status
+
+# The legitimacy rule and the excluded statuses live in ``figures.py``, the one definition of each figure.
+from .figures import A1_SOURCE_KINDS, FRONT_OWN_RECOMMENDATION_TYPES, FRONT_OWN_TYPES
+from .figures import legitimate as _legitimate
 
 _ITEM = Item._meta.db_table
 
@@ -36,10 +42,16 @@ MEASURES = (
 
 
 def _a1_where() -> str:
-    """Target A1's items in SQL, the same rule as ``answer_deadline_items`` below (kept in step by a test)."""
+    """``figures.legitimate()`` in SQL, for the summaries' deadline figures (kept in step by a test)."""
     own = ", ".join(f"'{t.value}'" for t in FRONT_OWN_TYPES)
+    own_recommendations = ", ".join(f"'{t.value}'" for t in FRONT_OWN_RECOMMENDATION_TYPES)
+    kinds = ", ".join(f"'{k.value}'" for k in A1_SOURCE_KINDS)
     gone = ", ".join(f"'{s.value}'" for s in sorted(NOT_COUNTED_STATUSES))
-    return f"(is_legitimate OR (is_legitimate IS NULL AND type IN ({own}))) AND status NOT IN ({gone})"
+    by_source = f"source_organization_id IN (SELECT id FROM {Organization._meta.db_table} WHERE kind IN ({kinds}))"
+    return (
+        f"(is_legitimate OR (is_legitimate IS NULL AND (type IN ({own}) OR type IN ({own_recommendations}) "
+        f"OR {by_source}))) AND status NOT IN ({gone})"
+    )
 
 
 def _local_day(column: str) -> str:
@@ -137,17 +149,6 @@ def days_touched_since_sql(*, since) -> tuple[str, list]:
     return sql, [tz, tz, tz, since, since]
 
 
-# The Front's own recommendations: vetted by the Front when it records them, so they count for target A1
-# even when no separate "lawful and legitimate" decision was recorded (ADR 0071).
-FRONT_OWN_TYPES = (
-    ItemType.FRONT_RECOMMENDATION,
-    ItemType.OVERSIGHT_RECOMMENDATION,
-    ItemType.CRITIQUE_RECOMMENDATION,
-    ItemType.INSPECTION_BOARD_RECOMMENDATION,
-    ItemType.VOTER_PETITION,
-)
-# Items that left the count: a duplicate follows its target's result, a withdrawn matter needs no answer.
-
 # Group keys callers may ask for: the dimension name -> the item column.
 ANSWER_DIMENSIONS = {
     "province": None,
@@ -159,9 +160,8 @@ ANSWER_DIMENSIONS = {
 
 
 def counted_for_a1() -> Q:
-    """Lawful and legitimate (or the Front's own recommendation), not rejected, merged or withdrawn."""
-    legitimate = Q(is_legitimate=True) | Q(type__in=FRONT_OWN_TYPES, is_legitimate__isnull=True)
-    return legitimate & ~Q(status__in=NOT_COUNTED_STATUSES)
+    """Lawful and legitimate items (``figures.legitimate``): the set of the deadline figures."""
+    return _legitimate()
 
 
 def answer_deadline_items(*, due_from: date, due_to: date) -> QuerySet[Item]:

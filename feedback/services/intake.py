@@ -40,6 +40,7 @@ from ..models import (
     Campaign,
     Category,
     Channel,
+    Complexity,
     ConsentMethod,
     DeadlineRule,
     EventKind,
@@ -298,6 +299,7 @@ def item_submit(
         start=received_day,
         is_complex=is_complex,
         is_remote=commune.is_remote_area,
+        category_id=int(category_id),
         cal=refcache.cached("calendar", WorkingCalendar.load),
         rules=refcache.cached("deadline_rules", lambda: list(DeadlineRule.objects.filter(is_active=True))),
     )
@@ -323,6 +325,7 @@ def item_submit(
         "campaign_id": campaign_id,
         "is_mass_petition": bool(is_mass_petition),
         "is_complex": bool(is_complex),
+        "complexity": Complexity.COMPLEX if is_complex else Complexity.NORMAL,
         "is_anonymous": bool(is_anonymous),
         "submitter_name": submitter_name,
         "submitter_phone": submitter_phone,

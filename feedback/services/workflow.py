@@ -27,6 +27,7 @@ from ..deadlines import DueDate, WorkingCalendar, compute_due_date
 from ..models import (
     ANSWER_STATUSES,
     Attachment,
+    Complexity,
     EventKind,
     ExtensionRequest,
     ExtensionStatus,
@@ -191,6 +192,37 @@ def item_escalate(*, user, item_id: int, reason: str) -> MoveResult:
     return MoveResult(item=item, event=event, changed=True)
 
 
+def item_set_complexity(*, user, item_id: int, complexity: str, reason: str) -> Item:
+    """The Front decides how complex the case is, with its reason (one event row per decision).
+
+    It sets the longer periods of complex cases for the next due date, and for a denunciation the number of
+    extensions the Law on Denunciations 2018 Art. 30 allows (normal: none; complex: one of at most 30 days;
+    especially complex: two, each of at most 30 days). A due date already set is not recomputed."""
+    if complexity not in Complexity.values:
+        message = _("Choose normal, complex or especially complex.")
+        raise ApplicationError(message, code="required", fields={"complexity": [message]})
+    reason = _required_text(reason, "reason", _("why the case has this complexity"))
+    with transaction.atomic():
+        item = _locked_for(user=user, item_id=item_id, actor=Actor.FRONT)
+        if item.complexity == complexity and item.complexity_reason == reason:
+            return item  # a repeat
+        if not item.is_open:
+            raise ConflictError(_("The complexity of a closed item cannot change."), code="complexity_closed")
+        previous = item.complexity
+        item.complexity, item.complexity_reason = complexity, reason
+        item.is_complex = complexity != Complexity.NORMAL
+        item.save(update_fields=["complexity", "complexity_reason", "is_complex", "updated_at"])
+        ItemEvent.objects.create(
+            item=item,
+            kind=EventKind.COMPLEXITY_SET,
+            actor=user,
+            actor_label=Actor.FRONT.value,
+            note=reason,
+            data={"from": previous, "to": complexity},
+        )
+    return item
+
+
 # ---- forwarding: one agency, one due date ----------------------------------------------------------------
 
 
@@ -205,6 +237,7 @@ def forward_due_date(*, item: Item, on: date | None = None, cal: WorkingCalendar
         is_complex=item.is_complex,
         is_remote=item.commune.is_remote_area,
         cal=cal,
+        category_id=item.category_id,
     )
 
 
@@ -416,6 +449,7 @@ def extension_request(*, user, item_id: int, reason: str, requested_days=None, r
         pending = ExtensionRequest.objects.filter(item=item, status=ExtensionStatus.PENDING).first()
         if pending is not None:
             return pending  # a repeat: one open request at a time
+        rule = item.due_rule
         if not item.can_request_extension:
             if item.status not in ANSWER_STATUSES or item.due_date is None:
                 raise ConflictError(
@@ -427,6 +461,19 @@ def extension_request(*, user, item_id: int, reason: str, requested_days=None, r
                 code="extension_limit",
             )
         new_date = _requested_date(item, requested_days, requested_due_date)
+        # The article sets a ceiling per extension (Law on Denunciations 2018 Art. 30: at most 30 days; a
+        # period ending on a day off still ends on the next working day, Civil Code Art. 148).
+        if (
+            rule
+            and rule.extension_legal_reference
+            and rule.extension_days
+            and new_date > WorkingCalendar.load().add_calendar_days(item.due_date, rule.extension_days)
+        ):
+            message = _("An extension may add at most %(days)s days (%(basis)s).") % {
+                "days": rule.extension_days,
+                "basis": rule.extension_legal_reference,
+            }
+            raise ApplicationError(message, code="extension_too_long", fields={"requested_days": [message]})
         request = ExtensionRequest.objects.create(
             item=item,
             agency_id=item.current_agency_id,

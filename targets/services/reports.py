@@ -3,13 +3,13 @@ approves (the figures become the organisation's value) or returns it with a reas
 ``ReportEvent`` row."""
 
 from django.db import transaction
-from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mttq_portal.errors import ApplicationError, ConflictError, NotAllowedError
 from organizations.models import Organization
 
+from ..aggregation import province_reported_figure
 from ..compliance import status_for, value_of
 from ..evidence import MAX_EVIDENCE_FILES, evidence_check, evidence_content_file
 from ..models import (
@@ -204,29 +204,25 @@ def report_approve(*, user, report_id: int) -> Report:
             denominator=report.denominator,
             now=now,
         )
-        totals = IndicatorValue.objects.filter(
-            indicator=report.indicator,
-            period=report.period,
-            dimension=Dimension.ORGANIZATION,
-            origin=Origin.REPORTED,
-        ).aggregate(n=Sum("numerator"), d=Sum("denominator"), orgs=Count("id"))
+        figure = province_reported_figure(report.indicator, report.period)
         _write_value(
             report,
             dimension=Dimension.PROVINCE,
             key=0,
-            numerator=totals["n"] or 0,
-            denominator=totals["d"] or 0,
+            numerator=figure.numerator,
+            denominator=figure.denominator,
             now=now,
-            details={"organizations": totals["orgs"]},
+            details=figure.details,
+            value=figure.value,
         )
     return report
 
 
-def _write_value(report: Report, *, dimension, key, numerator, denominator, now, details=None) -> None:
+def _write_value(report: Report, *, dimension, key, numerator, denominator, now, details=None, value=None) -> None:
     from organizations.selectors import portal_province
 
     indicator, period = report.indicator, report.period
-    value = value_of(numerator, denominator)
+    value = value if value is not None else value_of(numerator, denominator)
     province = portal_province() if dimension == Dimension.PROVINCE else None
     IndicatorValue.objects.update_or_create(
         indicator=indicator,

@@ -10,18 +10,20 @@ import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from feedback.selectors.statistics import answer_compliance_counts, portal_use_counts
+from feedback.selectors.figures import A1_MEASURES, a1_counts
+from feedback.selectors.statistics import portal_use_counts
 from organizations.models import OrganizationKind
 from organizations.selectors import commune_list, portal_province
 
+from ..aggregation import ORGANIZATION_SHARE, province_reported_figure
 from ..compliance import status_for, value_of
 from ..models import (
     Dimension,
@@ -63,7 +65,14 @@ _KEY_COLUMN = {
     Dimension.ORGANIZATION: "organization_id",
     Dimension.CATEGORY: "category_id",
 }
-A1_FIELDS = {"A1.1": "answered", "A1.2": "on_time", "A1.3": "resolved"}
+# Indicator -> (numerator measure, subject, denominator measure); see feedback.selectors.figures.
+A1_FIELDS = {
+    "A1.1": ("considered", "own", "recommended"),
+    "A1.2": ("answered", "own", "recommended"),
+    "A1.3": ("resolved", "own", "recommended"),
+    "A1.4": ("on_time", "own", "due"),
+    "A1.5": ("resolved", "citizens", "recommended"),
+}
 ACTIVITY_KINDS = {
     "A5.1": ("dialogue",),
     "A6.1": ("working_session",),
@@ -97,8 +106,10 @@ class _Context:
         details: dict | None = None,
         report_id: int | None = None,
         reported_by_id: int | None = None,
+        value=None,
     ) -> None:
-        value = value_of(numerator, denominator)
+        """``value``: when the value is not numerator / denominator (T2.1's average of the yearly rates)."""
+        value = value if value is not None else value_of(numerator, denominator)
         row = {
             "indicator_id": indicator.id,
             "period_id": period.id,
@@ -141,13 +152,20 @@ def _quarter_periods(ctx: _Context, quarter: int) -> list[Period]:
 
 
 def _compute_a1(ctx: _Context, indicators: dict[str, Indicator]) -> None:
-    """A1 from feedback: items whose answer deadline fell in the period and has passed (ADR 0071)."""
+    """A1 from the organisations' own recommendations made in the period: considered, answered, resolved
+    (the resolution's three stages); on time is the portal's own indicator; citizens' items the Front
+    forwarded are the labelled breakdown (ADR 0143). One GROUP BY per dimension, by quarter received."""
     a1 = [indicators[code] for code in A1_FIELDS if code in indicators]
     if not a1:
         return
     year_start = date(ctx.year, 1, 1)
-    due_to = min(date(ctx.year, 12, 31), ctx.as_of - timedelta(days=1))
+    received_to = min(date(ctx.year, 12, 31), ctx.as_of)
     commune_ids = list(commune_list().values_list("id", flat=True))
+    periods_by_id = {p.id: p for p in ctx.periods.values()}
+
+    def empty() -> dict:
+        return dict.fromkeys(A1_MEASURES, 0)
+
     for dimension in (
         Dimension.PROVINCE,
         Dimension.COMMUNE,
@@ -155,32 +173,34 @@ def _compute_a1(ctx: _Context, indicators: dict[str, Indicator]) -> None:
         Dimension.SOURCE_ORGANIZATION,
         Dimension.CATEGORY,
     ):
-        totals: dict[tuple[int, int], dict] = defaultdict(
-            lambda: {"due": 0, "answered": 0, "on_time": 0, "resolved": 0}
-        )
-        if due_to >= year_start:
-            for row in answer_compliance_counts(due_from=year_start, due_to=due_to, dimension=dimension):
+        totals: dict[tuple[str, int, int], dict] = defaultdict(empty)
+        if received_to >= year_start:
+            rows = a1_counts(received_from=year_start, received_to=received_to, as_of=ctx.as_of, dimension=dimension)
+            for row in rows:
                 for period in _quarter_periods(ctx, row["quarter"]):
-                    bucket = totals[(period.id, row["key"])]
-                    for name in bucket:
+                    bucket = totals[(row["subject"], period.id, row["key"])]
+                    for name in A1_MEASURES:
                         bucket[name] += row[name]
-        # The province and every commune get a row for every started period, even with nothing due.
+        # The province and every commune get a row for every started period, even with nothing counted.
         baseline_keys = (
             [0] if dimension == Dimension.PROVINCE else commune_ids if dimension == Dimension.COMMUNE else []
         )
         for period in ctx.started():
             for key in baseline_keys:
-                totals.setdefault((period.id, key), {"due": 0, "answered": 0, "on_time": 0, "resolved": 0})
-        periods_by_id = {p.id: p for p in ctx.periods.values()}
-        for (period_id, key), counts in totals.items():
+                for subject in ("own", "citizens"):
+                    totals.setdefault((subject, period.id, key), empty())
+        for (subject, period_id, key), counts in totals.items():
             for indicator in a1:
+                field_name, wanted_subject, denominator = A1_FIELDS[indicator.code]
+                if subject != wanted_subject:
+                    continue
                 ctx.add(
                     indicator,
                     periods_by_id[period_id],
                     dimension,
                     key,
-                    counts[A1_FIELDS[indicator.code]],
-                    counts["due"],
+                    counts[field_name],
+                    counts[denominator],
                     details=dict(counts),
                 )
 
@@ -323,21 +343,25 @@ def _compute_reported(ctx: _Context, indicators: list[Indicator]) -> None:
             report_id=row["report_id"],
             reported_by_id=row["reported_by_id"],
         )
-    sums = (
-        approved.values("indicator_id", "period_id")
-        .annotate(n=Sum("numerator"), d=Sum("denominator"), orgs=Count("id"))
-        .order_by()
-    )
-    for row in sums:
+    # The province's value: one rule with the approval's (targets/aggregation.py). An indicator that counts
+    # organisations gets a province row for the year even when nobody reported (0 of all in scope).
+    keys = set(approved.values_list("indicator_id", "period_id").distinct())
+    year = ctx.periods[str(ctx.year)]
+    if year.starts_on <= ctx.as_of:
+        keys |= {(i.id, year.id) for i in indicators if i.code in ORGANIZATION_SHARE}
+    for indicator_id, period_id in sorted(keys):
+        indicator, period = by_id[indicator_id], periods_by_id[period_id]
+        figure = province_reported_figure(indicator, period)
         ctx.add(
-            by_id[row["indicator_id"]],
-            periods_by_id[row["period_id"]],
+            indicator,
+            period,
             Dimension.PROVINCE,
             0,
-            row["n"],
-            row["d"],
+            figure.numerator,
+            figure.denominator,
             origin=Origin.REPORTED,
-            details={"organizations": row["orgs"]},
+            details=figure.details,
+            value=figure.value,
         )
 
 
@@ -417,7 +441,7 @@ def rollup_compliance(
                 i.code: i for i in Indicator.objects.select_related("target").order_by("target__order", "order")
             }
             _compute_a1(ctx, indicators)
-            _compute_t4(ctx, indicators.get("T4.1"))
+            _compute_t4(ctx, indicators.get("T4.2"))
             _compute_activities(ctx, indicators)
             _compute_reported(ctx, [i for i in indicators.values() if i.source == Source.REPORTED])
             changed = _write(ctx)

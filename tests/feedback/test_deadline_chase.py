@@ -90,8 +90,10 @@ def test_answer_deadline_chased_across_tet_2027_once_each_on_the_right_working_d
 
 @pytest.mark.django_db
 def test_triage_deadline_chased_for_the_commune_front(citizen_submission, chase_people):
-    # given an item received on Wednesday 27 January 2027: 5 working days to triage -> due Wednesday 3 February
-    with _at(dt.date(2027, 1, 27)):
+    # given an item received on Wednesday 20 January 2027: 10 working days to triage (Law on Citizen Reception
+    # Art. 28): Thu 21 (1), Fri 22 (2), Mon 25 (3), Tue 26 (4), Wed 27 (5), Thu 28 (6), Fri 29 (7), Mon 1 Feb (8),
+    # Tue 2 (9), Wed 3 (10) -> due Wednesday 3 February
+    with _at(dt.date(2027, 1, 20)):
         item = item_submit(**{**citizen_submission, "consent_contact": False}).item
     assert Item.objects.get(pk=item.id).due_date == DUE
 

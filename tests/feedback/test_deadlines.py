@@ -7,7 +7,8 @@ them for VN (observed=True):
   2027: Fri 1 Jan; Tết Thu 4 - Wed 10 Feb (lunar new year Sat 6 Feb); Fri 16 Apr; Fri 30 Apr; Sat 1 May +
         observed Mon 3 May; Thu 2 - Fri 3 Sep; Culture Day Wed 24 Nov.
 Default rules (feedback/deadlines.py DEFAULT_RULES): answer 15 calendar days, 1 extension of 15 days;
-complaint 30 days, 45 if complex or remote, 60 if both, no extension; triage 5 working days.
+complaint 30 days, 45 if complex or remote, 60 if both, no extension; triage 10 working days (Law on Citizen
+Reception 2013 Art. 28; 5 working days only for administrative regulations, Decree 20/2008 Art. 9).
 """
 
 import datetime as dt
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from feedback.deadlines import compute_due_date
+from feedback.deadlines import WorkingCalendar, compute_due_date
 from feedback.models import CalendarException, EventKind, Item, ItemEvent, ItemType, Status, Step
 from feedback.services import workflow as wf
 from mttq_portal.errors import ConflictError
@@ -64,12 +65,12 @@ def test_answer_due_date_across_tet_2026(forward):
 
 
 def test_triage_working_days_across_tet_2026(rules):
-    # given an item received on Thursday 12 February 2026 (triage: 5 working days)
+    # given an item received on Thursday 12 February 2026 (triage: 10 working days)
     # when counting: Fri 13 (1); Sat 14, Sun 15; Tết Mon 16 - Fri 20; Sat 21, Sun 22; Mon 23 (2), Tue 24 (3),
-    # Wed 25 (4), Thu 26 (5)
+    # Wed 25 (4), Thu 26 (5), Fri 27 (6), Mon 2 Mar (7), Tue 3 (8), Wed 4 (9), Thu 5 (10)
     due = compute_due_date(step=Step.TRIAGE, item_type=ItemType.REPORT, channel="web", start=D(2026, 2, 12))
-    # then the triage is due on Thursday 26 February 2026
-    assert (due.days, due.day_count, due.due_date) == (5, "working", D(2026, 2, 26))
+    # then the triage is due on Thursday 5 March 2026
+    assert (due.days, due.day_count, due.due_date) == (10, "working", D(2026, 3, 5))
 
 
 def test_answer_due_date_across_tet_2027(forward):
@@ -90,10 +91,11 @@ def test_complaint_across_tet_2027(forward):
 
 def test_triage_working_days_across_tet_2027(rules):
     # given an item received on Tuesday 2 February 2027
-    # when counting: Wed 3 (1); Tết Thu 4 - Wed 10; Thu 11 (2), Fri 12 (3); Sat, Sun; Mon 15 (4), Tue 16 (5)
+    # when counting: Wed 3 (1); Tết Thu 4 - Wed 10; Thu 11 (2), Fri 12 (3); Sat, Sun; Mon 15 (4), Tue 16 (5),
+    # Wed 17 (6), Thu 18 (7), Fri 19 (8); Sat, Sun; Mon 22 (9), Tue 23 (10)
     due = compute_due_date(step=Step.TRIAGE, item_type=ItemType.REPORT, channel="web", start=D(2027, 2, 2))
-    # then the triage is due on Tuesday 16 February 2027
-    assert due.due_date == D(2027, 2, 16)
+    # then the triage is due on Tuesday 23 February 2027
+    assert due.due_date == D(2027, 2, 23)
 
 
 def test_vietnam_culture_day_rolls_the_answer_forward(forward):
@@ -106,10 +108,11 @@ def test_vietnam_culture_day_rolls_the_answer_forward(forward):
 
 def test_vietnam_culture_day_is_skipped_by_working_days(rules):
     # given an item received on Thursday 19 November 2026
-    # when counting: Fri 20 (1); Sat, Sun; Mon 23 (2); Tue 24 Culture Day; Wed 25 (3), Thu 26 (4), Fri 27 (5)
+    # when counting: Fri 20 (1); Sat, Sun; Mon 23 (2); Tue 24 Culture Day; Wed 25 (3), Thu 26 (4), Fri 27 (5);
+    # Sat, Sun; Mon 30 (6), Tue 1 Dec (7), Wed 2 (8), Thu 3 (9), Fri 4 (10)
     due = compute_due_date(step=Step.TRIAGE, item_type=ItemType.REPORT, channel="web", start=D(2026, 11, 19))
-    # then the triage is due on Friday 27 November 2026
-    assert due.due_date == D(2026, 11, 27)
+    # then the triage is due on Friday 4 December 2026
+    assert due.due_date == D(2026, 12, 4)
 
 
 @pytest.mark.parametrize(
@@ -256,15 +259,15 @@ def test_day_swaps_count_in_working_days(rules):
     _cal_exception(D(2026, 3, 7), CalendarException.Kind.WORKING_DAY)
     _cal_exception(D(2026, 3, 10), CalendarException.Kind.DAY_OFF)
     # when counting 5 working days from Thu 5 Mar: Fri 6 (1), Sat 7 (2), Mon 9 (3), Wed 11 (4), Thu 12 (5)
-    due = compute_due_date(step=Step.TRIAGE, item_type=ItemType.REPORT, channel="web", start=D(2026, 3, 5))
-    # then the triage is due on Thursday 12 March 2026
-    assert due.due_date == D(2026, 3, 12)
+    due = WorkingCalendar.load().add_working_days(D(2026, 3, 5), 5)
+    # then the fifth working day is Thursday 12 March 2026
+    assert due == D(2026, 3, 12)
 
 
 def test_a_working_saturday_counts_in_working_days(rules):
     # given Saturday 7 March 2026 a working day
     _cal_exception(D(2026, 3, 7), CalendarException.Kind.WORKING_DAY)
     # when counting 5 working days from Thu 5 Mar: Fri 6 (1), Sat 7 (2), Mon 9 (3), Tue 10 (4), Wed 11 (5)
-    due = compute_due_date(step=Step.TRIAGE, item_type=ItemType.REPORT, channel="web", start=D(2026, 3, 5))
-    # then the triage is due on Wednesday 11 March 2026 (Thursday 12 without the swap)
-    assert due.due_date == D(2026, 3, 11)
+    due = WorkingCalendar.load().add_working_days(D(2026, 3, 5), 5)
+    # then the fifth working day is Wednesday 11 March 2026 (Thursday 12 without the swap)
+    assert due == D(2026, 3, 11)

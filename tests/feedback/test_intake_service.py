@@ -33,8 +33,9 @@ def test_submit_creates_item_with_code_secret_due_date_and_event(submit_kwargs, 
     assert tracking.secret_matches(tracking_code=item.tracking_code, secret=result.secret, secret_hash=item.secret_hash)
     assert "duong vao ban bi sat lo" in item.search_text and "de nghi sua duong" in item.search_text
     assert item.status == Status.RECEIVED and item.due_step == Step.TRIAGE
-    # 5 working days after Monday 2 March 2026 is Monday 9 March
-    assert item.due_date == item.triage_due_date == dt.date(2026, 3, 9)
+    # 10 working days (Law on Citizen Reception 2013 Art. 28) after Monday 2 March 2026: Tue 3 (1), Wed 4 (2),
+    # Thu 5 (3), Fri 6 (4), Mon 9 (5), Tue 10 (6), Wed 11 (7), Thu 12 (8), Fri 13 (9), Mon 16 (10)
+    assert item.due_date == item.triage_due_date == dt.date(2026, 3, 16)
     assert item.due_rule is not None and item.due_rule.step == Step.TRIAGE
     event = ItemEvent.objects.get(item=item)
     assert event.kind == EventKind.SUBMITTED and event.is_public and event.to_status == Status.RECEIVED
@@ -44,13 +45,14 @@ def test_remote_area_uses_remote_days(submit_kwargs, commune):
     # Given a remote commune and a triage rule with longer days in remote areas
     from feedback.models import DeadlineRule
 
-    DeadlineRule.objects.filter(step=Step.TRIAGE).update(remote_days=10)
+    DeadlineRule.objects.filter(step=Step.TRIAGE).update(remote_days=15)
     commune.is_remote_area = True
     commune.save(update_fields=["is_remote_area"])
     # When an item is submitted there on Monday 2 March 2026
     result = item_submit(**submit_kwargs, received_at=dt.datetime(2026, 3, 2, 9, tzinfo=VN))
-    # Then the triage deadline is 10 working days later
-    assert result.item.triage_due_date == dt.date(2026, 3, 16)
+    # Then the triage deadline is 15 working days later: Mon 16 Mar is the 10th (see above), then Tue 17 (11),
+    # Wed 18 (12), Thu 19 (13), Fri 20 (14), Mon 23 (15)
+    assert result.item.triage_due_date == dt.date(2026, 3, 23)
 
 
 def test_same_idempotency_key_returns_same_item_and_secret(submit_kwargs):

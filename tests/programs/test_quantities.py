@@ -86,7 +86,9 @@ def test_great_unity_festival_covers_residential_areas(programmes, province_offi
 
     quantity = _row(programme_progress_list(user=province_officer, year=2026), 10).quantities[0]
 
+    # 3 of the 4 residential areas held the festival: 75%, with the denominator shown
     assert (quantity.value, quantity.reached) == (75.0, False)
+    assert (quantity.areas_covered, quantity.areas_total) == (3, 4)
 
 
 def test_complex_cases_handled_on_time(programmes, province_officer, commune_a):
@@ -150,3 +152,28 @@ def test_an_organisation_outside_any_scope_is_not_counted_for_a_commune_officer(
     quantity = _row(programme_progress_list(user=officer_a, year=2026), 5).quantities[0]
 
     assert quantity.value == 0
+
+
+def test_row_9_counts_the_ethnic_and_religious_areas_that_registered(programmes, province_officer, front_a):
+    # given 4 areas of ethnic or religious regions and 2 others in commune A
+    ethnic = [ResidentialAreaFactory(commune=front_a.unit, is_ethnic_or_religious_area=True) for _ in range(4)]
+    others = [ResidentialAreaFactory(commune=front_a.unit) for _ in range(2)]
+    # when 3 of the 4 (and one other area, which does not count) register for the campaign in 2026
+    activity = make_activity(
+        programme=programmes[9], organization=front_a, user=province_officer, kind=ActivityKind.CAMPAIGN_REGISTRATION
+    )
+    activity.residential_areas.set([*ethnic[:3], others[0]])
+    quantity = next(
+        q
+        for q in _row(programme_progress_list(user=province_officer, year=2026), 9).quantities
+        if q.quantity.code == "p9-ethnic-religious-areas-registered"
+    )
+    # then 3 of 4 = 75%: short of 100%
+    assert (quantity.value, quantity.reached, quantity.areas_covered, quantity.areas_total) == (75.0, False, 3, 4)
+
+
+def test_rows_4_and_5_show_how_the_portal_reads_them(client, programmes, province_officer):
+    client.force_login(province_officer)
+    html = client.get("/chuong-trinh/?nam=2026").content.decode()
+    assert "Đọc là 02 lần mỗi năm, cho mỗi Ủy ban MTTQ" in html
+    assert "Đọc là 02 hội nghị liên ngành mỗi năm, toàn tỉnh" in html

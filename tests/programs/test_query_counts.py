@@ -32,7 +32,7 @@ def _fill(n, programmes, province_officer, front_a):
 
 
 URLS = [
-    ("/chuong-trinh/?nam=2026", 15),
+    ("/chuong-trinh/?nam=2026", 16),  # one aggregate per quantity: row 9's area registration added one
     ("/chuong-trinh/10/?nam=2026", 14),
     ("/dan-van-kheo/", 5),
     ("/chuong-trinh/thang-nghe-dan-noi/?nam=2026", 5),

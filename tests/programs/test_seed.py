@@ -82,6 +82,7 @@ def test_milestones_and_quantities_are_seeded_once(seeded):
     assert quantities == {
         "p4-listening-months": (2, None),
         "p5-inter-agency-conferences": (2, None),
+        "p9-ethnic-religious-areas-registered": (100, None),
         "p9-propaganda-sessions": (45, 90),
         "p9-complex-cases": (100, None),
         "p10-great-unity-festival": (100, None),

@@ -45,7 +45,7 @@ def test_target_page_lists_communes_sortable_with_links_to_the_items(
     html = response.content.decode()
     assert response.status_code == 200
     assert commune_a.name in html and commune_b.name in html
-    assert "answer_due_from=2026-01-01" in html and f"commune={commune_a.id}" in html
+    assert "received_from=2026-01-01" in html and "a1_subject=own" in html and f"commune={commune_a.id}" in html
     assert "Kiến nghị hợp pháp" in html  # the verbatim text is quoted
 
 
