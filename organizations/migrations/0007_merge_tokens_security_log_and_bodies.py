@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organizations', '0005_residential_area_ethnic_or_religious'),
-        ('organizations', '0006_merge_0003_security_event_log_0005_drop_token_flags'),
+        ('organizations', '0006_merge_security_log_and_token_scopes'),
     ]
 
     operations = [
