@@ -198,7 +198,10 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 # Longer than any countdown or ETA we use, or Redis would hand a reserved task to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60, "socket_connect_timeout": 2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# The web fails fast on a dead broker (the outbox catches the rest); workers and beat wait for it with
+# backoff, this many attempts (0 = forever; mttq_portal/celery.py, docs/adr/0160).
 CELERY_BROKER_CONNECTION_MAX_RETRIES = 1
+CELERY_WORKER_BROKER_MAX_RETRIES = env.int("CELERY_WORKER_BROKER_MAX_RETRIES", default=0)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
