@@ -10,6 +10,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -70,8 +71,9 @@ class PostgresCluster:
 
     user = "postgres"
 
-    def __init__(self, directory: Path, *, port: int | None = None):
-        self.directory = Path(directory)
+    def __init__(self, directory: Path | None = None, *, port: int | None = None):
+        # Its own directory directly under /tmp: the server's user must reach it (pytest's are private).
+        self.directory = Path(directory or tempfile.mkdtemp(prefix="mttq-pg-"))
         self.data = self.directory / "data"
         self.port = port or free_port()
 
@@ -85,11 +87,10 @@ class PostgresCluster:
         self.directory.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             entry = pwd.getpwnam(self.user)
-            for path in [self.directory, *self.directory.parents]:
-                if str(path) in ("/", "/tmp"):
-                    break
-                os.chmod(path, 0o755)
             shutil.chown(self.directory, entry.pw_uid, entry.pw_gid)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.directory, ignore_errors=True)
 
     def init(self, *extra_conf: str) -> None:
         self._own()

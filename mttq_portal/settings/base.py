@@ -298,9 +298,13 @@ NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)
 # Below the broker's visibility timeout (2 h), or Redis would hand a delayed task to a second worker.
 NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=30 * 60)
-# A claim older than this belongs to a dead worker (longer than the task time limit).
-NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS", default=600)
-# The sweeper queues pending rows that were never queued, or queued longer ago than this.
+# Workers renew the claims of the rows they hold every HEARTBEAT seconds; a claim not renewed for TIMEOUT
+# seconds belongs to a dead worker and the sweeper frees it (feedback/services/claims.py, docs/adr/0161).
+NOTIFICATIONS_CLAIM_HEARTBEAT_SECONDS = env.int("NOTIFICATIONS_CLAIM_HEARTBEAT_SECONDS", default=10)
+NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS", default=45)
+NOTIFICATIONS_SWEEP_SECONDS = env.float("NOTIFICATIONS_SWEEP_SECONDS", default=30.0)
+# The sweeper queues pending rows no worker holds that were never queued, or queued longer ago than this
+# (a message lost by a broker without persistence).
 NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", default=300)
 # Submissions whose after-commit work did not run within this time are re-planned (within the window).
 NOTIFICATIONS_SUBMIT_GRACE_SECONDS = env.int("NOTIFICATIONS_SUBMIT_GRACE_SECONDS", default=120)
@@ -325,7 +329,10 @@ DIGEST_MAX_LINES = env.int("DIGEST_MAX_LINES", default=30)
 RETENTION_ANONYMISE_AFTER_DAYS = env.int("RETENTION_ANONYMISE_AFTER_DAYS", default=730)
 
 # The beat schedule (django-celery-beat copies it into the database, where administrators can edit it).
-CELERY_BEAT_SCHEDULE["notifications-sweep"] = {"task": "feedback.notifications_sweep", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
+    "task": "feedback.notifications_sweep",
+    "schedule": NOTIFICATIONS_SWEEP_SECONDS,
+}
 CELERY_BEAT_SCHEDULE["feedback-chase-deadlines"] = {
     "task": "feedback.chase_deadlines",
     "schedule": crontab(minute="*/15"),
