@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint format migrate seed messages compilemessages worker beat bench demo clean
+.PHONY: run test check lint format migrate seed messages compilemessages worker worker-notifications worker-batch beat bench demo clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,8 +48,16 @@ messages: $(STAMP)
 	$(PY) manage.py makemessages -l vi -l en --no-location --ignore=.venv --ignore=staticfiles --ignore=bench
 	for po in locale/en/LC_MESSAGES/*.po; do msgen "$$po" -o "$$po"; done
 
+# One worker for every queue; in production run workers per queue (docker-compose.yml, docs/adr/0164).
+CELERY_QUEUES ?= celery,notifications,chase,reports
 worker: $(STAMP)
-	$(VENV)/bin/celery -A mttq_portal worker --loglevel=INFO
+	$(VENV)/bin/celery -A mttq_portal worker --loglevel=INFO -Q $(CELERY_QUEUES)
+
+worker-notifications: $(STAMP)
+	$(VENV)/bin/celery -A mttq_portal worker --loglevel=INFO -Q celery,notifications -n notifications@%h
+
+worker-batch: $(STAMP)
+	$(VENV)/bin/celery -A mttq_portal worker --loglevel=INFO -Q chase,reports -n batch@%h
 
 beat: $(STAMP)
 	$(VENV)/bin/celery -A mttq_portal beat --loglevel=INFO

@@ -11,6 +11,9 @@ app = Celery("mttq_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# The request id travels from the web into the tasks it enqueues (Celery signals).
+from . import observability  # noqa: E402, F401
+
 
 @worker_init.connect
 @beat_init.connect

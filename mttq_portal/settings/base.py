@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
+    "health_check",
+    "django_prometheus",
     "organizations",
     "feedback",
     "programs",
@@ -50,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "mttq_portal.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,8 +64,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # django-axes must be last: it turns a lockout into the Vietnamese lockout page.
+    # django-axes must be last but for the metrics: it turns a lockout into the Vietnamese lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "mttq_portal.urls"
@@ -203,6 +208,26 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_MAX_RETRIES = 1
 CELERY_WORKER_BROKER_MAX_RETRIES = env.int("CELERY_WORKER_BROKER_MAX_RETRIES", default=0)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# Queues by kind of work, so workers can be added per queue on other hosts (docs/adr/0164). A worker
+# started without -Q consumes the default queue only; `make worker` consumes all of them.
+CELERY_SPLIT_QUEUES = env.bool("CELERY_SPLIT_QUEUES", default=True)
+CELERY_QUEUE_NAMES = {"notifications": "notifications", "chase": "chase", "reports": "reports"}
+CELERY_TASK_ROUTES = (
+    {
+        "feedback.notification_deliver": {"queue": "notifications"},
+        "feedback.notifications_deliver_batch": {"queue": "notifications"},
+        "feedback.notifications_fan_out": {"queue": "notifications"},
+        "feedback.notifications_sweep": {"queue": "notifications"},
+        "feedback.chase_deadlines": {"queue": "chase"},
+        "feedback.daily_digest": {"queue": "chase"},
+        "feedback.anonymise_closed_items": {"queue": "chase"},
+        "programs.send_milestone_reminders": {"queue": "chase"},
+        "reports.tasks.refresh_summaries": {"queue": "reports"},
+        "targets.rollup_compliance": {"queue": "reports"},
+    }
+    if CELERY_SPLIT_QUEUES
+    else {}
+)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
 # Dashboards read summary tables refreshed by a set-based job (reports, ADR 0006).
@@ -239,7 +264,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "mttq_portal.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["organizations.tokens.ApiTokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": "120/minute",
+        "anon": env("OPEN311_ANON_RATE", default="120/minute"),
         "user": "600/minute",
         "api_token": env("API_TOKEN_RATE", default="600/minute"),
     },
@@ -284,14 +309,35 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Logs: one JSON object per line (python-json-logger) with the request id, or plain lines for a terminal.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "mttq_portal.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+# The Celery worker keeps this logging configuration instead of installing its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Health and metrics (mttq_portal/health.py, mttq_portal/observability.py, docs/adr/0163).
+READINESS_BEAT_MAX_AGE_SECONDS = env.int("READINESS_BEAT_MAX_AGE_SECONDS", default=600)
+READINESS_OUTBOX_MAX_AGE_SECONDS = env.int("READINESS_OUTBOX_MAX_AGE_SECONDS", default=900)
+# /metrics answers only with "Authorization: Bearer <METRICS_TOKEN>"; empty: /metrics is a 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+PROMETHEUS_EXPORT_MIGRATIONS = False
 
 # Notifications (feedback.services.notifications): the outbox in the database, delivered by Celery.
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
