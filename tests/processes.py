@@ -116,10 +116,37 @@ class PostgresCluster:
         self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
 
     def psql(self, sql: str, *, database: str = "postgres") -> str:
-        return self._run(
-            str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database,
-            "-At", "-c", sql,
-        ).stdout.strip()  # fmt: skip
+        """Run one statement (autocommit); the rows as psql -At would print them."""
+        import psycopg2
+
+        connection = psycopg2.connect(host="127.0.0.1", port=self.port, user="postgres", dbname=database)
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                rows = cursor.fetchall() if cursor.description else []
+        finally:
+            connection.close()
+        as_text = {True: "t", False: "f", None: ""}
+        return "\n".join(
+            "|".join(as_text.get(v, str(v)) if isinstance(v, bool | None) else str(v) for v in row) for row in rows
+        )
 
     def url(self, database: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+
+class StreamingReplica(PostgresCluster):
+    """A hot standby cloned from ``primary`` with pg_basebackup, following it by streaming replication."""
+
+    def __init__(self, primary: PostgresCluster):
+        super().__init__()
+        self.primary = primary
+
+    def init(self, *extra_conf: str) -> None:
+        self._own()
+        self._run(str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.primary.port), "-U", "postgres",
+                  "-D", str(self.data), "-R", "-X", "stream")  # fmt: skip
+        conf = [f"port = {self.port}", f"unix_socket_directories = '{self.directory}'", "hot_standby = on"]
+        with open(self.data / "postgresql.conf", "a") as f:
+            f.write("\n".join([*conf, *extra_conf]) + "\n")

@@ -287,15 +287,37 @@ def requests(request, *, fmt, identity):
         raise Open311Error(400, _("end_date is before start_date."))
     if end - start > DEFAULT_WINDOW:
         raise Open311Error(400, _("The date range may span at most 90 days."))
+    page, page_size = _page(request)
     items = open311_requests(
         identity=reader,
         service_codes=_split(request.GET.get("service_code")),
         statuses=statuses,
         start=start,
         end=end,
-        limit=MAX_REQUESTS,
+        limit=page_size + 1,
+        offset=(page - 1) * page_size,
     )
-    return respond("requests", [_request_row(i, full=reader is not None) for i in items], fmt)
+    response = respond("requests", [_request_row(i, full=reader is not None) for i in items[:page_size]], fmt)
+    if len(items) > page_size:
+        query = request.GET.copy()
+        query["page"] = str(page + 1)
+        response["Link"] = f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="next"'
+    return response
+
+
+def _page(request) -> tuple[int, int]:
+    """``page`` (from 1) and ``page_size`` (default OPEN311_PAGE_SIZE, at most MAX_REQUESTS): the list answers
+    like a page, with a ``Link: <...>; rel="next"`` header while more follow (docs/adr/0166)."""
+    try:
+        page = int(request.GET.get("page") or 1)
+        page_size = int(request.GET.get("page_size") or settings.OPEN311_PAGE_SIZE)
+    except ValueError:
+        raise Open311Error(400, _("page and page_size must be whole numbers.")) from None
+    if page < 1 or not 1 <= page_size <= MAX_REQUESTS:
+        raise Open311Error(
+            400, _("page starts at 1; page_size is between 1 and %(max)s.") % {"max": MAX_REQUESTS}
+        )
+    return page, page_size
 
 
 @require_GET

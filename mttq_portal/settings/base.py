@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "mttq_portal.observability.RequestIdMiddleware",
+    "mttq_portal.db_routing.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,6 +96,22 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming read replica for dashboards, report files, exports, the report API and Open311 reads
+# (mttq_portal/db_routing.py, docs/adr/0165). Unset: everything reads the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=30.0)
+DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=5.0)
+# After a request that may have written, the browser's reads stay on the primary this long.
+DATABASE_PIN_SECONDS = env.int("DATABASE_PIN_SECONDS", default=15)
+DATABASE_REPLICA_PATHS = env.list(
+    "DATABASE_REPLICA_PATHS", default=["/bao-cao/", "/api/v1/reports/", "/open311/", "/qua-han/"]
+)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["replica"].get("OPTIONS", {}), "connect_timeout": 2}
+    DATABASE_ROUTERS = ["mttq_portal.db_routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"
@@ -146,6 +163,10 @@ PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-01")
 # Open311 GeoReport v2 (feedback/open311/, docs/adr/0022-open311.md).
 OPEN311_JURISDICTION_ID = env("OPEN311_JURISDICTION_ID", default=f"vn-{PORTAL_PROVINCE_CODE}")
 OPEN311_CONTACT = env("OPEN311_CONTACT", default="Ủy ban MTTQ Việt Nam tỉnh")
+# requests.json answers a page of this many (a client asks for up to 1000 with page_size, then page=2 ...).
+OPEN311_PAGE_SIZE = env.int("OPEN311_PAGE_SIZE", default=100)
+# Anonymous reads of Open311 (and other anonymous API reads), per client address.
+OPEN311_ANON_RATE = env("OPEN311_ANON_RATE", default="120/minute")
 FEEDBACK_MAX_ATTACHMENTS = env.int("FEEDBACK_MAX_ATTACHMENTS", default=5)
 FEEDBACK_MAX_ATTACHMENT_BYTES = env.int("FEEDBACK_MAX_ATTACHMENT_MB", default=10) * 1024 * 1024
 # Days after closing during which the citizen may dispute the result (which reopens the item).
@@ -264,7 +285,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "mttq_portal.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["organizations.tokens.ApiTokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": env("OPEN311_ANON_RATE", default="120/minute"),
+        "anon": OPEN311_ANON_RATE,
         "user": "600/minute",
         "api_token": env("API_TOKEN_RATE", default="600/minute"),
     },

@@ -13,6 +13,9 @@ SECRET_KEY = "test-only-secret-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Unit tests run tasks inline; the end-to-end tests start a real worker with eager mode off.
+if "replica" in DATABASES:  # noqa: F405
+    # The test database has no replica of its own: the alias reads the test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 # Test workers consume one queue of their own; the queue split is tested with its own workers.
 CELERY_SPLIT_QUEUES = env.bool("CELERY_SPLIT_QUEUES", default=False)
