@@ -1,13 +1,22 @@
 """Open311 ``GET requests.json`` (the default page) against a bare one-query view served the same way.
 
 Both run under gunicorn on 127.0.0.1 with the same workers, settings and middleware, 16 keep-alive clients
-for a bounded time each. The database ``mttq_bench_submit`` (bench/submit.py's) gets N published items
-(default 5,000) if it has fewer. The anonymous throttle is raised for the run (``OPEN311_ANON_RATE``).
+for a bounded time each. The database ``<name of DATABASE_URL's database>_bench_open311`` (created and
+migrated here) gets N published items (default 5,000) if it has fewer. The anonymous throttle is raised
+for the run (``OPEN311_ANON_RATE``).
 Aim: the default page answers like a page (at most OPEN311_PAGE_SIZE rows) at ≥ 0.5 × the bare view.
 
     .venv/bin/python bench/open311.py [--seconds 15] [--clients 16] [--items 5000]
     BENCH_SMOKE=1 .venv/bin/python bench/open311.py     # a few seconds, to check the bench runs
 """
+
+import sys
+from pathlib import Path
+
+# bench/ holds a module named queue.py that would shadow the standard library's (multiprocessing needs it):
+# look in bench/ last.
+sys.path.remove(str(Path(__file__).resolve().parent))
+sys.path.append(str(Path(__file__).resolve().parent))
 
 import argparse
 import http.client
@@ -19,7 +28,7 @@ import subprocess
 import threading
 import time
 
-from submit import PYTHON, ROOT, database_env, free_port, prepare, start_server, stop_server
+from submit import PYTHON, ROOT, free_port, prepare, start_server, stop_server
 
 PATH = "/open311/v2/requests.json"
 
@@ -92,6 +101,29 @@ def load(port: int, clients: int, seconds: float) -> dict:
     }
 
 
+def database_env() -> dict:
+    from urllib.parse import urlparse
+
+    import psycopg2
+
+    url = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mttq_portal"))
+    name = url.path.lstrip("/") + "_bench_open311"
+    admin = psycopg2.connect(dbname="postgres", user=url.username or "postgres", host=url.hostname,
+                             port=url.port or 5432, password=url.password)  # fmt: skip
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute("CREATE DATABASE " + name)
+    admin.close()
+    return {
+        **os.environ,
+        "DATABASE_URL": url._replace(path="/" + name).geturl(),
+        "DJANGO_SETTINGS_MODULE": "mttq_portal.settings.test",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
 def ensure_items(env: dict, category: int, commune: int, items: int) -> None:
     code = f"""
 import django; django.setup()
@@ -128,7 +160,7 @@ def main() -> None:
     ensure_items(env, category, commune, args.items)
     results = {}
     for name, settings in (
-        ("baseline (bare view)", "support.open311_baseline_settings"),
+        ("baseline (bare view)", "bench.support.open311_baseline_settings"),
         ("Open311 requests.json", "mttq_portal.settings.test"),
     ):
         port = free_port()

@@ -2,4 +2,4 @@
 
 from mttq_portal.settings.test import *  # noqa: F403
 
-ROOT_URLCONF = "support.open311_baseline_urls"
+ROOT_URLCONF = "bench.support.open311_baseline_urls"
