@@ -321,9 +321,7 @@ def _page(request) -> tuple[int, int]:
     except ValueError:
         raise Open311Error(400, _("page and page_size must be whole numbers.")) from None
     if page < 1 or not 1 <= page_size <= MAX_REQUESTS:
-        raise Open311Error(
-            400, _("page starts at 1; page_size is between 1 and %(max)s.") % {"max": MAX_REQUESTS}
-        )
+        raise Open311Error(400, _("page starts at 1; page_size is between 1 and %(max)s.") % {"max": MAX_REQUESTS})
     return page, page_size
 
 
