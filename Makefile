@@ -5,8 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: install services services-stop run test check lint format migrate seed messages compilemessages worker beat \
-	bench bench-smoke demo clean
+.PHONY: install services services-stop run test check lint format migrate seed messages compilemessages worker \
+	worker-notifications worker-batch beat bench bench-smoke demo clean
 # Catalogue commands never connect to the database, but the settings require a URL.
 NO_DB := DATABASE_URL=$${DATABASE_URL:-postgres://catalogues-only@127.0.0.1/unused}
 
@@ -60,8 +60,16 @@ messages: $(STAMP)
 	$(NO_DB) $(PY) manage.py makemessages -l vi -l en --no-location --ignore=.venv --ignore=staticfiles --ignore=bench
 	for po in locale/en/LC_MESSAGES/*.po; do msgen "$$po" -o "$$po"; done
 
+# One worker for every queue; in production run workers per queue (docker-compose.yml, docs/adr/0164).
+CELERY_QUEUES ?= celery,notifications,chase,reports
 worker: services
-	$(VENV)/bin/celery -A mttq_portal worker --loglevel=INFO
+	$(VENV)/bin/celery -A mttq_portal worker --loglevel=INFO -Q $(CELERY_QUEUES)
+
+worker-notifications: services
+	$(VENV)/bin/celery -A mttq_portal worker --loglevel=INFO -Q celery,notifications -n notifications@%h
+
+worker-batch: services
+	$(VENV)/bin/celery -A mttq_portal worker --loglevel=INFO -Q chase,reports -n batch@%h
 
 beat: services
 	$(VENV)/bin/celery -A mttq_portal beat --loglevel=INFO

@@ -9,26 +9,16 @@ from celery import shared_task
 from .services import notifications
 
 
-def _deliver(notification_id: int) -> str:
-    outcome, delay = notifications.notification_deliver(notification_id=notification_id)
-    if outcome == notifications.Outcome.RETRY:
-        # Bounded retries with backoff; if this publish fails the sweeper finds the row when it is due.
-        notifications.notifications_queue([notification_id], countdown=delay)
-    return outcome.value
-
-
 @shared_task(name="feedback.notification_deliver", acks_late=True, ignore_result=True)
 def notification_deliver(notification_id: int) -> str:
-    return _deliver(notification_id)
+    outcomes = notifications.notifications_deliver_many(notification_ids=[notification_id])
+    return next(iter(outcomes))
 
 
 @shared_task(name="feedback.notifications_deliver_batch", acks_late=True, ignore_result=True)
 def notifications_deliver_batch(notification_ids: list[int]) -> dict:
-    outcomes: dict[str, int] = {}
-    for notification_id in notification_ids:
-        outcome = _deliver(notification_id)
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    return outcomes
+    # The claims of the batch are renewed by the worker's heartbeat while it runs (services/claims.py).
+    return notifications.notifications_deliver_many(notification_ids=notification_ids)
 
 
 @shared_task(name="feedback.notifications_fan_out", acks_late=True, ignore_result=True)

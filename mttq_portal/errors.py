@@ -6,6 +6,7 @@ the request's language.
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -52,11 +53,32 @@ class NotFoundError(ApplicationError):
         super().__init__(message, code=code, fields=fields)
 
 
+# Seconds a client is told to wait when the database is unreachable (a restart or a failover takes about this).
+RETRY_AFTER_SECONDS = 60
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """The database could not be reached or dropped the connection: nothing was stored, try again later."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def unavailable_message() -> str:
+    return _("Not saved yet: the service is briefly unavailable. Please try again in a minute.")
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
 def _error(code: str, message: str, http_status: int, fields: dict | None = None) -> Response:
-    return Response({"error": {"code": code, "message": message, "fields": fields or {}}}, status=http_status)
+    return Response(error_body(code, message, fields), status=http_status)
 
 
 def api_exception_handler(exc, context):
+    if database_unavailable(exc):
+        response = _error("unavailable", unavailable_message(), status.HTTP_503_SERVICE_UNAVAILABLE)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if isinstance(exc, ApplicationError):
         return _error(exc.code, exc.message, exc.http_status, exc.fields)
     if isinstance(exc, DjangoValidationError):

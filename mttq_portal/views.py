@@ -1,10 +1,23 @@
+import logging
+import sys
+
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.utils.html import escape
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .errors import RETRY_AFTER_SECONDS, database_unavailable, error_body, unavailable_message
+
+logger = logging.getLogger(__name__)
+
+# Machine clients: these prefixes never answer HTML, whatever fails.
+API_PREFIXES = ("/api/", "/open311/")
+# Form fields echoed back when a submission could not be stored (never files, tokens, secrets or passwords).
+NOT_ECHOED = {"csrfmiddlewaretoken", "attachments", "secret", "phone_digits", "password", "api_key"}
 
 
 @require_GET
@@ -22,40 +35,78 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-def _api_error(request, status: int):
-    """The error body of the API (``mttq_portal.errors``) or of Open311 (``[{code, description}]``, XML for a
-    ``.xml`` path) for an error Django answers itself (an unknown URL, a crash), in the request's language."""
-    message = {
-        403: _("You may not do this."),
-        404: _("Not found."),
-        500: _("Something went wrong on our side; please try again later."),
-    }[status]
-    if request.path.startswith("/open311/"):
-        # GeoReport v2's errors body (as feedback/open311/rendering.py writes it).
-        if request.path.endswith(".xml"):
-            body = (
-                f'<?xml version="1.0" encoding="UTF-8"?>\n<errors><error><code>{status}</code>'
-                f"<description>{escape(str(message))}</description></error></errors>"
-            )
-            return HttpResponse(body.encode(), status=status, content_type="text/xml; charset=utf-8")
-        return JsonResponse([{"code": status, "description": str(message)}], status=status, safe=False)
-    codes = {403: "forbidden", 404: "not_found", 500: "server_error"}
-    return JsonResponse({"error": {"code": codes[status], "message": str(message), "fields": {}}}, status=status)
-
-
 def _is_api(request) -> bool:
-    return request.path.startswith(("/api/", "/open311/"))
+    return request.path.startswith(API_PREFIXES)
+
+
+def _machine_error(request, status: int, code: str, message: str) -> HttpResponse:
+    """The error body of the API (``{"error": ...}``) or of Open311 (``[{"code", "description"}]``)."""
+    if request.path.startswith("/open311/"):
+        from feedback.open311.rendering import error
+
+        return error("xml" if request.path.endswith(".xml") else "json", status, message)
+    return JsonResponse(error_body(code, message), status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _unavailable(request) -> HttpResponse:
+    """503 with Retry-After. Rendered without the database: no context processors, no session, no user."""
+    if _is_api(request):
+        response = _machine_error(request, 503, "unavailable", unavailable_message())
+    else:
+        echoed = _echoed_fields(request) if request.method == "POST" else []
+        html = render_to_string(
+            "errors/503.html",
+            {
+                "message": unavailable_message(),
+                "echoed": echoed,
+                "action": request.path,
+                "had_files": bool(request.method == "POST" and request.FILES),
+                "csrf_token": get_token(request),
+            },
+        )
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # What the citizen typed is in this page: no cache may keep it.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _echoed_fields(request) -> list[dict]:
+    """What the visitor typed, to show and send again. Labels come from the citizen's submission form, whose
+    fields are declared on the class (reading them needs no database)."""
+    from django import forms
+
+    from feedback.forms import SubmitForm
+
+    fields = []
+    for name, values in request.POST.lists():
+        if name in NOT_ECHOED:
+            continue
+        field = SubmitForm.base_fields.get(name)
+        shown = (
+            isinstance(field, forms.CharField)
+            and not isinstance(field.widget, forms.HiddenInput)
+            and name != "fax_number"
+        )
+        kind = ("textarea" if isinstance(field.widget, forms.Textarea) else "text") if shown else "hidden"
+        for value in values:
+            fields.append({"name": name, "value": value, "kind": kind, "label": field.label if shown else ""})
+    return fields
 
 
 def error_404(request, exception):
     if _is_api(request):
-        return _api_error(request, 404)
+        return _machine_error(request, 404, "not_found", _("Not found."))
     return render(request, "errors/404.html", status=404)
 
 
 def error_500(request):
+    exc = sys.exc_info()[1]
+    if database_unavailable(exc):
+        logger.warning("Database unavailable for %s %s: %s", request.method, request.path, type(exc).__name__)
+        return _unavailable(request)
     if _is_api(request):
-        return _api_error(request, 500)
+        return _machine_error(request, 500, "server_error", _("Something went wrong on our side. Please try again."))
     return render(request, "errors/500.html", status=500)
 
 
@@ -72,5 +123,5 @@ def error_403(request, exception):
             detail={"path": request.path[:200]},
         )
     if _is_api(request):
-        return _api_error(request, 403)
+        return _machine_error(request, 403, "forbidden", _("You do not have permission to do this."))
     return render(request, "errors/403.html", status=403)

@@ -1,6 +1,7 @@
 """GeoReport v2 endpoints. Every response exists in JSON and XML (the URL's suffix chooses); every error is
 ``[{"code": <HTTP status>, "description": ...}]`` (``<errors><error>`` in XML) with the HTTP status."""
 
+import functools
 from datetime import datetime, time, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -25,7 +26,7 @@ from organizations.tokens import (
     token_scope_check,
 )
 
-from ..models import OPEN_STATUSES, PUBLIC_ITEM_TYPES, Channel, ConsentMethod, ItemType
+from ..models import OPEN_STATUSES, PUBLIC_ITEM_TYPES, Channel, ConsentMethod, ItemType, Status
 from ..selectors.open311 import (
     open311_public_location,
     open311_request_get,
@@ -263,7 +264,13 @@ def service_definition(request, code, *, fmt, identity):
 
 
 def _iso(value) -> str | None:
-    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+    # The portal's one timezone, resolved once (timezone.localtime per value was a third of a page's time).
+    return value.astimezone(_portal_tz()).isoformat(timespec="seconds") if value else None
+
+
+@functools.cache
+def _portal_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
 
 
 def _request_row(item, *, full: bool) -> dict:
@@ -274,7 +281,7 @@ def _request_row(item, *, full: bool) -> dict:
         # The one current due date, as the end of that day in the portal's timezone.
         end_of_day = datetime.combine(item.due_date, time(23, 59, 59), tzinfo=ZoneInfo(settings.TIME_ZONE))
         expected = end_of_day.isoformat()
-    notes = item.public_answer if item.public_answer else str(item.get_status_display())
+    notes = item.public_answer if item.public_answer else str(Status(item.status).label)
     return {
         "service_request_id": item.tracking_code,
         "status": "open" if item.status in OPEN_STATUSES else "closed",
@@ -348,15 +355,35 @@ def requests(request, *, fmt, identity):
         raise Open311Error(400, _("end_date is before start_date."))
     if end - start > DEFAULT_WINDOW:
         raise Open311Error(400, _("The date range may span at most 90 days."))
+    page, page_size = _page(request)
     items = open311_requests(
         identity=reader,
         service_codes=_split(request.GET.get("service_code")),
         statuses=statuses,
         start=start,
         end=end,
-        limit=MAX_REQUESTS,
+        limit=page_size + 1,
+        offset=(page - 1) * page_size,
     )
-    return respond("requests", [_request_row(i, full=reader is not None) for i in items], fmt)
+    response = respond("requests", [_request_row(i, full=reader is not None) for i in items[:page_size]], fmt)
+    if len(items) > page_size:
+        query = request.GET.copy()
+        query["page"] = str(page + 1)
+        response["Link"] = f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="next"'
+    return response
+
+
+def _page(request) -> tuple[int, int]:
+    """``page`` (from 1) and ``page_size`` (default OPEN311_PAGE_SIZE, at most MAX_REQUESTS): the list answers
+    like a page, with a ``Link: <...>; rel="next"`` header while more follow (docs/adr/0166)."""
+    try:
+        page = int(request.GET.get("page") or 1)
+        page_size = int(request.GET.get("page_size") or settings.OPEN311_PAGE_SIZE)
+    except ValueError:
+        raise Open311Error(400, _("page and page_size must be whole numbers.")) from None
+    if page < 1 or not 1 <= page_size <= MAX_REQUESTS:
+        raise Open311Error(400, _("page starts at 1; page_size is between 1 and %(max)s.") % {"max": MAX_REQUESTS})
+    return page, page_size
 
 
 @_endpoint()

@@ -37,6 +37,7 @@ def open311_requests(
     start: datetime | None = None,
     end: datetime | None = None,
     limit: int = 1000,
+    offset: int = 0,
 ) -> list[Item]:
     if identity is not None:
         qs = items_for_user(user=identity)
@@ -60,7 +61,7 @@ def open311_requests(
         qs = qs.filter(received_at__gte=start)
     if end:
         qs = qs.filter(received_at__lte=end)
-    return list(qs.order_by("-received_at", "-id")[:limit])
+    return list(qs.order_by("-received_at", "-id")[offset : offset + limit])
 
 
 def open311_public_location(item: Item) -> dict:

@@ -44,6 +44,7 @@ from ..models import (
     Step,
 )
 from ..workflow import MOVES
+from . import claims
 
 logger = logging.getLogger(__name__)
 
@@ -441,7 +442,8 @@ def notifications_queue(ids: Sequence[int], *, countdown: int | None = None) -> 
         # One statement however many were queued (a deadline chase may queue a hundred thousand).
         with connection.cursor() as cursor:
             cursor.execute(
-                "UPDATE feedback_notification SET queued_at = %s WHERE id = ANY(%s) AND status = 'pending'",
+                "UPDATE feedback_notification SET queued_at = %s, claimed_at = NULL"
+                " WHERE id = ANY(%s) AND status = 'pending'",
                 [timezone.now(), queued],
             )
     return complete
@@ -487,14 +489,15 @@ class SweepResult:
 
 
 def notifications_sweep(*, limit: int = 5000) -> SweepResult:
-    """Every minute: release claims of dead workers, re-plan submissions whose after-commit work never ran,
-    and queue every pending row that is due and was not queued recently."""
+    """Every 30 s (beat): release claims of dead workers, re-plan submissions whose after-commit work never
+    ran, and queue every pending row that is due and is neither queued recently nor held by a live worker."""
     now = timezone.now()
     result = SweepResult()
-    # A claim older than the task time limit belongs to a worker that died (kill -9, OOM, host lost).
+    # Live workers renew their claims every NOTIFICATIONS_CLAIM_HEARTBEAT_SECONDS (services/claims.py); a claim
+    # not renewed for the timeout belongs to a worker that died (kill -9, OOM, host lost).
     stale = now - timedelta(seconds=settings.NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS)
     result.reclaimed = Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=stale).update(
-        status=NotificationStatus.PENDING, queued_at=None
+        status=NotificationStatus.PENDING, queued_at=None, claimed_at=None
     )
     grace = now - timedelta(seconds=settings.NOTIFICATIONS_SUBMIT_GRACE_SECONDS)
     window = now - timedelta(hours=settings.NOTIFICATIONS_SUBMIT_SWEEP_HOURS)
@@ -511,7 +514,12 @@ def notifications_sweep(*, limit: int = 5000) -> SweepResult:
     due = list(
         Notification.objects.filter(status=NotificationStatus.PENDING)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=requeue))
+        .filter(
+            # the rest of a batch whose worker died (its heartbeat stopped) ...
+            Q(claimed_at__lt=stale)
+            # ... or rows no worker holds that were never queued, or whose message was lost long ago
+            | Q(claimed_at__isnull=True) & (Q(queued_at__isnull=True) | Q(queued_at__lt=requeue))
+        )
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )
@@ -536,6 +544,29 @@ def retry_delay(attempts: int) -> int:
     base = settings.NOTIFICATIONS_RETRY_BASE_SECONDS
     # Capped well below the broker's visibility timeout, or Redis would hand the task to a second worker.
     return min(base * 2 ** max(attempts - 1, 0), settings.NOTIFICATIONS_RETRY_MAX_SECONDS)
+
+
+def notifications_deliver_many(*, notification_ids: Sequence[int]) -> dict[str, int]:
+    """Deliver a batch: stamp the rows as held by this worker, keep them held by the heartbeat while the
+    batch runs, and let go of what is left (services/claims.py). Returns the count of each outcome."""
+    ids = list(notification_ids)
+    claims.renew(ids)
+    claims.heartbeat.hold(ids)
+    outcomes: dict[str, int] = {}
+    remaining = list(reversed(ids))
+    try:
+        while remaining:
+            notification_id = remaining[-1]
+            outcome, delay = notification_deliver(notification_id=notification_id)
+            claims.heartbeat.drop([remaining.pop()])
+            if outcome == Outcome.RETRY:
+                # Bounded retries with backoff; if this publish fails the sweeper finds the row when due.
+                notifications_queue([notification_id], countdown=delay)
+            outcomes[outcome.value] = outcomes.get(outcome.value, 0) + 1
+    finally:
+        claims.heartbeat.drop(remaining)
+    claims.release(ids)
+    return outcomes
 
 
 def notification_deliver(*, notification_id: int) -> tuple[Outcome, int]:
@@ -568,6 +599,7 @@ def notification_deliver(*, notification_id: int) -> tuple[Outcome, int]:
             last_error=error,
             next_attempt_at=timezone.now() + timedelta(seconds=delay),
             queued_at=None,
+            claimed_at=None,
         )
         return Outcome.RETRY, delay
     Notification.objects.filter(pk=notification_id).update(status=NotificationStatus.SENT, sent_at=timezone.now())

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    "health_check",
+    "django_prometheus",
     "organizations",
     "feedback",
     "programs",
@@ -66,6 +68,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "mttq_portal.observability.RequestIdMiddleware",
+    "mttq_portal.db_routing.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,8 +85,9 @@ MIDDLEWARE = [
     "organizations.middleware.MfaEnforcementMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # django-axes must be last: it turns a lockout into the Vietnamese lockout page.
+    # django-axes must be last but for the metrics: it turns a lockout into the Vietnamese lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "mttq_portal.urls"
@@ -117,6 +123,22 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must be a PostgreSQL URL (postgres://...): no other database works.")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming read replica for dashboards, report files, exports, the report API and Open311 reads
+# (mttq_portal/db_routing.py, docs/adr/0165). Unset: everything reads the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=30.0)
+DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=5.0)
+# After a request that may have written, the browser's reads stay on the primary this long.
+DATABASE_PIN_SECONDS = env.int("DATABASE_PIN_SECONDS", default=15)
+DATABASE_REPLICA_PATHS = env.list(
+    "DATABASE_REPLICA_PATHS", default=["/bao-cao/", "/api/v1/reports/", "/open311/", "/qua-han/"]
+)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["replica"].get("OPTIONS", {}), "connect_timeout": 2}
+    DATABASE_ROUTERS = ["mttq_portal.db_routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"
@@ -205,6 +227,10 @@ PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-01")
 # Open311 GeoReport v2 (feedback/open311/, docs/adr/0022-open311.md).
 OPEN311_JURISDICTION_ID = env("OPEN311_JURISDICTION_ID", default=f"vn-{PORTAL_PROVINCE_CODE}")
 OPEN311_CONTACT = env("OPEN311_CONTACT", default="Ủy ban MTTQ Việt Nam tỉnh")
+# requests.json answers a page of this many (a client asks for up to 1000 with page_size, then page=2 ...).
+OPEN311_PAGE_SIZE = env.int("OPEN311_PAGE_SIZE", default=100)
+# Anonymous reads of Open311 (and other anonymous API reads), per client address.
+OPEN311_ANON_RATE = env("OPEN311_ANON_RATE", default="120/minute")
 FEEDBACK_MAX_ATTACHMENTS = env.int("FEEDBACK_MAX_ATTACHMENTS", default=5)
 FEEDBACK_MAX_ATTACHMENT_BYTES = env.int("FEEDBACK_MAX_ATTACHMENT_MB", default=10) * 1024 * 1024
 # Days after closing during which the citizen may dispute the result (which reopens the item).
@@ -264,8 +290,31 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 # Longer than any countdown or ETA we use, or Redis would hand a reserved task to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60, "socket_connect_timeout": 2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# The web fails fast on a dead broker (the outbox catches the rest); workers and beat wait for it with
+# backoff, this many attempts (0 = forever; mttq_portal/celery.py, docs/adr/0160).
 CELERY_BROKER_CONNECTION_MAX_RETRIES = 1
+CELERY_WORKER_BROKER_MAX_RETRIES = env.int("CELERY_WORKER_BROKER_MAX_RETRIES", default=0)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# Queues by kind of work, so workers can be added per queue on other hosts (docs/adr/0164). A worker
+# started without -Q consumes the default queue only; `make worker` consumes all of them.
+CELERY_SPLIT_QUEUES = env.bool("CELERY_SPLIT_QUEUES", default=True)
+CELERY_QUEUE_NAMES = {"notifications": "notifications", "chase": "chase", "reports": "reports"}
+CELERY_TASK_ROUTES = (
+    {
+        "feedback.notification_deliver": {"queue": "notifications"},
+        "feedback.notifications_deliver_batch": {"queue": "notifications"},
+        "feedback.notifications_fan_out": {"queue": "notifications"},
+        "feedback.notifications_sweep": {"queue": "notifications"},
+        "feedback.chase_deadlines": {"queue": "chase"},
+        "feedback.daily_digest": {"queue": "chase"},
+        "feedback.anonymise_closed_items": {"queue": "chase"},
+        "programs.send_milestone_reminders": {"queue": "chase"},
+        "reports.tasks.refresh_summaries": {"queue": "reports"},
+        "targets.rollup_compliance": {"queue": "reports"},
+    }
+    if CELERY_SPLIT_QUEUES
+    else {}
+)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
 # Dashboards read summary tables refreshed by a set-based job (reports, ADR 0006).
@@ -302,7 +351,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "mttq_portal.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["organizations.tokens.ApiTokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": "120/minute",
+        "anon": OPEN311_ANON_RATE,
         "user": "600/minute",
         "api_token": env("API_TOKEN_RATE", default="600/minute"),
     },
@@ -347,23 +396,48 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Logs: one JSON object per line (python-json-logger) with the request id, or plain lines for a terminal.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "mttq_portal.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+# The Celery worker keeps this logging configuration instead of installing its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Health and metrics (mttq_portal/health.py, mttq_portal/observability.py, docs/adr/0163).
+READINESS_BEAT_MAX_AGE_SECONDS = env.int("READINESS_BEAT_MAX_AGE_SECONDS", default=600)
+READINESS_OUTBOX_MAX_AGE_SECONDS = env.int("READINESS_OUTBOX_MAX_AGE_SECONDS", default=900)
+# /metrics answers only with "Authorization: Bearer <METRICS_TOKEN>"; empty: /metrics is a 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+PROMETHEUS_EXPORT_MIGRATIONS = False
 
 # Notifications (feedback.services.notifications): the outbox in the database, delivered by Celery.
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)
 # Below the broker's visibility timeout (2 h), or Redis would hand a delayed task to a second worker.
 NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=30 * 60)
-# A claim older than this belongs to a dead worker (longer than the task time limit).
-NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS", default=600)
-# The sweeper queues pending rows that were never queued, or queued longer ago than this.
+# Workers renew the claims of the rows they hold every HEARTBEAT seconds; a claim not renewed for TIMEOUT
+# seconds belongs to a dead worker and the sweeper frees it (feedback/services/claims.py, docs/adr/0161).
+NOTIFICATIONS_CLAIM_HEARTBEAT_SECONDS = env.int("NOTIFICATIONS_CLAIM_HEARTBEAT_SECONDS", default=10)
+NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS", default=45)
+NOTIFICATIONS_SWEEP_SECONDS = env.float("NOTIFICATIONS_SWEEP_SECONDS", default=30.0)
+# The sweeper queues pending rows no worker holds that were never queued, or queued longer ago than this
+# (a message lost by a broker without persistence).
 NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", default=300)
 # Submissions whose after-commit work did not run within this time are re-planned (within the window).
 NOTIFICATIONS_SUBMIT_GRACE_SECONDS = env.int("NOTIFICATIONS_SUBMIT_GRACE_SECONDS", default=120)
@@ -388,7 +462,10 @@ DIGEST_MAX_LINES = env.int("DIGEST_MAX_LINES", default=30)
 RETENTION_ANONYMISE_AFTER_DAYS = env.int("RETENTION_ANONYMISE_AFTER_DAYS", default=730)
 
 # The beat schedule (django-celery-beat copies it into the database, where administrators can edit it).
-CELERY_BEAT_SCHEDULE["notifications-sweep"] = {"task": "feedback.notifications_sweep", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
+    "task": "feedback.notifications_sweep",
+    "schedule": NOTIFICATIONS_SWEEP_SECONDS,
+}
 CELERY_BEAT_SCHEDULE["feedback-chase-deadlines"] = {
     "task": "feedback.chase_deadlines",
     "schedule": crontab(minute="*/15"),

@@ -33,3 +33,5 @@ SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 LANGUAGE_COOKIE_NAME = "__Host-django_language"
 LANGUAGE_COOKIE_PATH = "/"
+# One JSON object per log line for the log collector (python-json-logger), with the request id.
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")  # noqa: F405

@@ -392,3 +392,25 @@ def test_request_list_query_count_does_not_grow(client, world, rows, django_asse
         body = client.get(f"{BASE}/requests.json").json()
 
     assert len(body) == rows
+
+
+def test_the_default_request_list_answers_a_page_and_links_the_next_one(client, world, settings):
+    # given 7 published requests and pages of 3
+    settings.OPEN311_PAGE_SIZE = 3
+    for n in range(7):
+        submit(world["commune"], publish=True, title=f"Phản ánh {n}")
+
+    first = client.get(f"{BASE}/requests.json")
+    second = client.get(f"{BASE}/requests.json", {"page": 2})
+    third = client.get(f"{BASE}/requests.json", {"page": 3})
+    big = client.get(f"{BASE}/requests.json", {"page_size": 10})
+
+    # then pages of 3, 3 and 1, newest first, with a "next" link while more follow
+    assert [len(r.json()) for r in (first, second, third, big)] == [3, 3, 1, 7]
+    assert 'page=2>; rel="next"' in first["Link"]
+    assert 'page=3>; rel="next"' in second["Link"]
+    assert "Link" not in third and "Link" not in big
+    codes = [row["service_request_id"] for r in (first, second, third) for row in r.json()]
+    assert codes == [row["service_request_id"] for row in big.json()]
+    assert client.get(f"{BASE}/requests.json", {"page_size": 1001}).status_code == 400
+    assert client.get(f"{BASE}/requests.json", {"page": "x"}).status_code == 400

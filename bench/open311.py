@@ -1,0 +1,188 @@
+"""Open311 ``GET requests.json`` (the default page) against a bare one-query view served the same way.
+
+Both run under gunicorn on 127.0.0.1 with the same workers, settings and middleware, 16 keep-alive clients
+for a bounded time each. The database ``<name of DATABASE_URL's database>_bench_open311`` (created and
+migrated here) gets N published items (default 5,000) if it has fewer. The anonymous throttle is raised
+for the run (``OPEN311_ANON_RATE``).
+Aim: the default page answers like a page (at most OPEN311_PAGE_SIZE rows) at ≥ 0.5 × the bare view.
+
+    .venv/bin/python bench/open311.py [--seconds 15] [--clients 16] [--items 5000]
+    BENCH_SMOKE=1 .venv/bin/python bench/open311.py     # a few seconds, to check the bench runs
+"""
+
+import sys
+from pathlib import Path
+
+# bench/ holds a module named queue.py that would shadow the standard library's (multiprocessing needs it):
+# look in bench/ last.
+sys.path.remove(str(Path(__file__).resolve().parent))
+sys.path.append(str(Path(__file__).resolve().parent))
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import statistics
+import subprocess
+import threading
+import time
+
+from submit import PYTHON, ROOT, free_port, prepare, start_server, stop_server
+
+PATH = "/open311/v2/requests.json"
+
+
+def client_process(port: int, threads: int, seconds: float, queue) -> None:
+    latencies: list[float] = []
+    counts = {"errors": 0, "rows": 0}
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def run():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, failed, rows = [], 0, 0
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            try:
+                conn.request("GET", PATH)
+                response = conn.getresponse()
+                body = response.read()
+                ok = response.status == 200
+                rows = len(json.loads(body)) if ok else rows
+            except (OSError, http.client.HTTPException, ValueError):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            if ok:
+                mine.append(time.perf_counter() - started)
+            else:
+                failed += 1
+        with lock:
+            latencies.extend(mine)
+            counts["errors"] += failed
+            counts["rows"] = max(counts["rows"], rows)
+
+    pool = [threading.Thread(target=run) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    queue.put((latencies, counts["errors"], counts["rows"]))
+
+
+def load(port: int, clients: int, seconds: float) -> dict:
+    queue = multiprocessing.Queue()
+    warm = multiprocessing.Process(target=client_process, args=(port, 2, 1.0, queue))
+    warm.start()
+    queue.get()
+    warm.join()
+    started = time.monotonic()
+    procs = [multiprocessing.Process(target=client_process, args=(port, clients // 2, seconds, queue)) for _ in "ab"]
+    for p in procs:
+        p.start()
+    latencies, errors, rows = [], 0, 0
+    for _ in procs:
+        lat, err, n = queue.get()
+        latencies.extend(lat)
+        errors += err
+        rows = max(rows, n)
+    for p in procs:
+        p.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rows": rows,
+        "rps": len(latencies) / elapsed,
+        "p50_ms": 1000 * statistics.median(latencies) if latencies else float("nan"),
+        "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan"),
+    }
+
+
+def database_env() -> dict:
+    from urllib.parse import urlparse
+
+    import psycopg2
+
+    url = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mttq_portal"))
+    name = url.path.lstrip("/") + "_bench_open311"
+    admin = psycopg2.connect(dbname="postgres", user=url.username or "postgres", host=url.hostname,
+                             port=url.port or 5432, password=url.password)  # fmt: skip
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute("CREATE DATABASE " + name)
+    admin.close()
+    return {
+        **os.environ,
+        "DATABASE_URL": url._replace(path="/" + name).geturl(),
+        "DJANGO_SETTINGS_MODULE": "mttq_portal.settings.test",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def ensure_items(env: dict, category: int, commune: int, items: int) -> None:
+    code = f"""
+import django; django.setup()
+from django.db import connection
+with connection.cursor() as c:
+    c.execute("SELECT count(*) FROM feedback_item WHERE consent_publish")
+    have = c.fetchone()[0]
+missing = {items} - have
+if missing > 0:
+    from feedback.services.intake import item_submit
+    for i in range(missing):
+        item_submit(type="recommendation", category_id={category}, commune_id={commune}, title=f"Phản ánh {{i}}",
+                    content="Đường vào bản bị sạt lở sau mưa lớn. " * 3, channel="web",
+                    privacy_notice_version="2026-01", consent_method="online_form", consent_publish=True)
+print(max(missing, 0))
+"""
+    out = subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    print(f"added {out.stdout.strip()} published items")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--items", type=int, default=5000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+    if os.environ.get("BENCH_SMOKE"):
+        args.seconds, args.items, args.clients = 2, 200, 4
+
+    env = {**database_env(), "OPEN311_ANON_RATE": "100000000/minute", "CELERY_TASK_ALWAYS_EAGER": "true"}
+    category, commune = prepare(env)
+    ensure_items(env, category, commune, args.items)
+    results = {}
+    for name, settings in (
+        ("baseline (bare view)", "bench.support.open311_baseline_settings"),
+        ("Open311 requests.json", "mttq_portal.settings.test"),
+    ):
+        port = free_port()
+        server = start_server(env, settings, port, args.workers, args.threads)
+        try:
+            results[name] = load(port, args.clients, args.seconds)
+        finally:
+            stop_server(server)
+
+    print(f"{args.clients} clients, {args.seconds:.0f} s each, gunicorn {args.workers}x{args.threads}, "
+          f"{os.cpu_count()} CPUs shared with the clients")  # fmt: skip
+    for name, r in results.items():
+        print(
+            f"  {name:24s} {r['rps']:8.1f} req/s   p50 {r['p50_ms']:7.1f} ms   p95 {r['p95_ms']:7.1f} ms"
+            f"   {r['rows']} rows/answer ({r['requests']} ok, {r['errors']} errors)"
+        )
+    base, real = results["baseline (bare view)"], results["Open311 requests.json"]
+    ratio = real["rps"] / base["rps"] if base["rps"] else 0.0
+    paged = real["rows"] <= 100 and real["errors"] == 0
+    print(f"  aim: the default page is a page (<= 100 rows, 0 errors): {'MET' if paged else 'NOT MET'}")
+    print(f"  aim: requests.json / bare view >= 0.5: {ratio:.2f} {'MET' if ratio >= 0.5 else 'NOT MET'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Readiness checks (django-health-check) beyond the library's database and cache checks.
+
+``/healthz`` stays the cheap liveness probe; ``/readyz`` answers 200 only when the database, the cache,
+the broker, the migrations, beat and the outbox are all well (docs/adr/0163-health-and-metrics.md).
+"""
+
+import dataclasses
+import datetime
+
+from django.conf import settings
+from health_check.base import HealthCheck
+from health_check.exceptions import ServiceUnavailable
+
+
+@dataclasses.dataclass
+class Broker(HealthCheck):
+    """The Celery broker answers (a connection and a no-op round trip, bounded by the broker timeout)."""
+
+    timeout = datetime.timedelta(seconds=3)
+
+    def run(self) -> None:
+        from mttq_portal.celery import app
+
+        if app.conf.task_always_eager:
+            return  # the embedded default runs tasks inline: there is no broker to be down
+        try:
+            with app.connection_for_write() as connection:
+                connection.ensure_connection(max_retries=1, timeout=2)
+                connection.default_channel  # noqa: B018 (opens the channel: a real round trip)
+        except Exception as exc:
+            raise ServiceUnavailable("broker unreachable") from exc
+
+
+_migrations_applied = False
+
+
+@dataclasses.dataclass
+class Migrations(HealthCheck):
+    """Every migration of the code is applied (a new release before `migrate` is not ready).
+
+    Once true it stays true for the process (migrations are not unapplied under running code), so the graph is
+    loaded once, not on every probe."""
+
+    def run(self) -> None:
+        global _migrations_applied
+        if _migrations_applied:
+            return
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        try:
+            executor = MigrationExecutor(connection)
+            plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        finally:
+            connection.close()  # this runs on an executor thread: do not leave its connection open
+        if plan:
+            raise ServiceUnavailable("unapplied migrations")
+        _migrations_applied = True
+
+
+@dataclasses.dataclass
+class BeatLastRun(HealthCheck):
+    """Beat sent the notification sweep recently (django-celery-beat records each run's time)."""
+
+    def run(self) -> None:
+        from django.utils import timezone
+        from django_celery_beat.models import PeriodicTask
+
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            return
+        from django.db import connection
+
+        try:
+            last = (
+                PeriodicTask.objects.filter(task="feedback.notifications_sweep", enabled=True)
+                .order_by("-last_run_at")
+                .values_list("last_run_at", flat=True)
+                .first()
+            )
+        finally:
+            connection.close()
+        limit = settings.READINESS_BEAT_MAX_AGE_SECONDS
+        if last is None or (timezone.now() - last).total_seconds() > limit:
+            raise ServiceUnavailable(f"beat has not run the sweep for more than {limit} s")
+
+
+@dataclasses.dataclass
+class OutboxAge(HealthCheck):
+    """No due notification has waited longer than the limit (workers are consuming)."""
+
+    def run(self) -> None:
+        from django.db import connection
+
+        from feedback.selectors.health import outbox_state
+
+        try:
+            age = outbox_state().oldest_age_seconds
+        finally:
+            connection.close()
+        if age > settings.READINESS_OUTBOX_MAX_AGE_SECONDS:
+            raise ServiceUnavailable(f"the oldest due notification waits for {int(age)} s")
+
+
+READINESS_CHECKS = (
+    "health_check.checks.Database",
+    "health_check.checks.Cache",
+    Broker,
+    Migrations,
+    BeatLastRun,
+    OutboxAge,
+)

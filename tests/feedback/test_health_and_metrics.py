@@ -1,0 +1,152 @@
+"""Liveness, readiness, metrics behind a token, and the request id carried from a request into its tasks."""
+
+import json
+import uuid
+from datetime import timedelta
+
+import pytest
+import redis
+from django.conf import settings as django_settings
+from django.utils import timezone
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from feedback.models import Notification, NotificationChannel
+
+# Readiness checks run on executor threads (their own connections): what the test writes must be committed.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def with_broker(settings):
+    """Readiness as in production: tasks go to the broker (the real Redis of the test run)."""
+    from mttq_portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER = False
+    yield
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER = previous
+
+
+def beat_ran(seconds_ago: int) -> None:
+    every, _ = IntervalSchedule.objects.get_or_create(every=30, period=IntervalSchedule.SECONDS)
+    PeriodicTask.objects.update_or_create(
+        name="notifications-sweep",
+        defaults={
+            "task": "feedback.notifications_sweep",
+            "interval": every,
+            "last_run_at": timezone.now() - timedelta(seconds=seconds_ago),
+        },
+    )
+
+
+def test_liveness_is_cheap_and_answers_ok(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        response = client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_readiness_is_ok_when_database_cache_broker_migrations_beat_and_outbox_are_well(client, with_broker):
+    beat_ran(seconds_ago=40)
+
+    response = client.get("/readyz", HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 200, response.content
+    assert set(response.json().values()) == {"OK"}
+    assert len(response.json()) == 6
+
+
+def test_readiness_fails_when_beat_has_not_run_the_sweep_for_ten_minutes(client, with_broker):
+    beat_ran(seconds_ago=11 * 60)
+
+    response = client.get("/readyz", HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 500
+    assert any("beat has not run" in v for v in response.json().values())
+
+
+def test_readiness_fails_when_a_due_notification_waited_more_than_fifteen_minutes(client, with_broker, officer_a):
+    beat_ran(seconds_ago=10)
+    row = Notification.objects.create(
+        key="t:1", template="digest", channel=NotificationChannel.EMAIL, recipient_user=officer_a
+    )
+    Notification.objects.filter(pk=row.pk).update(created_at=timezone.now() - timedelta(minutes=16))
+
+    response = client.get("/readyz", HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 500
+    assert any("oldest due notification" in v for v in response.json().values())
+
+
+def test_readiness_fails_when_the_broker_is_unreachable(client, with_broker, settings):
+    from mttq_portal.celery import app
+
+    beat_ran(seconds_ago=10)
+    previous = app.conf.broker_url
+    app.conf.broker_url, app._pool, app.amqp._producer_pool = "redis://127.0.0.1:1/0", None, None
+    try:
+        response = client.get("/readyz", HTTP_ACCEPT="application/json")
+    finally:
+        app.conf.broker_url, app._pool, app.amqp._producer_pool = previous, None, None
+
+    assert response.status_code == 500
+    assert any("broker unreachable" in v for v in response.json().values())
+
+
+def test_metrics_are_hidden_without_the_token_and_count_requests_outbox_and_overdue_with_it(
+    client, settings, officer_a
+):
+    settings.METRICS_TOKEN = "metrics-secret-123"
+    Notification.objects.create(
+        key="t:2", template="digest", channel=NotificationChannel.EMAIL, recipient_user=officer_a
+    )
+    client.get("/healthz")
+
+    assert client.get("/metrics").status_code == 404
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 404
+    response = client.get("/metrics", HTTP_AUTHORIZATION="Bearer metrics-secret-123")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "django_http_requests_total_by_view_transport_method_total" in body
+    assert "mttq_outbox_pending 1.0" in body
+    assert "mttq_outbox_oldest_age_seconds" in body
+    assert "mttq_items_overdue" in body
+
+
+def test_the_request_id_comes_back_and_travels_in_the_header_of_the_tasks_the_request_enqueues(
+    client, with_broker, submit_kwargs, django_capture_on_commit_callbacks
+):
+    from mttq_portal.celery import app
+
+    # given tasks go to a queue of our own on the real Redis, with no worker consuming it
+    queue = f"test-rid-{uuid.uuid4().hex[:8]}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    request_id = "req-" + uuid.uuid4().hex[:12]
+    payload = {
+        "type": "report",
+        "category": submit_kwargs["category_id"],
+        "commune": submit_kwargs["commune_id"],
+        "title": "Rác thải đổ trộm bên suối",
+        "content": "Có người đổ rác xuống suối vào ban đêm.",
+        "consent_processing": True,
+        "submitter_email": "dan@example.org",
+        "consent_contact": True,
+    }
+    try:
+        # when a client submits with its own request id
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                "/api/v1/public/items/", payload, content_type="application/json", HTTP_X_REQUEST_ID=request_id
+            )
+    finally:
+        app.conf.task_default_queue = previous
+
+    # then the response carries it, and so does every task message the submission queued
+    assert response.status_code == 201, response.content
+    assert response["X-Request-ID"] == request_id
+    broker = redis.Redis.from_url(django_settings.CELERY_BROKER_URL)
+    messages = [json.loads(raw) for raw in broker.lrange(queue, 0, -1)]
+    broker.delete(queue)
+    assert messages
+    assert {m["headers"]["request_id"] for m in messages} == {request_id}
