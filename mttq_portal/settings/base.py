@@ -155,6 +155,8 @@ MFA_REAUTH_SECONDS = env.int("MFA_REAUTH_SECONDS", default=5 * 60)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Cổng MTTQ")
 OTP_WEBAUTHN_RP_ID = env("OTP_WEBAUTHN_RP_ID", default=PORTAL_BASE_URL.split("://", 1)[-1].split(":")[0].split("/")[0])
 OTP_WEBAUTHN_RP_NAME = env("OTP_WEBAUTHN_RP_NAME", default="Cổng MTTQ")
+# A passkey is a second factor after the password (the login view and its lock-out stay the only way in).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("OTP_WEBAUTHN_ALLOWED_ORIGINS", default=[PORTAL_BASE_URL])
 # Browsers treat http://localhost as a secure context, so passkeys work on a local run; production is HTTPS.
 SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E031"] if PORTAL_BASE_URL.startswith("http://") else []
