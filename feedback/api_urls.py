@@ -9,6 +9,7 @@ urlpatterns = [
     # Staff: the scoped list, the detail and one endpoint per decision.
     path("items/", staff.ItemListApi.as_view(), name="api-items"),
     path("items/bulk-forward/", staff.BulkForwardApi.as_view(), name="api-items-bulk-forward"),
+    path("recommendations/", staff.RecommendationRecordApi.as_view(), name="api-recommendation-record"),
     path("items/<int:item_id>/", staff.ItemDetailApi.as_view(), name="api-item"),
     path("items/<int:item_id>/accept/", staff.ItemAcceptApi.as_view(), name="api-item-accept"),
     path("items/<int:item_id>/reject/", staff.ItemRejectApi.as_view(), name="api-item-reject"),
