@@ -10,6 +10,7 @@ urlpatterns = [
     # Staff: the scoped list, the detail and one endpoint per decision.
     path("items/", staff.ItemListApi.as_view(), name="api-items"),
     path("items/bulk-forward/", staff.BulkForwardApi.as_view(), name="api-items-bulk-forward"),
+    path("recommendations/", staff.RecommendationRecordApi.as_view(), name="api-recommendation-record"),
     path("items/<int:item_id>/", staff.ItemDetailApi.as_view(), name="api-item"),
     # One endpoint per row of the move registry (feedback/moves.py): ItemAcceptApi, ItemForwardApi, ...
     *(

@@ -16,12 +16,13 @@ from rest_framework.views import APIView
 from mttq_portal.pagination import DefaultCursorPagination
 from organizations.models import ApiTokenScope
 
-from ..models import Complexity, ExtensionRequest, Item, ItemEvent, PersonalDataAccess
+from ..models import Complexity, ExtensionRequest, Item, ItemEvent, ItemType, PersonalDataAccess
 from ..moves import STAFF_MOVES, ReasonInput, StaffMove
 from ..selectors.items import item_get_for_user, items_for_user
 from ..selectors.queue import ItemFilter
 from ..services import workflow as wf
 from ..services.personal_data import personal_data_access_record
+from ..services.recommendations import RECOMMENDATION_TYPES, recommendation_record
 
 
 class ItemListSerializer(serializers.ModelSerializer):
@@ -122,6 +123,7 @@ class ItemDetailSerializer(ItemListSerializer):
             "extension_count",
             "complexity",
             "complexity_reason",
+            "source_organization_id",
             "public_answer",
             "merged_into_id",
             "events",
@@ -282,6 +284,45 @@ class ItemComplexityApi(APIView):
             reason=data.validated_data["reason"],
         )
         return Response(ItemDetailSerializer(_detail(request, item_id)).data)
+
+
+class RecommendationInput(serializers.Serializer):
+    source_organization = serializers.IntegerField(help_text="Who recommended: the Front, a member organisation.")
+    addressee = serializers.IntegerField(help_text="To whom: the agency (party committee, authority) it goes to.")
+    commune = serializers.IntegerField()
+    category = serializers.IntegerField()
+    type = serializers.ChoiceField(choices=[(t.value, t.label) for t in RECOMMENDATION_TYPES], required=False)
+    title = serializers.CharField(max_length=200)
+    content = serializers.CharField(max_length=10000)
+    request_text = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    made_on = serializers.DateField(required=False, help_text="When it was made (default: today).")
+
+
+class RecommendationRecordApi(APIView):
+    token_scope = ApiTokenScope.ITEMS  # a POST: items:write
+
+    @extend_schema(
+        request=RecommendationInput,
+        responses={201: ItemDetailSerializer, **ERRORS},
+        summary="Record a recommendation of the Front or a member organisation and forward it (target A1)",
+    )
+    def post(self, request):
+        data = RecommendationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        item = recommendation_record(
+            user=request.user,
+            source_organization_id=v["source_organization"],
+            addressee_id=v["addressee"],
+            commune_id=v["commune"],
+            category_id=v["category"],
+            type=v.get("type", ItemType.FRONT_RECOMMENDATION),
+            title=v["title"],
+            content=v["content"],
+            request_text=v.get("request_text", ""),
+            made_on=v.get("made_on"),
+        )
+        return Response(ItemDetailSerializer(_detail(request, item.pk, log=False)).data, status=201)
 
 
 class ExtensionRequestApi(APIView):
