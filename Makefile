@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint format migrate seed messages compilemessages worker worker-notifications worker-batch beat bench demo clean
+.PHONY: run test check lint format migrate seed messages compilemessages worker worker-notifications worker-batch beat bench load demo clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ demo: seed
 
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; DJANGO_SETTINGS_MODULE=mttq_portal.settings.test $(PY) $$script || exit 1; done
+
+# The mixed load test (Locust against gunicorn + worker + beat, 3 minutes); writes bench/load/REPORT.md.
+load: $(STAMP)
+	$(PY) bench/load/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
