@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
 .PHONY: install services services-stop run test check lint format migrate seed messages compilemessages worker \
-	worker-notifications worker-batch beat bench bench-smoke demo clean
+	worker-notifications worker-batch beat bench bench-smoke load demo clean
 # Catalogue commands never connect to the database, but the settings require a URL.
 NO_DB := DATABASE_URL=$${DATABASE_URL:-postgres://catalogues-only@127.0.0.1/unused}
 
@@ -85,6 +85,10 @@ bench: $(STAMP)
 
 bench-smoke:
 	BENCH_SMOKE=1 $(MAKE) bench
+
+# The mixed load test (Locust against gunicorn + worker + beat, 3 minutes); writes bench/load/REPORT.md.
+load: services
+	$(PY) bench/load/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -9,6 +9,14 @@ from celery import shared_task
 from .services import notifications
 
 
+@shared_task(name="feedback.item_submitted_plan", acks_late=True, ignore_result=True)
+def item_submitted_plan(item_id: int) -> int:
+    """Who is told about a new submission, planned off the citizen's request; safe to run twice (outbox keys)."""
+    ids = notifications.notify_item_submitted(item_id)
+    notifications.notifications_queue(ids)
+    return len(ids)
+
+
 @shared_task(name="feedback.notification_deliver", acks_late=True, ignore_result=True)
 def notification_deliver(notification_id: int) -> str:
     outcomes = notifications.notifications_deliver_many(notification_ids=[notification_id])

@@ -2,4 +2,4 @@
 
 from mttq_portal.settings.test import *  # noqa: F403
 
-ROOT_URLCONF = "support.baseline_urls"
+ROOT_URLCONF = "bench.support.baseline_urls"

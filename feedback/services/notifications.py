@@ -393,7 +393,21 @@ def _run_hook(plan) -> None:
 
 
 def on_item_submitted(item_id: int) -> None:
-    _run_hook(lambda: notify_item_submitted(item_id))
+    """After a submission commits: hand the planning to a worker with one publish (ADR 0167), so the citizen's
+    request does not wait for the audience query, the outbox rows and their own publishes. When tasks run
+    inline, or the broker refuses the message, plan here as before (the rows must exist while Redis is down)."""
+    from mttq_portal.celery import app
+
+    from .. import tasks
+
+    if app.conf.task_always_eager or not settings.NOTIFICATIONS_PLAN_SUBMISSIONS_IN_WORKER:
+        _run_hook(lambda: notify_item_submitted(item_id))
+        return
+    try:
+        tasks.item_submitted_plan.apply_async(args=[item_id])
+    except Exception as exc:  # kombu raises several types
+        logger.warning("Could not queue the planning of item %s (%s); planning now", item_id, exc)
+        _run_hook(lambda: notify_item_submitted(item_id))
 
 
 def on_item_moved(item_id: int, event_id: int, move: str) -> None:

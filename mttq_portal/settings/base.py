@@ -303,6 +303,7 @@ CELERY_SPLIT_QUEUES = env.bool("CELERY_SPLIT_QUEUES", default=True)
 CELERY_QUEUE_NAMES = {"notifications": "notifications", "chase": "chase", "reports": "reports"}
 CELERY_TASK_ROUTES = (
     {
+        "feedback.item_submitted_plan": {"queue": "notifications"},
         "feedback.notification_deliver": {"queue": "notifications"},
         "feedback.notifications_deliver_batch": {"queue": "notifications"},
         "feedback.notifications_fan_out": {"queue": "notifications"},
@@ -444,6 +445,8 @@ NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATIONS_REQUEUE_AFTER_SECON
 # Submissions whose after-commit work did not run within this time are re-planned (within the window).
 NOTIFICATIONS_SUBMIT_GRACE_SECONDS = env.int("NOTIFICATIONS_SUBMIT_GRACE_SECONDS", default=120)
 NOTIFICATIONS_SUBMIT_SWEEP_HOURS = env.int("NOTIFICATIONS_SUBMIT_SWEEP_HOURS", default=48)
+# Who is told about a new submission is planned by a worker, not in the citizen's request (ADR 0167).
+NOTIFICATIONS_PLAN_SUBMISSIONS_IN_WORKER = env.bool("NOTIFICATIONS_PLAN_SUBMISSIONS_IN_WORKER", default=True)
 NOTIFICATIONS_STAFF_LANGUAGE = env("NOTIFICATIONS_STAFF_LANGUAGE", default="vi")
 
 # SMS: a pluggable backend (feedback.sms). The HTTP gateway is configured by URL and token.

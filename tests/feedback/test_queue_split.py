@@ -16,11 +16,18 @@ from tests.feedback.workers import start_worker, stop_worker
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 ROUTES = {
+    "feedback.item_submitted_plan": {"queue": "notifications"},
     "feedback.notification_deliver": {"queue": "notifications"},
     "feedback.notifications_deliver_batch": {"queue": "notifications"},
     "feedback.notifications_sweep": {"queue": "notifications"},
     "feedback.chase_deadlines": {"queue": "chase"},
 }
+
+
+def _reroute() -> None:
+    """Celery keeps the routes it read when it first routed a task (a cached router): read them again."""
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)
 
 
 def test_a_notifications_worker_delivers_while_the_chase_waits_for_its_own_worker(
@@ -31,7 +38,7 @@ def test_a_notifications_worker_delivers_while_the_chase_waits_for_its_own_worke
     previous = (app.conf.task_always_eager, app.conf.task_routes)
     app.conf.task_always_eager, settings.CELERY_TASK_ALWAYS_EAGER = False, False
     app.conf.task_routes = ROUTES
-    app.amqp.flush_routes()
+    _reroute()
     # given a worker started as `make worker-notifications` would start it (the split routes of the settings)
     worker = start_worker("notifications", name="split-notifications", extra_env={"CELERY_SPLIT_QUEUES": "true"})
     try:
@@ -48,5 +55,5 @@ def test_a_notifications_worker_delivers_while_the_chase_waits_for_its_own_worke
     finally:
         stop_worker(worker)
         app.conf.task_always_eager, app.conf.task_routes = previous
-        app.amqp.flush_routes()
+        _reroute()
         broker.delete("notifications", "chase")
