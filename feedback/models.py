@@ -722,3 +722,14 @@ class DeadlineChase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.step} {self.level} {self.due_date}"
+
+
+# The longest free text an item or a decision takes (description, request, answer, notes): the database's text
+# columns are unbounded, this is the rule.
+ITEM_TEXT_MAX = 10_000
+
+
+def item_field_max(name: str) -> int:
+    """The longest value of an ``Item`` field: its column's ``max_length``, or ``ITEM_TEXT_MAX`` for a text.
+    Forms, API serializers and services all read their limits here."""
+    return Item._meta.get_field(name).max_length or ITEM_TEXT_MAX

@@ -26,6 +26,7 @@ from .. import uploads
 from ..deadlines import DueDate, WorkingCalendar, compute_due_date
 from ..models import (
     ANSWER_STATUSES,
+    ITEM_TEXT_MAX,
     Attachment,
     EventKind,
     ExtensionRequest,
@@ -41,7 +42,7 @@ from ..workflow import MOVE_LABELS, MOVES, Actor, Move
 from .notifications import notification_send, notify_item_event_on_commit, staff_language
 from .transitions import MoveData, MoveResult, item_move
 
-ANSWER_MAX = 10_000
+ANSWER_MAX = ITEM_TEXT_MAX
 # When the Front sends an answer back, the agency keeps its due date, or gets this many working days if
 # the date has already passed (docs/adr/0008-two-clocks.md).
 SEND_BACK_WORKING_DAYS = 5
