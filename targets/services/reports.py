@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..periods import period_bounds, period_ensure
 from ..selectors import may_approve, may_report_for
+from .values import indicator_values_upsert
 
 MAX_COUNT = 10_000_000
 MAX_REASON = 2000
@@ -228,33 +229,32 @@ def _write_value(report: Report, *, dimension, key, numerator, denominator, now,
     indicator, period = report.indicator, report.period
     value = value_of(numerator, denominator)
     province = portal_province() if dimension == Dimension.PROVINCE else None
-    IndicatorValue.objects.update_or_create(
+    row = IndicatorValue(
         indicator=indicator,
         period=period,
         dimension=dimension,
         key=key,
-        defaults={
-            "organization_id": report.organization_id if dimension == Dimension.ORGANIZATION else None,
-            "unit_id": province.id if province else None,
-            "numerator": numerator,
-            "denominator": denominator,
-            "value": value,
-            "status": status_for(
-                indicator=indicator,
-                horizon=indicator.target.horizon,
-                value=value,
-                period_kind=period.kind,
-                period_year=period.year,
-                period_ends_on=period.ends_on,
-                as_of=timezone.localdate(),
-            ),
-            "origin": Origin.REPORTED,
-            "details": details or {},
-            "computed_at": now,
-            "reported_by_id": report.submitted_by_id if dimension == Dimension.ORGANIZATION else None,
-            "report": report if dimension == Dimension.ORGANIZATION else None,
-        },
+        organization_id=report.organization_id if dimension == Dimension.ORGANIZATION else None,
+        unit_id=province.id if province else None,
+        numerator=numerator,
+        denominator=denominator,
+        value=value,
+        status=status_for(
+            indicator=indicator,
+            horizon=indicator.target.horizon,
+            value=value,
+            period_kind=period.kind,
+            period_year=period.year,
+            period_ends_on=period.ends_on,
+            as_of=timezone.localdate(),
+        ),
+        origin=Origin.REPORTED,
+        details=details or {},
+        computed_at=now,
+        reported_by_id=report.submitted_by_id if dimension == Dimension.ORGANIZATION else None,
+        report=report if dimension == Dimension.ORGANIZATION else None,
     )
+    indicator_values_upsert(values=[row])
 
 
 def report_return(*, user, report_id: int, reason: str) -> Report:
