@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from mttq_portal.errors import ApplicationError
 from mttq_portal.periods import Period, PeriodForm, period_parse
-from organizations.models import Organization
 
 from .. import tracking
 from ..models import ANSWERED_STATUSES, Attachment, Item, ItemEvent, Status
@@ -170,7 +169,3 @@ def public_figures_by_agency(*, commune_id=None, category_id=None, period: Perio
         period=period,
     )
     return _figures(qs, "current_agency_id", "current_agency__name")
-
-
-def public_agencies() -> QuerySet:
-    return Organization.objects.filter(assigned_items__isnull=False).distinct()

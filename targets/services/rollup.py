@@ -402,8 +402,4 @@ def rollup_compliance(
     return run
 
 
-def last_run() -> RollupRun | None:
-    return RollupRun.objects.filter(state=RollupState.DONE).first()
-
-
 PERIOD_KINDS_OF_YEAR = (PeriodKind.YEAR, PeriodKind.HALF, PeriodKind.QUARTER)
