@@ -89,7 +89,7 @@ def _filtered(qs: QuerySet, *, commune_id=None, category_id=None, period: Period
 
 def public_record_items(*, commune_id=None, category_id=None, period: Period | None = None) -> QuerySet:
     """Answered and closed items whose submitter consented to publication; only anonymised fields."""
-    qs = Item.objects.filter(consent_publish=True, status__in=ANSWERED_STATUSES, merged_into__isnull=True)
+    qs: QuerySet = Item.objects.filter(consent_publish=True, status__in=ANSWERED_STATUSES, merged_into__isnull=True)
     qs = _filtered(qs, commune_id=commune_id, category_id=category_id, period=period)
     return (
         qs.select_related("commune", "category", "current_agency")
