@@ -197,7 +197,7 @@ def baseline(year: int, as_of: date) -> dict:
             rows = cursor.fetchall()
             if key == "0":
                 province = {row[1]: row[3:] for row in rows if row[2] == "own"}
-        since = timezone.make_aware(datetime(year, 1, 1))
+        since = datetime(year, 1, 1, tzinfo=timezone.get_current_timezone())
         until = timezone.make_aware(
             datetime.combine(min(date(year, 12, 31), as_of) + timedelta(days=1), datetime.min.time())
         )

@@ -387,6 +387,9 @@ class Item(models.Model):
     def __str__(self) -> str:
         return f"{self.tracking_code} · {self.title}"
 
+    # Set by the scoping selector on the instance it returns (not a column): the submitter is masked for this viewer.
+    identity_hidden: bool = False
+
     @property
     def public_status(self) -> str:
         return PUBLIC_STATUS[Status(self.status)]
@@ -850,3 +853,14 @@ class DataSubjectRequest(models.Model):
     @property
     def can_be_handled(self) -> bool:
         return self.status == DataRequestStatus.OPEN
+
+
+# The longest free text an item or a decision takes (description, request, answer, notes): the database's text
+# columns are unbounded, this is the rule.
+ITEM_TEXT_MAX = 10_000
+
+
+def item_field_max(name: str) -> int:
+    """The longest value of an ``Item`` field: its column's ``max_length``, or ``ITEM_TEXT_MAX`` for a text.
+    Forms, API serializers and services all read their limits here."""
+    return Item._meta.get_field(name).max_length or ITEM_TEXT_MAX

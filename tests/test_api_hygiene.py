@@ -42,7 +42,8 @@ def test_unknown_api_urls_answer_in_json_and_open311_in_its_errors_body(api):
     open311_xml = api.get("/open311/v2/khong-co.xml")
     english = APIClient().get("/api/v1/khong-co/", HTTP_ACCEPT_LANGUAGE="en")
 
-    assert api_404.status_code == 404 and api_404.json()["error"]["code"] == "not_found"
+    assert api_404.status_code == 404
+    assert api_404.json()["error"]["code"] == "not_found"
     assert open311_json.json() == [{"code": 404, "description": open311_json.json()[0]["description"]}]
     assert open311_xml.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<errors><error><code>404')
     assert english.json()["error"]["message"] == "Not found."
@@ -64,6 +65,7 @@ def test_fields_that_can_be_null_are_declared_nullable_in_the_schema(client):
         return components[component]["properties"][field].get("nullable") is True
 
     assert nullable("ItemList", "current_agency")
-    assert nullable("Event", "actor") and nullable("Event", "agency")
+    assert nullable("Event", "actor")
+    assert nullable("Event", "agency")
     assert nullable("ValueOutput", "unit_name")
     assert nullable("PublicHistoryEntry", "agency")

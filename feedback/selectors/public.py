@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from mttq_portal.errors import ApplicationError
 from mttq_portal.periods import Period, PeriodForm, period_parse
-from organizations.models import Organization
 
 from .. import tracking
 from ..models import ANSWERED_STATUSES, Attachment, Item, ItemEvent, ItemType
@@ -38,7 +37,7 @@ def item_for_lookup(*, code: str, secret: str = "", phone_digits: str = "", allo
     if secret and tracking.secret_matches(
         tracking_code=item.tracking_code, secret=secret, secret_hash=item.secret_hash
     ):
-        item.verified_by_secret = True
+        item.verified_by_secret = True  # type: ignore[attr-defined]  # how this lookup was opened
         return item
     digits = re.sub(r"\D", "", phone_digits or "")
     if (
@@ -48,7 +47,7 @@ def item_for_lookup(*, code: str, secret: str = "", phone_digits: str = "", allo
         and item.submitter_phone
         and phone_last_digits(item.submitter_phone) == digits
     ):
-        item.verified_by_secret = False
+        item.verified_by_secret = False  # type: ignore[attr-defined]
         return item
     return None
 
@@ -110,7 +109,7 @@ def published_items() -> QuerySet[Item]:
 
 def public_record_items(*, commune_id=None, category_id=None, period: Period | None = None) -> QuerySet:
     """Answered and closed items whose submitter consented to publication; only anonymised fields."""
-    qs = published_items()
+    qs: QuerySet = published_items()
     qs = _filtered(qs, commune_id=commune_id, category_id=category_id, period=period)
     return (
         qs.select_related("commune", "category", "current_agency")
@@ -192,7 +191,3 @@ def public_figures_by_agency(*, commune_id=None, category_id=None, period: Perio
         period=period,
     )
     return _figures(qs, "current_agency_id", "current_agency__name")
-
-
-def public_agencies() -> QuerySet:
-    return Organization.objects.filter(assigned_items__isnull=False).distinct()

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import django_filters
 from django.contrib.postgres.search import TrigramSimilarity
@@ -15,13 +16,16 @@ from mttq_portal.text import fold_vietnamese
 from ..models import CLOSED_STATUSES, OPEN_STATUSES, TRIAGE_STATUSES, Channel, Item, ItemType, Status
 from .items import items_for_user
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 DUE_SOON_DAYS = 3
 
 
 @dataclass(frozen=True)
 class Tab:
     key: str
-    label: str
+    label: "StrOrPromise"
 
 
 TABS = [

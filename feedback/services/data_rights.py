@@ -75,7 +75,7 @@ def item_data_export(*, item: Item, request=None) -> dict:
             "type": item.type,
             "category": item.category.name_vi,
             "commune": item.commune.name,
-            "residential_area": item.residential_area.name if item.residential_area_id else None,
+            "residential_area": item.residential_area.name if item.residential_area else None,
             "place": item.address_text,
             "latitude": str(item.latitude) if item.latitude is not None else None,
             "longitude": str(item.longitude) if item.longitude is not None else None,
@@ -86,7 +86,7 @@ def item_data_export(*, item: Item, request=None) -> dict:
             "received_at": item.received_at.isoformat(),
             "status": item.status,
             "public_status": item.public_status,
-            "responsible_agency": item.current_agency.name if item.current_agency_id else None,
+            "responsible_agency": item.current_agency.name if item.current_agency else None,
             "due_date": item.due_date.isoformat() if item.due_date else None,
             "public_answer": item.public_answer,
             "closed_at": item.closed_at.isoformat() if item.closed_at else None,
@@ -113,7 +113,7 @@ def item_data_export(*, item: Item, request=None) -> dict:
                 "kind": event.kind,
                 "from": event.from_status,
                 "to": event.to_status,
-                "agency": event.agency.name if event.agency_id else None,
+                "agency": event.agency.name if event.agency else None,
                 "note": event.note if event.is_public else "",
             }
             for event in events

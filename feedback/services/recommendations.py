@@ -74,7 +74,7 @@ def recommendation_record(
             title=title,
             content=content,
             request_text=request_text,
-            channel=CHANNEL_FOR_TYPE.get(type, Channel.IN_PERSON),
+            channel=CHANNEL_FOR_TYPE.get(ItemType(type), Channel.IN_PERSON),
             source_organization_id=source.pk,
             privacy_notice_version=PRIVACY_NOTICE_RECORDED,
             consent_method=ConsentMethod.WRITTEN,

@@ -6,7 +6,7 @@ import hashlib
 import io
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.db import transaction
 from django.utils import timezone
@@ -177,7 +177,7 @@ def _lookup_tables(user):
     ):
         for key in (code, name_vi, name_en):
             categories[fold_vietnamese(key)] = cat_id
-    types = {fold_vietnamese(label): value for value, label in TYPE_LABELS_VI.items()}
+    types: dict[str, str] = {fold_vietnamese(label): value for value, label in TYPE_LABELS_VI.items()}
     types.update({value: value for value in ItemType.values})
     return communes, categories, types
 
@@ -193,83 +193,99 @@ def items_import(*, user, upload, channel: str, consent_method: str = ConsentMet
     if consent_method not in OFFICER_CONSENT:
         return ImportReport(rows=[], file_error=_("Choose how the citizens' consent was obtained."))
     data = upload.read(MAX_BYTES + 1)
+    rows_or_error = _sheet_rows(data)
+    if isinstance(rows_or_error, str):
+        return ImportReport(rows=[], file_error=rows_or_error)
+    digest = hashlib.sha256(data).hexdigest()[:24]
+    lookups = _lookup_tables(user)
+    today = timezone.localdate()
+    reports, parsed = [], []
+    for number, raw in enumerate(rows_or_error[1:], start=2):
+        report, fields = _checked_row(number, raw, lookups=lookups, today=today, digest=digest)
+        reports.append(report)
+        if fields is not None:
+            parsed.append((report, fields))
+    result = ImportReport(rows=reports)
+    if not result.ok:
+        return result  # nothing is imported while one row is wrong
+    return _import_rows(result, parsed, user=user, channel=channel, consent_method=consent_method)
+
+
+def _sheet_rows(data: bytes) -> list | str:
+    """The rows of the first sheet, header first, or what is wrong with the file."""
     if len(data) > MAX_BYTES:
-        return ImportReport(rows=[], file_error=_("The file is larger than 5 MB."))
+        return _("The file is larger than 5 MB.")
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
         rows = list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2))
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, TypeError):
-        return ImportReport(
-            rows=[], file_error=_("This is not an Excel .xlsx file. Download the template and fill it.")
-        )
+        return _("This is not an Excel .xlsx file. Download the template and fill it.")
     if not rows:
-        return ImportReport(rows=[], file_error=_("The file is empty."))
+        return _("The file is empty.")
     header = [fold_vietnamese(_cell_text(v)) for v in rows[0]]
     expected = [fold_vietnamese(label) for _k, label, _r in COLUMNS]
     if header[: len(expected)] != expected or any(header[len(expected) :]):
-        return ImportReport(
-            rows=[],
-            file_error=_("The columns are not those of the template. Expected, in this order: %(columns)s.")
-            % {"columns": ", ".join(label for _k, label, _r in COLUMNS)},
-        )
+        return _("The columns are not those of the template. Expected, in this order: %(columns)s.") % {
+            "columns": ", ".join(label for _k, label, _r in COLUMNS)
+        }
     if len(rows) > MAX_ROWS + 1:
-        return ImportReport(rows=[], file_error=_("At most %(max)s rows per file.") % {"max": MAX_ROWS})
-    digest = hashlib.sha256(data).hexdigest()[:24]
-    communes, categories, types = _lookup_tables(user)
-    today = timezone.localdate()
-    reports, parsed = [], []
-    for number, raw in enumerate(rows[1:], start=2):
-        values = {key: _cell_text(raw[i] if i < len(raw) else None) for i, (key, _l, _r) in enumerate(COLUMNS)}
-        if not any(values.values()):
-            reports.append(RowReport(number, "skipped", [_("Empty row, skipped.")]))
-            continue
-        problems = []
-        for key, label, required in COLUMNS:
-            if required and not values[key]:
-                problems.append(_("“%(column)s” is empty.") % {"column": label})
-        received = parse_vietnamese_date(raw[0] if raw else None) if values["received"] else None
-        if values["received"] and received is None:
-            problems.append(_("The date “%(value)s” is not a date dd/mm/yyyy.") % {"value": values["received"]})
-        elif received and received > today:
-            problems.append(_("The date %(value)s is in the future.") % {"value": received.strftime("%d/%m/%Y")})
-        commune_id = communes.get(fold_vietnamese(values["commune"])) if values["commune"] else None
-        if values["commune"] and commune_id is None:
-            problems.append(_("Unknown commune “%(value)s” (or not in your area).") % {"value": values["commune"]})
-        item_type = types.get(fold_vietnamese(values["type"])) if values["type"] else None
-        if values["type"] and item_type is None:
-            problems.append(_("Unknown type “%(value)s”.") % {"value": values["type"]})
-        category_id = categories.get(fold_vietnamese(values["category"])) if values["category"] else None
-        if values["category"] and category_id is None:
-            problems.append(_("Unknown field “%(value)s”.") % {"value": values["category"]})
-        if len(values["title"]) > 200:
-            problems.append(_("The title is longer than 200 characters."))
-        if problems:
-            reports.append(RowReport(number, "error", problems))
-            continue
-        report = RowReport(number, "ok")
-        reports.append(report)
-        parsed.append(
-            (
-                report,
-                {
-                    "type": item_type,
-                    "category_id": category_id,
-                    "commune_id": commune_id,
-                    "title": values["title"],
-                    "content": values["content"],
-                    "request_text": values["request_text"],
-                    "submitter_name": values["submitter_name"],
-                    "submitter_phone": values["submitter_phone"],
-                    "submitter_address": values["submitter_address"],
-                    "is_anonymous": not values["submitter_name"],
-                    "received_at": timezone.make_aware(datetime.combine(received, time(8))),
-                    "idempotency_key": f"xlsx-{digest}-{number}",
-                },
-            )
-        )
-    result = ImportReport(rows=reports)
-    if not result.ok:
-        return result  # nothing is imported while one row is wrong
+        return _("At most %(max)s rows per file.") % {"max": MAX_ROWS}
+    return rows
+
+
+def _checked_row(number: int, raw, *, lookups, today: date, digest: str) -> tuple[RowReport, dict | None]:
+    """The row's report and, when it is right, the fields ``item_record`` takes."""
+    values = {key: _cell_text(raw[i] if i < len(raw) else None) for i, (key, _l, _r) in enumerate(COLUMNS)}
+    if not any(values.values()):
+        return RowReport(number, "skipped", [_("Empty row, skipped.")]), None
+    problems = [
+        _("“%(column)s” is empty.") % {"column": label}
+        for key, label, required in COLUMNS
+        if required and not values[key]
+    ]
+    received = parse_vietnamese_date(raw[0] if raw else None) if values["received"] else None
+    if values["received"] and received is None:
+        problems.append(_("The date “%(value)s” is not a date dd/mm/yyyy.") % {"value": values["received"]})
+    elif received and received > today:
+        problems.append(_("The date %(value)s is in the future.") % {"value": received.strftime("%d/%m/%Y")})
+    found, unknown = _looked_up(values, lookups)
+    problems += unknown
+    if len(values["title"]) > 200:
+        problems.append(_("The title is longer than 200 characters."))
+    if problems or received is None:
+        return RowReport(number, "error", problems), None
+    return RowReport(number, "ok"), {
+        **found,
+        "title": values["title"],
+        "content": values["content"],
+        "request_text": values["request_text"],
+        "submitter_name": values["submitter_name"],
+        "submitter_phone": values["submitter_phone"],
+        "submitter_address": values["submitter_address"],
+        "is_anonymous": not values["submitter_name"],
+        "received_at": timezone.make_aware(datetime.combine(received, time(8))),
+        "idempotency_key": f"xlsx-{digest}-{number}",
+    }
+
+
+def _looked_up(values: dict, lookups) -> tuple[dict, list[str]]:
+    """The commune, type and field named in the row, and a message for each name that is not known."""
+    communes, categories, types = lookups
+    found: dict = {}
+    unknown: list[str] = []
+    for column, table, field_name, message in (
+        ("commune", communes, "commune_id", _("Unknown commune “%(value)s” (or not in your area).")),
+        ("type", types, "type", _("Unknown type “%(value)s”.")),
+        ("category", categories, "category_id", _("Unknown field “%(value)s”.")),
+    ):
+        found[field_name] = table.get(fold_vietnamese(values[column])) if values[column] else None
+        if values[column] and found[field_name] is None:
+            unknown.append(message % {"value": values[column]})
+    return found, unknown
+
+
+def _import_rows(result: ImportReport, parsed, *, user, channel: str, consent_method: str) -> ImportReport:
+    """All the checked rows in one transaction, or none of them."""
     with transaction.atomic():
         for report, fields in parsed:
             try:

@@ -26,6 +26,7 @@ from .. import uploads
 from ..deadlines import DueDate, WorkingCalendar, compute_due_date
 from ..models import (
     ANSWER_STATUSES,
+    ITEM_TEXT_MAX,
     Attachment,
     Complexity,
     EventKind,
@@ -42,7 +43,7 @@ from ..workflow import MOVE_LABELS, MOVES, Actor, Move
 from .notifications import notification_send, notify_item_event_on_commit, staff_language
 from .transitions import MoveData, MoveResult, item_move
 
-ANSWER_MAX = 10_000
+ANSWER_MAX = ITEM_TEXT_MAX
 # When the Front sends an answer back, the agency keeps its due date, or gets this many working days if
 # the date has already passed (docs/adr/0008-two-clocks.md).
 SEND_BACK_WORKING_DAYS = 5
@@ -408,7 +409,7 @@ def item_answer(*, user, item_id: int, answer: str, attachments=()) -> MoveResul
             actor=Actor.AGENCY,
             data=MoveData(note=answer, extra={"answer": answer}),
         )
-        if result.changed and attachments:
+        if result.event is not None and attachments:
             count = _store_attachments(item=result.item, event=result.event, files=attachments, user=user, public=False)
             result.event.data = {**result.event.data, "attachments": count}
             result.event.save(update_fields=["data"])
@@ -450,8 +451,9 @@ def extension_request(*, user, item_id: int, reason: str, requested_days=None, r
         if pending is not None:
             return pending  # a repeat: one open request at a time
         rule = item.due_rule
-        if not item.can_request_extension:
-            if item.status not in ANSWER_STATUSES or item.due_date is None:
+        due_date, agency_id = item.due_date, item.current_agency_id
+        if not item.can_request_extension or due_date is None or agency_id is None:
+            if item.status not in ANSWER_STATUSES or due_date is None or agency_id is None:
                 raise ConflictError(
                     _("An extension can only be asked while the item waits for your answer."), code="extension_state"
                 )
@@ -460,14 +462,14 @@ def extension_request(*, user, item_id: int, reason: str, requested_days=None, r
                 % {"allowed": item.extensions_allowed},
                 code="extension_limit",
             )
-        new_date = _requested_date(item, requested_days, requested_due_date)
+        new_date = _requested_date(item, due_date, requested_days, requested_due_date)
         # The article sets a ceiling per extension (Law on Denunciations 2018 Art. 30: at most 30 days; a
         # period ending on a day off still ends on the next working day, Civil Code Art. 148).
         if (
             rule
             and rule.extension_legal_reference
             and rule.extension_days
-            and new_date > WorkingCalendar.load().add_calendar_days(item.due_date, rule.extension_days)
+            and new_date > WorkingCalendar.load().add_calendar_days(due_date, rule.extension_days)
         ):
             message = _("An extension may add at most %(days)s days (%(basis)s).") % {
                 "days": rule.extension_days,
@@ -476,11 +478,11 @@ def extension_request(*, user, item_id: int, reason: str, requested_days=None, r
             raise ApplicationError(message, code="extension_too_long", fields={"requested_days": [message]})
         request = ExtensionRequest.objects.create(
             item=item,
-            agency_id=item.current_agency_id,
+            agency_id=agency_id,
             reason=reason,
-            requested_days=(new_date - item.due_date).days,
+            requested_days=(new_date - due_date).days,
             requested_due_date=new_date,
-            previous_due_date=item.due_date,
+            previous_due_date=due_date,
             requested_by=user,
         )
         event = ItemEvent.objects.create(
@@ -497,7 +499,7 @@ def extension_request(*, user, item_id: int, reason: str, requested_days=None, r
     return request
 
 
-def _requested_date(item: Item, requested_days, requested_due_date) -> date:
+def _requested_date(item: Item, due_date: date, requested_days, requested_due_date) -> date:
     if requested_due_date in (None, "") and requested_days in (None, ""):
         rule = item.due_rule
         requested_days = rule.extension_days if rule and rule.extension_days else None
@@ -523,10 +525,10 @@ def _requested_date(item: Item, requested_days, requested_due_date) -> date:
         if not 1 <= days <= 365:
             message = _("Ask between 1 and 365 extra days.")
             raise ApplicationError(message, code="invalid", fields={"requested_days": [message]})
-        new_date = WorkingCalendar.load().add_calendar_days(item.due_date, days)
-    if new_date <= item.due_date:
+        new_date = WorkingCalendar.load().add_calendar_days(due_date, days)
+    if new_date <= due_date:
         message = _("The new due date must be after the current one (%(date)s).") % {
-            "date": item.due_date.strftime("%d/%m/%Y")
+            "date": due_date.strftime("%d/%m/%Y")
         }
         raise ApplicationError(message, code="invalid_date", fields={"requested_due_date": [message]})
     return new_date

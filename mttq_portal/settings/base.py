@@ -320,7 +320,7 @@ CELERY_TASK_ROUTES = (
 )
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
-# Dashboards read summary tables refreshed by a set-based job (reports, ADR 0006).
+# Dashboards read summary tables refreshed by a set-based job (reports, ADR 0021).
 CELERY_BEAT_SCHEDULE["reports-refresh-summaries"] = {"task": "reports.tasks.refresh_summaries", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["reports-rebuild-summaries-nightly"] = {
     "task": "reports.tasks.refresh_summaries",

@@ -10,9 +10,8 @@ import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
@@ -22,6 +21,7 @@ from feedback.selectors.figures import A1_MEASURES, a1_counts
 from feedback.selectors.statistics import portal_use_counts
 from organizations.models import OrganizationKind
 from organizations.selectors import commune_list, portal_province
+from programs.models import Activity
 
 from ..aggregation import ORGANIZATION_SHARE, province_reported_figure
 from ..compliance import status_for, value_of
@@ -39,24 +39,10 @@ from ..models import (
     ValueStatus,
 )
 from ..periods import period_ensure, year_and_parts
+from .values import indicator_values_empty, indicator_values_upsert
 
 logger = logging.getLogger(__name__)
 
-UPDATE_FIELDS = [
-    "unit",
-    "organization",
-    "category",
-    "numerator",
-    "denominator",
-    "value",
-    "status",
-    "origin",
-    "details",
-    "computed_at",
-    "reported_by",
-    "report",
-    "rollup_run",
-]
 # Dimension -> the IndicatorValue column its key fills.
 _KEY_COLUMN = {
     Dimension.COMMUNE: "unit_id",
@@ -85,7 +71,7 @@ class _Context:
     year: int
     as_of: date
     run: RollupRun
-    now: object
+    now: datetime
     province_id: int | None
     periods: dict[str, Period] = field(default_factory=dict)
     rows: dict[tuple, dict] = field(default_factory=dict)
@@ -140,7 +126,7 @@ class _Context:
         if dimension == Dimension.PROVINCE:
             row["unit_id"] = self.province_id
         else:
-            row[_KEY_COLUMN[dimension]] = key
+            row[_KEY_COLUMN[Dimension(dimension)]] = key
         self.rows[(indicator.id, period.id, dimension, key)] = row
 
 
@@ -151,7 +137,7 @@ def _quarter_periods(ctx: _Context, quarter: int) -> list[Period]:
     return [ctx.periods[c] for c in codes if ctx.periods[c].starts_on <= ctx.as_of]
 
 
-def _compute_a1(ctx: _Context, indicators: dict[str, Indicator]) -> None:
+def _compute_a1(ctx: _Context, indicators: dict[str, Indicator]) -> None:  # noqa: C901 (one pass over the rows or stages; to be split like the others)
     """A1 from the organisations' own recommendations made in the period: considered, answered, resolved
     (the resolution's three stages); on time is the portal's own indicator; citizens' items the Front
     forwarded are the labelled breakdown (ADR 0143). One GROUP BY per dimension, by quarter received."""
@@ -252,22 +238,14 @@ def _compute_t4(ctx: _Context, indicator: Indicator | None) -> None:
         ctx.add(indicator, period, Dimension.PROVINCE, 0, using, len(committees))
 
 
-def _activity_model():
-    try:
-        return apps.get_model("programs", "Activity")
-    except LookupError:
-        return None
-
-
 def _compute_activities(ctx: _Context, indicators: dict[str, Indicator]) -> None:
     """A5, A6, A7 from programme activities of the year (one GROUP BY each)."""
     from organizations.models import Organization
 
-    activity = _activity_model()
     year = ctx.periods[str(ctx.year)]
-    if activity is None or ctx.province_id is None or year.starts_on > ctx.as_of:
+    if ctx.province_id is None or year.starts_on > ctx.as_of:
         return
-    held = activity.objects.filter(held_on__gte=year.starts_on, held_on__lte=min(year.ends_on, ctx.as_of))
+    held = Activity.objects.filter(held_on__gte=year.starts_on, held_on__lte=min(year.ends_on, ctx.as_of))
     communes = list(commune_list().values_list("id", flat=True))
 
     if (a5 := indicators.get("A5.1")) is not None:
@@ -383,13 +361,7 @@ def _write(ctx: _Context) -> int:
         for key, fields in ctx.rows.items()
         if key not in existing or existing[key][5:] != tuple(fields[name] for name in _COMPARED)
     ]
-    IndicatorValue.objects.bulk_create(
-        changed,
-        update_conflicts=True,
-        unique_fields=["indicator", "period", "dimension", "key"],
-        update_fields=UPDATE_FIELDS,
-        batch_size=2000,
-    )
+    indicator_values_upsert(values=changed)
     stale_ids = [
         row[0]
         for key, row in existing.items()
@@ -397,16 +369,7 @@ def _write(ctx: _Context) -> int:
         and (row[8] == Origin.COMPUTED or row[3] == Dimension.PROVINCE)
         and row[5:8] != (0, 0, ValueStatus.NO_DATA)
     ]
-    if stale_ids:
-        IndicatorValue.objects.filter(id__in=stale_ids).update(
-            numerator=0,
-            denominator=0,
-            value=None,
-            status=ValueStatus.NO_DATA,
-            details={},
-            computed_at=ctx.now,
-            rollup_run=ctx.run,
-        )
+    indicator_values_empty(ids=stale_ids, now=ctx.now, run=ctx.run)
     return len(changed) + len(stale_ids)
 
 
@@ -460,10 +423,6 @@ def rollup_compliance(
     run.duration_ms = int((time.perf_counter() - started) * 1000)
     run.save(update_fields=["state", "rows", "changed", "finished_at", "duration_ms"])
     return run
-
-
-def last_run() -> RollupRun | None:
-    return RollupRun.objects.filter(state=RollupState.DONE).first()
 
 
 PERIOD_KINDS_OF_YEAR = (PeriodKind.YEAR, PeriodKind.HALF, PeriodKind.QUARTER)

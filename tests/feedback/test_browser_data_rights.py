@@ -87,7 +87,8 @@ def test_citizen_downloads_their_data_and_withdraws_consent(browser, live_server
     while not target.exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     data = json.loads(target.read_text(encoding="utf-8"))
-    assert data["submitter"]["name"] == "Lò Văn Páo" and data["consents"]["publish"] is True
+    assert data["submitter"]["name"] == "Lò Văn Páo"
+    assert data["consents"]["publish"] is True
 
     # When they withdraw consent to publish and to be contacted, then both take effect at once
     look_up(browser, live_server.url, item, secret)

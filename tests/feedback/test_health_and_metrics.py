@@ -42,7 +42,8 @@ def beat_ran(seconds_ago: int) -> None:
 def test_liveness_is_cheap_and_answers_ok(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(1):
         response = client.get("/healthz")
-    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
 
 
 def test_readiness_is_ok_when_database_cache_broker_migrations_beat_and_outbox_are_well(client, with_broker):

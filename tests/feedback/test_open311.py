@@ -132,7 +132,8 @@ def test_unknown_service_is_a_404_in_the_spec_error_shape(client, world, fmt):
         assert response.json()[0]["code"] == 404
     else:
         root = xml(response)
-        assert root.tag == "errors" and root.find("error/code").text == "404"
+        assert root.tag == "errors"
+        assert root.find("error/code").text == "404"
 
 
 def test_post_creates_an_item_through_the_intake_service(client, world, django_capture_on_commit_callbacks):
@@ -149,7 +150,8 @@ def test_post_creates_an_item_through_the_intake_service(client, world, django_c
     assert (item.consent_processing, item.consent_publish, item.consent_contact) == (True, True, False)
     assert item.commune == world["commune"]
     assert item.title == "Cầu tràn qua suối bị cuốn trôi."
-    assert item.submitter_name == "Lò Văn Bình" and item.submitter_phone == "+84912345678"
+    assert item.submitter_name == "Lò Văn Bình"
+    assert item.submitter_phone == "+84912345678"
     assert item.events.get().kind == "submitted"
     assert str(item.latitude) == "21.385600"
 
@@ -247,9 +249,12 @@ def test_public_list_shows_only_published_items_and_no_personal_data(client, wor
 
     validate(body, schemas.REQUESTS)
     assert [r["service_request_id"] for r in body] == [published.tracking_code]
-    assert by_id == [] and client.get(f"{BASE}/requests/{rejected.tracking_code}.json").status_code == 404
+    assert by_id == []
+    assert client.get(f"{BASE}/requests/{rejected.tracking_code}.json").status_code == 404
     # The cleaned public summary, not the raw content; no name, no phone; the commune as the address.
-    assert "Lò Thị Mai" not in str(body) and "912345678" not in str(body) and "Sau mưa lớn" not in str(body)
+    assert "Lò Thị Mai" not in str(body)
+    assert "912345678" not in str(body)
+    assert "Sau mưa lớn" not in str(body)
     assert body[0]["description"] == "[…] […] báo đường sạt lở"
     assert body[0]["address"] == world["commune"].name
     assert (body[0]["lat"], body[0]["long"]) == (21.386, 103.016)
@@ -300,7 +305,8 @@ def test_filters_and_the_default_window(client, world):
     by_id = client.get(f"{BASE}/requests.json", {"service_request_id": f"{old.tracking_code},{recent.tracking_code}"})
 
     assert default == {recent.tracking_code, land.tracking_code}
-    assert by_code == [land.tracking_code] and closed == [land.tracking_code]
+    assert by_code == [land.tracking_code]
+    assert closed == [land.tracking_code]
     assert [r["service_request_id"] for r in window] == [old.tracking_code]
     assert {r["service_request_id"] for r in by_id.json()} == {old.tracking_code, recent.tracking_code}
 
@@ -409,7 +415,8 @@ def test_the_default_request_list_answers_a_page_and_links_the_next_one(client, 
     assert [len(r.json()) for r in (first, second, third, big)] == [3, 3, 1, 7]
     assert 'page=2>; rel="next"' in first["Link"]
     assert 'page=3>; rel="next"' in second["Link"]
-    assert "Link" not in third and "Link" not in big
+    assert "Link" not in third
+    assert "Link" not in big
     codes = [row["service_request_id"] for r in (first, second, third) for row in r.json()]
     assert codes == [row["service_request_id"] for row in big.json()]
     assert client.get(f"{BASE}/requests.json", {"page_size": 1001}).status_code == 400

@@ -78,7 +78,8 @@ def test_a_new_tracking_key_in_front_keeps_old_hashes_valid_and_hashes_new_ones(
     settings.TRACKING_SECRET_KEYS = ["key-2026", "key-2025"]
     new_hash = hash_secret(tracking_code=code, secret=secret)
 
-    assert new_hash != old_hash and new_hash.split("$")[0] != old_hash.split("$")[0]
+    assert new_hash != old_hash
+    assert new_hash.split("$")[0] != old_hash.split("$")[0]
     assert secret_matches(tracking_code=code, secret=secret, secret_hash=old_hash)
     assert secret_matches(tracking_code=code, secret=secret, secret_hash=new_hash)
     # Once the old key is retired, hashes made with it no longer match (nothing silently falls back).

@@ -30,14 +30,16 @@ def test_an_invited_officer_chooses_a_password_once_then_enrols_the_second_facto
         )
 
     assert not user.has_usable_password()
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["lan@example.org"]
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["lan@example.org"]
     assert "Tài khoản" in mail.outbox[0].subject or "tài khoản" in mail.outbox[0].body
     path = link_in(mail.outbox[0])
 
     assert client.get(path).status_code == 200
     response = client.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
 
-    assert response.status_code == 302 and response["Location"] == "/accounts/mfa/totp/"
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/mfa/totp/"
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
     # The link works once.
@@ -105,7 +107,8 @@ def test_import_reports_every_wrong_row_and_creates_nothing(client, admin_user, 
     page = response.content.decode()
     assert response.status_code == 200
     assert not User.objects.filter(email="lan@example.org").exists()
-    assert "no-such-org" in page and "chief" in page
+    assert "no-such-org" in page
+    assert "chief" in page
     assert len(mail.outbox) == 0
 
 

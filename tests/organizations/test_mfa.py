@@ -43,7 +43,8 @@ def test_a_front_officer_is_sent_to_enrol_at_first_login_and_can_then_work(clien
 
     # When they open the workspace, then they are sent to enrol first
     response = client.get("/can-bo/viec/")
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/mfa/totp/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/mfa/totp/")
 
     page = client.get("/accounts/mfa/totp/")
     content = page.content.decode()
@@ -78,18 +79,21 @@ def test_next_login_asks_the_code_and_refuses_a_wrong_one(client, officer_a):
     assert response["Location"].startswith("/accounts/mfa/verify/")
 
     wrong = client.post("/accounts/mfa/verify/", {"token": "000000", "next": "/can-bo/viec/"})
-    assert wrong.status_code == 200 and client.get("/can-bo/viec/").status_code == 302
+    assert wrong.status_code == 200
+    assert client.get("/can-bo/viec/").status_code == 302
 
     # django-otp throttles after a failure; a later right code is accepted once the delay has passed.
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
     session_before = client.session.session_key
     ok = client.post("/accounts/mfa/verify/", {"token": totp_now(device, offset_steps=1), "next": "/can-bo/viec/"})
-    assert ok.status_code == 302 and ok["Location"] == "/can-bo/viec/"
+    assert ok.status_code == 302
+    assert ok["Location"] == "/can-bo/viec/"
     assert client.get("/can-bo/viec/").status_code == 200
     # The session key rotates when the second factor is verified (a privilege change).
     assert client.session.session_key != session_before
     kinds = list(SecurityEvent.objects.filter(actor_id=officer_a.pk).values_list("kind", flat=True))
-    assert SecurityEventKind.MFA_FAILED in kinds and SecurityEventKind.MFA_VERIFIED in kinds
+    assert SecurityEventKind.MFA_FAILED in kinds
+    assert SecurityEventKind.MFA_VERIFIED in kinds
 
 
 @pytest.mark.django_db
@@ -121,7 +125,8 @@ def test_export_of_personal_data_asks_the_second_factor_again_after_the_reauth_w
     session["mfa_verified_at"] = int(time.time()) - settings.MFA_REAUTH_SECONDS - 1
     session.save()
     response = client.get(url)
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/mfa/verify/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/mfa/verify/")
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
     back = client.post("/accounts/mfa/verify/", {"token": totp_now(device, offset_steps=1), "next": url})
     assert back["Location"] == url
@@ -140,7 +145,8 @@ def test_issuing_an_api_token_and_changing_memberships_ask_again(client, admin_u
 
     for url in ("/quan-tri/organizations/apitoken/add/", "/quan-tri/organizations/membership/add/"):
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith("/accounts/mfa/verify/"), url
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/accounts/mfa/verify/"), url
 
 
 @pytest.mark.django_db
@@ -153,7 +159,8 @@ def test_idle_timeout_and_absolute_lifetime_log_the_user_out(client, agency_offi
     session["session_seen_at"] = int(time.time()) - 61
     session.save()
     response = client.get("/can-bo/viec/")
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
     assert "_auth_user_id" not in client.session
     assert SecurityEvent.objects.filter(kind=SecurityEventKind.SESSION_EXPIRED, detail__reason="idle").exists()
 

@@ -80,7 +80,8 @@ def test_one_wrong_row_imports_nothing_and_says_why(commune_a):
 
 def test_a_file_with_other_columns_is_refused(commune_a):
     report = residential_areas_import(data=_xlsx(("a", "b"), header=["Tên", "Xã"]))
-    assert report.file_error and not report.rows
+    assert report.file_error
+    assert not report.rows
     assert residential_areas_import(data=b"not a spreadsheet").file_error
 
 
@@ -89,7 +90,8 @@ def test_the_command_imports_and_reports_each_row(tmp_path, commune_a, commune_b
     path.write_bytes(_xlsx(*GOOD))
     out = StringIO()
     call_command("import_residential_areas", str(path), "--dry-run", stdout=out)
-    assert "row 2: created" in out.getvalue() and not ResidentialArea.objects.exists()
+    assert "row 2: created" in out.getvalue()
+    assert not ResidentialArea.objects.exists()
     call_command("import_residential_areas", str(path), stdout=StringIO())
     assert ResidentialArea.objects.count() == 3
     path.write_bytes(_xlsx(("Xã Không Có", "Bản A", "Bản", "", "")))
@@ -118,7 +120,8 @@ def test_demo_data_creates_areas_for_every_commune():
     generate_residential_areas(rng=random.Random(1), stdout=StringIO())
     communes = commune_list().count()
     with_areas = ResidentialArea.objects.values("commune_id").distinct().count()
-    assert communes == 45 and with_areas == 45
+    assert communes == 45
+    assert with_areas == 45
     # a second run adds nothing
     count = ResidentialArea.objects.count()
     generate_residential_areas(rng=random.Random(1), stdout=StringIO())

@@ -178,14 +178,18 @@ def test_retention_erases_one_item_and_every_figure_stays_the_same(
     assert ItemEvent.objects.filter(item=item, kind=EventKind.ANONYMIZED, data={"reason": "retention"}).count() == 1
     # The photo is deleted from storage and its row marked.
     attachment = Attachment.objects.get(item=item)
-    assert attachment.erased_at is not None and attachment.file.name == "" and attachment.original_name == ""
+    assert attachment.erased_at is not None
+    assert attachment.file.name == ""
+    assert attachment.original_name == ""
     assert not default_storage.exists(file_name)
     # The waiting SMS is cancelled; every message lost its context and address.
     pending.refresh_from_db()
     sent.refresh_from_db()
-    assert pending.status == NotificationStatus.CANCELLED and sent.status == NotificationStatus.SENT
+    assert pending.status == NotificationStatus.CANCELLED
+    assert sent.status == NotificationStatus.SENT
     assert pending.context == {} == sent.context
-    assert "0912345678" not in pending.recipient_address and "binh" not in sent.recipient_address
+    assert "0912345678" not in pending.recipient_address
+    assert "binh" not in sent.recipient_address
     # The run is in the security log.
     assert SecurityEvent.objects.filter(kind=SecurityEventKind.RETENTION_RUN, detail__erased=3).exists()
 

@@ -19,7 +19,8 @@ def test_the_embedded_servers_start_once_keep_their_data_and_stop():
         urls = embedded.start(root)
         pg_port = int(urls["DATABASE_URL"].rsplit(":", 1)[1].split("/")[0])
         valkey_port = int(urls["REDIS_URL"].rsplit(":", 1)[1].split("/")[0])
-        assert pg_port != 5432 and valkey_port != 6379
+        assert pg_port != 5432
+        assert valkey_port != 6379
         assert embedded.read_env_file(root) == urls
 
         # When data is written to both, and a second start runs while they run
