@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from feedback.selectors.items import items_for_user
+from feedback.selectors.items import item_get_for_figures, items_for_figures
+from feedback.selectors.public import item_public_timeline
 from feedback.selectors.statistics import MEASURE_LABELS, items_for_measure
 from mttq_portal.errors import ApplicationError
 from organizations.selectors import units_for_user, user_scope
@@ -48,7 +49,7 @@ def _filters(request, **fixed) -> FigureFilters:
 def _list_link_maker(request, filters: FigureFilters):
     """Links from a number to the items behind it; None for viewers who see figures but no items."""
     scope = user_scope(user=request.user)
-    if not (scope.is_admin or scope.is_front_officer or scope.is_agency_officer):
+    if not (scope.is_admin or scope.is_front_officer or scope.is_agency_officer or scope.is_board_viewer):
         return None
     base = reverse("reports-items")
     query = filters.as_query()
@@ -149,7 +150,7 @@ def item_list(request):
     if measure not in MEASURE_LABELS:
         messages.error(request, _("Unknown figure; showing the items received."))
         measure = "received"
-    qs = items_for_user(user=request.user)
+    qs = items_for_figures(user=request.user)
     qs = items_for_measure(
         qs, measure=measure, start=filters.period.start, end=filters.period.end, today=timezone.localdate()
     )
@@ -187,8 +188,26 @@ def item_list(request):
             "measure_label": MEASURE_NAMES().get(measure, measure),
             "filters": filters,
             "query": urlencode(query),
+            "item_url_name": "workspace-item" if _handles_items(scope) else "reports-item",
         },
     )
+
+
+def _handles_items(scope) -> bool:
+    """Officers open an item in their workspace; the board, which handles none, in the read-only page."""
+    return scope.is_admin or scope.is_front_officer or scope.is_agency_officer
+
+
+@login_required
+def item_detail(request, item_id: int):
+    """One item behind a number, read-only and without the submitter's identity, for the board."""
+    scope = user_scope(user=request.user)
+    if _handles_items(scope):
+        return redirect("workspace-item", item_id=item_id)
+    if not scope.is_board_viewer:
+        raise PermissionDenied
+    item = item_get_for_figures(user=request.user, item_id=item_id)
+    return render(request, "reports/item_detail.html", {"item": item, "timeline": item_public_timeline(item=item)})
 
 
 def MEASURE_NAMES() -> dict:

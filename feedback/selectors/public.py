@@ -212,3 +212,155 @@ def public_figures_by_agency(*, commune_id=None, category_id=None, period: Perio
 
 def public_agencies() -> QuerySet:
     return Organization.objects.filter(assigned_items__isnull=False).distinct()
+
+
+# ---- the citizen's timeline ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """One public step of an item: what happened, when, who handles it and until when."""
+
+    at: datetime
+    text: str
+    agency: str = ""
+    due_date: date | None = None
+    due_reason: str = ""
+    detail: str = ""
+
+
+# Moves the citizen is told about by their nature, whatever flag the event row carries: who handles the
+# matter and until when is the citizen's business (Law on Citizen Reception 2013, Art. 28). Internal notes
+# (forwarding notes, the agency's draft answer) are not shown; the public answer is shown apart.
+_NOTE_SHOWN = frozenset({"reject", "extend", "reopen", "withdraw", "merge", "uphold"})
+
+
+def item_public_timeline(*, item: Item) -> list[TimelineStep]:
+    """Every public step of the item with its date, the agency by name, each due date and why it changed."""
+    from django.utils.translation import gettext as _
+
+    events = list(
+        ItemEvent.objects.filter(item=item)
+        .exclude(kind__in=["note", "reminder", "edited", "anonymized", "rated", "attachment", "extension_requested"])
+        .select_related("agency")
+        .order_by("created_at", "id")
+    )
+    agency_ids = {e.data.get("agency") for e in events if isinstance(e.data, dict) and e.data.get("agency")}
+    names = dict(Organization.objects.filter(pk__in=agency_ids).values_list("pk", "name")) if agency_ids else {}
+    steps: list[TimelineStep] = []
+    current_agency = ""
+    for event in events:
+        move = (event.data or {}).get("move", "")
+        note = event.note if move in _NOTE_SHOWN else ""
+        if event.kind == "submitted":
+            steps.append(
+                TimelineStep(
+                    event.created_at,
+                    _("Received by the Front of %(commune)s") % {"commune": item.commune.name},
+                    due_date=item.triage_due_date,
+                    due_reason=_("the Front decides whether to accept and forward it by this day"),
+                )
+            )
+        elif event.kind == "escalated":
+            steps.append(TimelineStep(event.created_at, _("Handed to the provincial Front")))
+        elif event.kind == "extension_granted" or move == "extend":
+            previous = (event.data or {}).get("previous_due_date")
+            reason = _("extension granted at the agency's request")
+            if previous:
+                reason = _("extended from %(date)s") % {"date": date.fromisoformat(previous).strftime("%d/%m/%Y")}
+            steps.append(
+                TimelineStep(
+                    event.created_at,
+                    _("The deadline was extended"),
+                    agency=current_agency,
+                    due_date=event.due_date,
+                    due_reason=reason,
+                    detail=note,
+                )
+            )
+        elif event.kind == "extension_refused":
+            continue
+        elif move in ("forward", "reforward"):
+            current_agency = event.agency.name if event.agency else ""
+            rule = (event.data or {}).get("legal_reference") or ""
+            steps.append(
+                TimelineStep(
+                    event.created_at,
+                    _("Forwarded to %(agency)s") % {"agency": current_agency}
+                    if move == "forward"
+                    else _("Forwarded to another agency: %(agency)s") % {"agency": current_agency},
+                    agency=current_agency,
+                    due_date=event.due_date,
+                    due_reason=_("answer due by this day (%(rule)s)") % {"rule": rule} if rule else "",
+                )
+            )
+        elif move == "send_back":
+            steps.append(
+                TimelineStep(
+                    event.created_at,
+                    _("The Front asked %(agency)s to complete its answer") % {"agency": current_agency},
+                    agency=current_agency,
+                    due_date=event.due_date,
+                    due_reason=_("new answer due by this day"),
+                )
+            )
+        elif move == "return":
+            returned_by = names.get((event.data or {}).get("agency"), current_agency)
+            current_agency = ""
+            steps.append(
+                TimelineStep(
+                    event.created_at,
+                    _("%(agency)s said the matter is not its competence; the Front is choosing the right body")
+                    % {"agency": returned_by},
+                )
+            )
+        elif move == "answer":
+            steps.append(TimelineStep(event.created_at, _("Answered by %(agency)s") % {"agency": current_agency}))
+        elif move == "accept":
+            steps.append(TimelineStep(event.created_at, _("Accepted as lawful and legitimate")))
+        elif move == "reject":
+            steps.append(TimelineStep(event.created_at, _("Not accepted by the Front"), detail=note))
+        elif move == "merge":
+            steps.append(TimelineStep(event.created_at, _("Handled together with the same matter"), detail=note))
+        elif move in ("resolve", "roadmap", "cannot_resolve"):
+            label = {
+                "resolve": _("Closed: resolved"),
+                "roadmap": _("Closed: put on the roadmap"),
+                "cannot_resolve": _("Closed: cannot be resolved, with written grounds"),
+            }[move]
+            steps.append(TimelineStep(event.created_at, label))
+        elif move == "reopen":
+            steps.append(
+                TimelineStep(
+                    event.created_at,
+                    _("You disagreed with the result; the Front of your commune is looking at it again"),
+                    due_date=event.due_date,
+                    due_reason=_("the Front decides by this day") if event.due_date else "",
+                    detail=note,
+                )
+            )
+        elif move == "withdraw":
+            steps.append(TimelineStep(event.created_at, _("Withdrawn"), detail=note))
+        elif event.is_public and event.to_status:
+            steps.append(TimelineStep(event.created_at, event.get_to_status_display(), detail=event.note))
+    return steps
+
+
+ITEM_LINK_SALT = "feedback.item-link"
+
+
+def item_link_token(item_id: int) -> str:
+    """The one stable signed token of an item's public page (the same every time; no secret inside)."""
+    from django.core import signing
+
+    return signing.dumps(int(item_id), salt=ITEM_LINK_SALT, compress=False)
+
+
+def item_from_link_token(token: str) -> Item | None:
+    from django.core import signing
+
+    try:
+        item_id = signing.loads(token, salt=ITEM_LINK_SALT)
+    except signing.BadSignature:
+        return None
+    return Item.objects.select_related("commune", "category", "current_agency").filter(pk=item_id).first()

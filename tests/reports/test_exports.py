@@ -63,13 +63,16 @@ def test_filters_apply_to_the_export(client, figures_world, province_officer, co
     assert [r[0] for r in rows_of(response)[1:]] == [figures_world["i6"].tracking_code]
 
 
-def test_the_board_sees_no_items_in_a_list(client, figures_world, board_viewer):
+def test_the_board_lists_items_without_personal_data(client, figures_world, board_viewer):
     client.force_login(board_viewer)
 
     response = client.get(URL, {"period": "2026-H1", "export": "csv"})
 
-    assert len(rows_of(response)) == 1  # the header only
-    assert ExportLog.objects.get().rows == 0
+    rows = rows_of(response)
+    assert len(rows) == 1 + 6  # the header and the 6 items received in 2026-H1 (see figures_world)
+    assert "Lò Văn Bình" not in response.content.decode("utf-8-sig")
+    log = ExportLog.objects.get()
+    assert log.rows == 6 and log.with_personal_data is False
 
 
 def test_an_unknown_measure_falls_back_with_a_message(client, figures_world, province_officer):
@@ -97,4 +100,4 @@ def test_list_query_count(client, clock, commune_a, categories, province_officer
     with django_assert_max_num_queries(12):
         response = client.get(reverse("reports-items"), {"period": "2026", "measure": "received"})
 
-    assert response.content.decode().count("<tr><td>DB-26-") == rows
+    assert response.content.decode().count('<tr><td><a href="/can-bo/viec/') == rows
