@@ -364,3 +364,16 @@ def item_from_link_token(token: str) -> Item | None:
     except signing.BadSignature:
         return None
     return Item.objects.select_related("commune", "category", "current_agency").filter(pk=item_id).first()
+
+
+def item_for_link_grant(*, code: str, granted_ids) -> Item | None:
+    """The item whose signed link was opened in this browser session (the session holds the grant)."""
+    try:
+        ids = [int(i) for i in granted_ids or ()]
+    except (TypeError, ValueError):
+        return None
+    return (
+        Item.objects.select_related("commune", "category", "current_agency")
+        .filter(tracking_code=code, pk__in=ids)
+        .first()
+    )

@@ -6,7 +6,8 @@ import logging
 from django.conf import settings
 from django.core import signing
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -102,6 +103,7 @@ def _lookup_context(item, credentials: dict, **extra) -> dict:
         "item": item,
         "public_status_label": PublicStatus(item.public_status).label,
         "history": public_selectors.public_history(item=item),
+        "timeline": public_selectors.item_public_timeline(item=item),
         "attachments": attachments,
         "credentials": credentials,
         "can_rate": public_selectors.can_rate(item),
@@ -140,7 +142,8 @@ def _verified_item(request, form: LookupForm):
 @require_http_methods(["GET", "POST"])
 def lookup_view(request):
     if request.method == "GET":
-        return render(request, "feedback/public/lookup.html", {"form": LookupForm()})
+        form = LookupForm(initial={"code": request.GET.get("code", "")[:40]})
+        return render(request, "feedback/public/lookup.html", {"form": form})
     form = LookupForm(request.POST)
     if not form.is_valid():
         return render(request, "feedback/public/lookup.html", {"form": form}, status=400)
@@ -148,6 +151,33 @@ def lookup_view(request):
     if error:
         return error
     return render(request, "feedback/public/item.html", _lookup_context(item, form.cleaned_data))
+
+
+ITEM_LINK_SESSION_KEY = "feedback_item_links"
+
+
+@never_cache
+@require_GET
+def item_link_view(request, token: str):
+    """The stable signed link that every message points to. The first visit stores the grant in the session
+    and moves to an address without the token, so it does not stay in the history or in a Referer."""
+    item = public_selectors.item_from_link_token(token)
+    if item is None:
+        raise Http404
+    granted = [i for i in request.session.get(ITEM_LINK_SESSION_KEY, []) if i != item.pk][-19:]
+    request.session[ITEM_LINK_SESSION_KEY] = [*granted, item.pk]
+    return redirect("feedback-item-page", code=item.tracking_code)
+
+
+@never_cache
+@require_GET
+def item_page_view(request, code: str):
+    item = public_selectors.item_for_link_grant(code=code, granted_ids=request.session.get(ITEM_LINK_SESSION_KEY, []))
+    if item is None:
+        raise Http404
+    context = _lookup_context(item, {"code": item.tracking_code}, via_link=True)
+    context.update(can_rate=False, can_dispute=False, can_withdraw=False)
+    return render(request, "feedback/public/item.html", context)
 
 
 @never_cache
