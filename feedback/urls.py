@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import answer_files as answer_file_views
 from .views import attachments as attachment_views
 from .views import deadlines as deadline_views
 from .views import notifications, recording, workspace
@@ -31,6 +32,9 @@ urlpatterns = [
         "can-bo/viec/<int:item_id>/gia-han/<int:request_id>/",
         workspace.extension_decide_view,
         name="workspace-extension-decide",
+    ),
+    path(
+        "can-bo/viec/<int:item_id>/tep-cong-khai/", answer_file_views.answer_files_view, name="workspace-answer-files"
     ),
     path("can-bo/hop-thu/", workspace.inbox_view, name="workspace-inbox"),
     path("can-bo/ghi-nhan/", recording.record_view, name="workspace-record"),

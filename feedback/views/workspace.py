@@ -21,6 +21,7 @@ from ..models import Category, Channel, ExtensionStatus, ItemType, PersonalDataA
 from ..selectors.items import item_actor_roles, item_get_for_user, item_identity_visible
 from ..selectors.queue import TABS, agency_inbox, duplicate_suggestions, queue_for_user
 from ..services import workflow as wf
+from ..services.answer_files import answer_attachments
 from ..workflow import MOVE_LABELS, Actor, Move, available_moves
 
 PAGE_SIZE = 50
@@ -126,6 +127,8 @@ def item_view(request, item_id: int):
     if is_front and any(m in (Move.FORWARD, Move.REFORWARD) for m in moves):
         context["agencies"] = agency_list().only("id", "name").order_by("level", "name")
         context["forward_due"] = wf.forward_due_date(item=item)
+    if is_front:
+        context["answer_files"] = answer_attachments(item=item)
     if is_front and Move.MERGE in moves:
         context["duplicates"] = duplicate_suggestions(user=request.user, item=item)
     return render(request, "feedback/workspace/item.html", context)
