@@ -18,7 +18,9 @@ from mttq_portal.errors import ApplicationError, NotAllowedError
 from mttq_portal.text import fold_vietnamese
 from organizations.selectors import units_for_user, user_scope
 
-from ..models import Category, Channel, ConsentMethod, ItemType
+from ..deadlines import WorkingCalendar, compute_due_date
+from ..models import Category, Channel, ConsentMethod, DeadlineRule, ItemType, Step
+from ..phones import normalize_vn_phone
 from ..vndates import parse_vietnamese_date
 from .intake import SubmitResult, item_submit
 
@@ -106,6 +108,7 @@ class RowReport:
     status: str  # "ok", "skipped", "error", "duplicate"
     messages: list[str] = field(default_factory=list)
     tracking_code: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -119,37 +122,65 @@ class ImportReport:
         return not self.file_error and not any(r.status == "error" for r in self.rows)
 
 
-def import_template() -> bytes:
-    """The .xlsx the import page offers: the columns, an example row and the accepted values."""
+TEMPLATE_ROWS = 300
+
+
+def import_template(*, user=None) -> bytes:
+    """The .xlsx the import page offers: the columns, dropdowns (data validation) for the commune, type and
+    category from a hidden list sheet, the commune filled when the officer has one, and no example row (an
+    example is a row the import would take)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    communes = list(units_for_user(user=user).order_by("name").values_list("name", flat=True)) if user else []
+    categories = list(
+        Category.objects.filter(is_active=True).order_by("order", "name_vi").values_list("name_vi", flat=True)
+    )
+    types = list(TYPE_LABELS_VI.values())
     wb = Workbook()
     ws = wb.active
     ws.title = "Danh sách"
     ws.append([label for _key, label, _req in COLUMNS])
-    ws.append(
-        [
-            "15/03/2026",
-            "Xã Mường Phăng",
-            "Kiến nghị",
-            "Giao thông",
-            "Đường vào bản Co Đứa bị sạt lở",
-            "Sau mưa lớn đoạn đường vào bản bị sạt, xe máy không đi được.",
-            "Đề nghị khắc phục trước mùa mưa.",
-            "Lò Văn Páo",
-            "0912345678",
-            "Bản Co Đứa",
-        ]
-    )
-    for column in "ABCDEFGHIJ":
-        ws.column_dimensions[column].width = 24
+    lists = wb.create_sheet("Danh mục")
+    for column, values in enumerate((communes, types, categories), start=1):
+        for row, value in enumerate(values, start=1):
+            lists.cell(row=row, column=column, value=value)
+    lists.sheet_state = "hidden"
+    keys = [key for key, _label, _req in COLUMNS]
+    last = TEMPLATE_ROWS + 1
+    for list_column, key, values in ((1, "commune", communes), (2, "type", types), (3, "category", categories)):
+        if not values:
+            continue
+        letter = get_column_letter(keys.index(key) + 1)
+        source = get_column_letter(list_column)
+        validation = DataValidation(
+            type="list",
+            formula1=f"='Danh mục'!${source}$1:${source}${len(values)}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Giá trị không có trong danh sách",
+            error="Chọn một giá trị trong danh sách.",
+        )
+        validation.add(f"{letter}2:{letter}{last}")
+        ws.add_data_validation(validation)
+    date_letter = get_column_letter(keys.index("received") + 1)
+    for row in range(2, last + 1):
+        ws[f"{date_letter}{row}"].number_format = "DD/MM/YYYY"
+    if len(communes) == 1:
+        letter = get_column_letter(keys.index("commune") + 1)
+        for row in range(2, last + 1):
+            ws[f"{letter}{row}"] = communes[0]
+    for index in range(1, len(COLUMNS) + 1):
+        ws.column_dimensions[get_column_letter(index)].width = 24
+    ws.freeze_panes = "A2"
     guide = wb.create_sheet("Hướng dẫn")
     guide.append(["Cột", "Bắt buộc", "Giá trị"])
-    guide.append(["Ngày tiếp nhận", "có", "ngày/tháng/năm, ví dụ 15/03/2026"])
-    guide.append(["Loại", "có", "; ".join(TYPE_LABELS_VI.values())])
-    guide.append(
-        ["Lĩnh vực", "có", "; ".join(Category.objects.filter(is_active=True).values_list("name_vi", flat=True))]
-    )
-    guide.append(["Xã/phường", "có", "tên xã, phường (có dấu hoặc không dấu)"])
-    guide.append(["Dòng trống", "", "được bỏ qua và ghi trong báo cáo"])
+    guide.append(["Ngày tiếp nhận", "có", "ngày/tháng/năm, ví dụ 15/03/2026; không được sau hôm nay"])
+    guide.append(["Xã/phường", "có", "chọn trong danh sách (địa bàn của cán bộ)"])
+    guide.append(["Loại", "có", "chọn trong danh sách"])
+    guide.append(["Lĩnh vực", "có", "chọn trong danh sách"])
+    guide.append(["Số điện thoại", "không", "số di động hoặc cố định Việt Nam, ví dụ 0912 345 678"])
+    guide.append(["Dòng chỉ có xã/phường", "", "được coi là dòng trống và bỏ qua"])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -217,9 +248,12 @@ def items_import(*, user, upload, channel: str, consent_method: str = ConsentMet
     communes, categories, types = _lookup_tables(user)
     today = timezone.localdate()
     reports, parsed = [], []
+    calendar = WorkingCalendar.load()
+    active_rules = list(DeadlineRule.objects.filter(is_active=True))
     for number, raw in enumerate(rows[1:], start=2):
         values = {key: _cell_text(raw[i] if i < len(raw) else None) for i, (key, _l, _r) in enumerate(COLUMNS)}
-        if not any(values.values()):
+        # The template fills the commune on every row: a row with nothing else is an empty row.
+        if not any(v for k, v in values.items() if k != "commune"):
             reports.append(RowReport(number, "skipped", [_("Empty row, skipped.")]))
             continue
         problems = []
@@ -242,11 +276,27 @@ def items_import(*, user, upload, channel: str, consent_method: str = ConsentMet
             problems.append(_("Unknown field “%(value)s”.") % {"value": values["category"]})
         if len(values["title"]) > 200:
             problems.append(_("The title is longer than 200 characters."))
-        if problems:
-            reports.append(RowReport(number, "error", problems))
-            continue
-        report = RowReport(number, "ok")
+        if values["submitter_phone"]:
+            try:
+                normalize_vn_phone(values["submitter_phone"])
+            except ApplicationError as error:
+                problems.append(error.message)
+        report = RowReport(number, "error" if problems else "ok", problems)
         reports.append(report)
+        if received and item_type and received <= today:
+            triage = compute_due_date(
+                step=Step.TRIAGE, item_type=item_type, channel=channel, start=received, cal=calendar, rules=active_rules
+            ).due_date
+            if triage < today:
+                report.warnings.append(
+                    _(
+                        "Received on %(received)s: the deadline to accept or refuse (%(due)s) has already passed;"
+                        " the item will count as late."
+                    )
+                    % {"received": received.strftime("%d/%m/%Y"), "due": triage.strftime("%d/%m/%Y")}
+                )
+        if problems:
+            continue
         parsed.append(
             (
                 report,
@@ -267,12 +317,14 @@ def items_import(*, user, upload, channel: str, consent_method: str = ConsentMet
             )
         )
     result = ImportReport(rows=reports)
-    if not result.ok:
-        return result  # nothing is imported while one row is wrong
+    # One pass: every row that passed the checks above also goes through the service (its own rules, in a
+    # savepoint), even when another row is wrong, so the report names every error at once. Nothing is kept
+    # unless every row is right.
     with transaction.atomic():
         for report, fields in parsed:
             try:
-                submitted = item_record(user=user, channel=channel, consent_method=consent_method, **fields)
+                with transaction.atomic():
+                    submitted = item_record(user=user, channel=channel, consent_method=consent_method, **fields)
             except ApplicationError as error:
                 report.status, report.messages = "error", [error.message]
                 continue

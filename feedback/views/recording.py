@@ -110,7 +110,8 @@ def import_view(request):
 def import_template_view(request):
     _require_front(request.user)
     response = HttpResponse(
-        import_template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        import_template(user=request.user),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-y-kien-kien-nghi.xlsx"'
     return response
