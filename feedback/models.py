@@ -322,6 +322,8 @@ class Item(models.Model):
     anonymized_at = models.DateTimeField(null=True, blank=True)
     # Set when the acknowledgement and other after-commit work has been queued; the sweeper finds the rest.
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # The language the citizen used (vi or en): every message to them is written in it.
+    submitter_language = models.CharField(_("submitter's language"), max_length=10, blank=True, default="")
 
     objects = ItemQuerySet.as_manager()
 

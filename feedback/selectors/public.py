@@ -350,18 +350,19 @@ ITEM_LINK_SALT = "feedback.item-link"
 
 
 def item_link_token(item_id: int) -> str:
-    """The one stable signed token of an item's public page (the same every time; no secret inside)."""
+    """The one stable signed token of an item's public page: a plain (untimed) signature of the id, so every
+    message points to the same address; no secret inside."""
     from django.core import signing
 
-    return signing.dumps(int(item_id), salt=ITEM_LINK_SALT, compress=False)
+    return signing.Signer(salt=ITEM_LINK_SALT).sign(str(int(item_id)))
 
 
 def item_from_link_token(token: str) -> Item | None:
     from django.core import signing
 
     try:
-        item_id = signing.loads(token, salt=ITEM_LINK_SALT)
-    except signing.BadSignature:
+        item_id = int(signing.Signer(salt=ITEM_LINK_SALT).unsign(token))
+    except (signing.BadSignature, ValueError):
         return None
     return Item.objects.select_related("commune", "category", "current_agency").filter(pk=item_id).first()
 

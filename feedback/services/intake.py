@@ -211,6 +211,7 @@ def item_submit(
     idempotency_key: str | None = None,
     created_by=None,
     received_at: datetime | None = None,
+    submitter_language: str = "",
 ) -> SubmitResult:
     # A repeated key is found by the unique constraint at INSERT time (no SELECT first: retries are rare).
     key = validate_idempotency_key(idempotency_key)
@@ -328,6 +329,7 @@ def item_submit(
         "submitter_phone": submitter_phone,
         "submitter_email": submitter_email,
         "submitter_address": submitter_address,
+        "submitter_language": submitter_language if submitter_language in ("vi", "en") else "",
         "consent_processing": True,
         "consent_contact": bool(consent_contact),
         "consent_publish": bool(consent_publish),

@@ -85,6 +85,7 @@ def submit_view(request):
             submitter_address=data["submitter_address"],
             attachments=data["attachments"],
             idempotency_key=data["idempotency_key"] or None,
+            submitter_language=(get_language() or "vi")[:2],
         )
     except ApplicationError as error:
         form.add_service_errors(error)
