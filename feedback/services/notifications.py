@@ -87,10 +87,7 @@ WORDING: dict[str, Wording] = {
     ),
     "citizen_reopened": Wording(
         _("The Front is looking again at your feedback %(code)s"),
-        _(
-            "The Front received your disagreement with the result of your feedback %(code)s and is looking at "
-            "it again."
-        ),
+        _("The Front received your disagreement with the result of your feedback %(code)s and is looking at it again."),
     ),
     "forwarded": Wording(
         _("Feedback item %(code)s forwarded to your agency"),
