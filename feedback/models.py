@@ -139,6 +139,40 @@ class Category(models.Model):
         return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
 
 
+class CategoryRoute(models.Model):
+    """Admin-editable routing: the agency proposed first when an item of this category is forwarded, for one
+    commune or (commune empty) for the whole province. The officer still chooses; the proposal only orders
+    the list."""
+
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="routes")
+    commune = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("commune"),
+        help_text=_("Empty: for every commune of the province without a rule of its own."),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        Organization, verbose_name=_("default agency"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("default agency of a category")
+        verbose_name_plural = _("default agencies of categories")
+        ordering = ["category", "commune"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "commune"], name="route_one_per_category_commune"),
+            models.UniqueConstraint(
+                fields=["category"], condition=Q(commune__isnull=True), name="route_one_province_wide_per_category"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} → {self.agency}"
+
+
 class Campaign(models.Model):
     """A Listening-to-the-People Month (Tháng nghe dân nói): items received in it are tagged with it."""
 
