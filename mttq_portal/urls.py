@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("bat-dau/", views.staff_landing, name="staff-landing"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("organizations.urls")),
     path("quan-tri/", admin.site.urls),

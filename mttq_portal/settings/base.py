@@ -104,7 +104,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "staff-landing"
 LOGOUT_REDIRECT_URL = "home"
 
 # Login throttling (django-axes): locked out after repeated failures for the username from the same address.
