@@ -433,6 +433,8 @@ class ItemEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("item event")
+        verbose_name_plural = _("item events")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["item", "created_at"], name="event_item_time_idx")]
 
@@ -537,6 +539,10 @@ class PersonalDataAccess(models.Model):
     action = models.CharField(max_length=10, choices=Action.choices)
     detail = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.item_id}"

@@ -369,6 +369,8 @@ class EvidenceFile(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -408,6 +410,8 @@ class ProgrammeEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("programme event")
+        verbose_name_plural = _("programme events")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -425,6 +429,8 @@ class MilestoneReminder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("milestone reminder")
+        verbose_name_plural = _("milestone reminders")
         constraints = [
             models.UniqueConstraint(fields=["milestone", "days_before"], name="one_reminder_per_milestone_and_day")
         ]
