@@ -28,6 +28,18 @@ class ReportKind:
     CAMPAIGN = "campaign"
 
 
+# File names officers recognise: "bao-cao-6-thang-2026-H2.docx", not the internal kind.
+FILE_NAME_KINDS = {
+    ReportKind.HALF_YEAR: "6-thang",
+    ReportKind.YEAR: "nam",
+    ReportKind.CAMPAIGN: "thang-nghe-dan-noi",
+}
+
+
+def report_file_name(*, kind: str, period_code: str, fmt: str) -> str:
+    return f"bao-cao-{FILE_NAME_KINDS.get(kind, kind)}-{period_code}.{fmt}"
+
+
 @dataclass
 class ReportFile:
     kind: str
@@ -347,16 +359,23 @@ def report_xlsx(report: ReportFile) -> bytes:
         row += 1
         for col, text in enumerate(TABLE_HEADERS, start=1):
             write(row, col, text.format(group=group), font=bold, border=grid)
-        for values in table_rows(getattr(report, key)):
+        rows = getattr(report, key)
+        for values, source in zip(table_rows(rows), rows, strict=True):
             row += 1
+            # Rates are numbers with a percent format (a spreadsheet can sum and chart them), not text.
+            for name, col in (("answered_rate", 8), ("on_time_rate", 9), ("resolved_rate", 10)):
+                rate = source[name]
+                values[col - 1] = None if rate is None else round(float(rate) / 100, 4)
             for col, value in enumerate(values, start=1):
-                write(
+                cell = write(
                     row,
                     col,
                     value,
                     border=grid,
                     align=Alignment(horizontal="left" if col == 2 else "center", wrap_text=True),
                 )
+                if col >= 8:
+                    cell.number_format = "0.0%"
         row += 1
     row += 1
     write(

@@ -24,6 +24,7 @@ from .documents import (
     campaigns_for_reports,
     report_build,
     report_docx,
+    report_file_name,
     report_groups,
     report_xlsx,
     summary_sentences,
@@ -171,7 +172,7 @@ def item_list(request):
             user=request.user,
             items=qs,
             fmt=export,
-            what=f"items-{measure}",
+            what=f"danh-sach-{EXPORT_NAMES.get(measure, measure)}",
             filters={**filters.as_query(), "measure": measure},
         )
         response = HttpResponse(content, content_type=content_type)
@@ -191,6 +192,23 @@ def item_list(request):
             "item_url_name": "workspace-item" if _handles_items(scope) else "reports-item",
         },
     )
+
+
+# Export file names in Vietnamese without accents (what officers see in their downloads folder).
+EXPORT_NAMES = {
+    "received": "da-tiep-nhan",
+    "answered": "da-tra-loi",
+    "answered_on_time": "tra-loi-dung-han",
+    "resolved": "da-giai-quyet",
+    "due": "den-han",
+    "due_answered": "den-han-da-tra-loi",
+    "due_on_time": "den-han-dung-han",
+    "due_resolved": "den-han-da-giai-quyet",
+    "open": "dang-xu-ly",
+    "overdue": "qua-han",
+    "waiting": "cho-co-quan",
+    "waiting_overdue": "cho-co-quan-qua-han",
+}
 
 
 def _handles_items(scope) -> bool:
@@ -286,5 +304,6 @@ def report_download(request):
         content = report_xlsx(report)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-{kind}-{report.period.code}.{fmt}"'
+    name = report_file_name(kind=kind, period_code=report.period.code, fmt=fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

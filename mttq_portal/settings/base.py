@@ -103,6 +103,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+FORMAT_MODULE_PATH = ["mttq_portal.formats"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff-landing"
 LOGOUT_REDIRECT_URL = "home"

@@ -23,7 +23,7 @@ def test_front_officer_exports_their_commune_with_personal_data_and_it_is_logged
     response = client.get(URL, {"period": "2026-H1", "measure": "received", "export": "csv"})
 
     rows = rows_of(response)
-    assert response["Content-Disposition"].startswith('attachment; filename="items-received-')
+    assert response["Content-Disposition"].startswith('attachment; filename="danh-sach-da-tiep-nhan-')
     assert "Số điện thoại" in rows[0] or "Điện thoại" in rows[0]
     codes = {r[0] for r in rows[1:]}
     assert codes == {figures_world[k].tracking_code for k in ("i1", "i2", "i3", "i4")}
