@@ -15,6 +15,7 @@ urlpatterns = [
     path("y-kien/ma/<str:code>/", public_views.item_page_view, name="feedback-item-page"),
     path("y-kien/<str:token>/", public_views.item_link_view, name="feedback-item-link"),
     path("cong-khai/", public_views.public_record_view, name="feedback-public-record"),
+    path("cong-khai/<int:item_id>/", public_views.public_record_item_view, name="feedback-public-record-item"),
     path("thong-bao-du-lieu-ca-nhan/", public_views.privacy_notice_view, name="feedback-privacy-notice"),
     path("tep/<int:pk>/", attachment_views.attachment_download, name="feedback-attachment"),
     path("qua-han/", deadline_views.board_overdue_view, name="board-overdue"),

@@ -65,7 +65,10 @@ def _render_dashboard(request, *, filters, title, commune=None):
     board = dashboard_build(user=request.user, filters=filters, with_league=commune is None)
     link = _list_link_maker(request, filters)
     chart_data = {
-        "months": [m["month"].strftime("%m/%Y") for m in board.months],
+        "months": [
+            m["month"].strftime("%m/%Y") + (f" ({_('in progress')})" if m.get("in_progress") else "")
+            for m in board.months
+        ],
         "received": [m["received"] for m in board.months],
         "answered": [m["answered"] for m in board.months],
         "resolved": [m["resolved"] for m in board.months],

@@ -126,10 +126,18 @@ def _filtered(qs: QuerySet, *, commune_id=None, category_id=None, period: Period
     return qs
 
 
-def public_record_items(*, commune_id=None, category_id=None, period: Period | None = None) -> QuerySet:
-    """Answered and closed items whose submitter consented to publication; only anonymised fields."""
-    qs = Item.objects.filter(consent_publish=True, status__in=PUBLISHED_STATUSES, merged_into__isnull=True)
+def public_record_items(*, commune_id=None, category_id=None, period: Period | None = None, query: str = "") -> QuerySet:
+    """Items with a public answer whose submitter consented to publication; only anonymised fields. An item
+    the agency answered but whose answer the Front has not yet approved is not published (it has none)."""
+    from mttq_portal.text import fold_vietnamese
+
+    qs = Item.objects.filter(
+        consent_publish=True, status__in=PUBLISHED_STATUSES, merged_into__isnull=True
+    ).exclude(public_answer="")
     qs = _filtered(qs, commune_id=commune_id, category_id=category_id, period=period)
+    folded = fold_vietnamese(query or "").strip()[:100]
+    if folded:
+        qs = qs.filter(search_text__contains=folded)
     return (
         qs.select_related("commune", "category", "current_agency")
         .only(
@@ -142,6 +150,8 @@ def public_record_items(*, commune_id=None, category_id=None, period: Period | N
             "received_at",
             "answered_at",
             "answer_on_time",
+            "latitude",
+            "longitude",
             "submitter_name",
             "submitter_phone",
             "submitter_email",
@@ -378,3 +388,32 @@ def item_for_link_grant(*, code: str, granted_ids) -> Item | None:
         .filter(tracking_code=code, pk__in=ids)
         .first()
     )
+
+
+def public_record_item(*, item_id: int) -> Item | None:
+    """One published item of the public record (the same rule as the list), or None. Addressed by its id,
+    never by its tracking code (the code is half of the citizen's credentials)."""
+    return public_record_items().filter(pk=item_id).first()
+
+
+def public_period_choices(*, today: date) -> list[tuple[str, str, bool]]:
+    """(code, label, in progress) for the period picker: the last three years, the quarters of this year and
+    the last, the last twelve months. The period that contains today is marked as in progress."""
+    from django.utils.translation import gettext as _
+
+    choices: list[tuple[str, str, bool]] = []
+    for year in range(today.year, today.year - 3, -1):
+        choices.append((str(year), _("Year %(year)s") % {"year": year}, year == today.year))
+    for year in (today.year, today.year - 1):
+        for quarter in range(4, 0, -1):
+            if year == today.year and 3 * quarter - 2 > today.month:
+                continue
+            label = _("Quarter %(quarter)s/%(year)s") % {"quarter": quarter, "year": year}
+            current = year == today.year and 3 * quarter - 2 <= today.month <= 3 * quarter
+            choices.append((f"{year}-Q{quarter}", label, current))
+    year, month = today.year, today.month
+    for _step in range(12):
+        label = _("Month %(month)s/%(year)s") % {"month": f"{month:02d}", "year": year}
+        choices.append((f"{year}-{month:02d}", label, (year, month) == (today.year, today.month)))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return choices

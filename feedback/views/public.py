@@ -237,25 +237,35 @@ def _int_or_none(value):
         return None
 
 
+PUBLIC_RECORD_PAGE_SIZE = 10
+
+
 @require_GET
 def public_record_view(request):
+    from django.utils import timezone
+
     commune_id = _int_or_none(request.GET.get("commune"))
     category_id = _int_or_none(request.GET.get("category"))
-    period_raw = (request.GET.get("period") or "")[:10]
+    query = (request.GET.get("q") or "")[:100]
+    period_raw = (request.GET.get("period") or "")[:10].upper()
     period = public_selectors.parse_period(period_raw)
     period_error = bool(period_raw) and period is None
-    items = public_selectors.public_record_items(commune_id=commune_id, category_id=category_id, period=period)
-    page = Paginator(items, 20).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    items = public_selectors.public_record_items(
+        commune_id=commune_id, category_id=category_id, period=period, query=query
+    )
+    page = Paginator(items, PUBLIC_RECORD_PAGE_SIZE).get_page(request.GET.get("page"))
     for item in page.object_list:
         item.summary = public_selectors.public_summary(item)
-    query = request.GET.copy()
-    query.pop("page", None)
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
     return render(
         request,
         "feedback/public/record.html",
         {
             "page": page,
-            "query": query.urlencode(),
+            "query": query_string.urlencode(),
+            "q": query,
             "communes": AdministrativeUnit.objects.filter(
                 kind__in=[UnitKind.COMMUNE, UnitKind.WARD, UnitKind.SPECIAL_ZONE]
             ).only("id", "name"),
@@ -263,13 +273,32 @@ def public_record_view(request):
             "selected_commune": commune_id,
             "selected_category": category_id,
             "period": period_raw,
+            "period_choices": public_selectors.public_period_choices(today=today),
+            "period_in_progress": period is not None and period.start <= today < period.end,
             "period_error": period_error,
             "by_commune": public_selectors.public_figures_by_commune(category_id=category_id, period=period),
             "by_agency": public_selectors.public_figures_by_agency(
                 commune_id=commune_id, category_id=category_id, period=period
             ),
+            "map_points": [
+                {"lat": float(i.latitude), "lng": float(i.longitude), "title": i.summary}
+                for i in page.object_list
+                if i.latitude is not None and i.longitude is not None
+            ],
         },
     )
+
+
+@require_GET
+def public_record_item_view(request, item_id: int):
+    item = public_selectors.public_record_item(item_id=item_id)
+    if item is None:
+        raise Http404
+    item.summary = public_selectors.public_summary(item)
+    attachments = public_selectors.public_attachments(item=item)
+    for attachment in attachments:
+        attachment.url = reverse("feedback-attachment", args=[attachment.id]) + "?t=" + attachment_token(attachment.id)
+    return render(request, "feedback/public/record_item.html", {"item": item, "attachments": attachments})
 
 
 @require_GET
