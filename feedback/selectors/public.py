@@ -126,14 +126,16 @@ def _filtered(qs: QuerySet, *, commune_id=None, category_id=None, period: Period
     return qs
 
 
-def public_record_items(*, commune_id=None, category_id=None, period: Period | None = None, query: str = "") -> QuerySet:
+def public_record_items(
+    *, commune_id=None, category_id=None, period: Period | None = None, query: str = ""
+) -> QuerySet:
     """Items with a public answer whose submitter consented to publication; only anonymised fields. An item
     the agency answered but whose answer the Front has not yet approved is not published (it has none)."""
     from mttq_portal.text import fold_vietnamese
 
-    qs = Item.objects.filter(
-        consent_publish=True, status__in=PUBLISHED_STATUSES, merged_into__isnull=True
-    ).exclude(public_answer="")
+    qs = Item.objects.filter(consent_publish=True, status__in=PUBLISHED_STATUSES, merged_into__isnull=True).exclude(
+        public_answer=""
+    )
     qs = _filtered(qs, commune_id=commune_id, category_id=category_id, period=period)
     folded = fold_vietnamese(query or "").strip()[:100]
     if folded:
