@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from mttq_portal.errors import ApplicationError, ConflictError
 from mttq_portal.text import fold_vietnamese
+from organizations.geography import province_bbox
 from organizations.models import AdministrativeUnit, Organization, ResidentialArea, UnitKind
 
 from .. import refcache, tracking, uploads
@@ -241,6 +242,17 @@ def item_submit(
     lng = _coordinate(longitude, "longitude", 180)
     if (lat is None) != (lng is None):
         raise _field_error("latitude", _("Give both latitude and longitude, or neither."))
+    if lat is not None:
+        box = province_bbox()
+        if box is not None and not box.contains(float(lat), float(lng)):
+            raise _field_error(
+                "latitude",
+                _(
+                    "The place marked on the map is outside the province. Move the pin into the province, or "
+                    "remove it and describe the place in words."
+                ),
+                code="outside_province",
+            )
 
     try:
         commune = _communes()[int(commune_id)]

@@ -24,6 +24,13 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The province this portal serves (official code from the `vietnam-provinces` package). 11 = Điện Biên.
 PORTAL_PROVINCE_CODE = env.int("PORTAL_PROVINCE_CODE", default=11)
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# The province's bounding box "south,west,north,east"; empty: the known box of PORTAL_PROVINCE_CODE
+# (organizations.geography). Pins outside it are refused.
+PORTAL_PROVINCE_BBOX = env("PORTAL_PROVINCE_BBOX", default="")
+# Map tiles (Leaflet, vendored): a province may point this at its own tile server. The tile origin is added
+# to the Content-Security-Policy's img-src below.
+MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
 
 INSTALLED_APPS = [
     "mttq_portal.admin.PortalAdminConfig",
@@ -260,13 +267,15 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+from mttq_portal.maps import tile_origins  # noqa: E402 (needs MAP_TILE_URL only)
+
 # Content-Security-Policy (django-csp 4): everything is served from this origin; no CDN at run time.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *tile_origins(MAP_TILE_URL)],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],

@@ -13,6 +13,7 @@
         document.getElementById("id_latitude").value = position.coords.latitude.toFixed(6);
         document.getElementById("id_longitude").value = position.coords.longitude.toFixed(6);
         status.textContent = button.dataset.done || "✓";
+        document.dispatchEvent(new CustomEvent("location-set"));
       }, function () {
         status.textContent = button.dataset.failed || "✗";
       }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
