@@ -38,6 +38,7 @@ from .models import (
     Status,
     Step,
 )
+from .workflow import check_move
 
 T = ItemType
 TYPE_WEIGHTS = {
@@ -425,8 +426,10 @@ class Simulator:
         merge_targets.setdefault(commune_id, []).append(sim)
         return sim
 
-    def _event(self, sim, when, kind=EventKind.TRANSITION, *, move="", to="", actor="front", data=None, **kw):
+    def _event(self, sim, when, kind=EventKind.TRANSITION, *, move="", actor="front", data=None, **kw):
+        """A move's target comes from the lifecycle table, checked for the actor, as ``item_move`` does."""
         item = sim.item
+        to = check_move(item.status, move, actor=actor) if move else ""
         payload = {"move": move} if move else {}
         payload.update(data or {})
         payload["demo"] = True
@@ -477,7 +480,7 @@ class Simulator:
             )
         fate = r.random()
         if fate < 0.01:
-            self._close(sim, triage_at, Status.WITHDRAWN, "withdraw", actor="citizen")
+            self._close(sim, triage_at, "withdraw", actor="citizen")
             return
         if fate < 0.06:
             self._triage_closed(item, triage_at)
@@ -486,7 +489,6 @@ class Simulator:
                 sim,
                 triage_at,
                 move="reject",
-                to=Status.REJECTED,
                 is_public=True,
                 note="Nội dung không thuộc phạm vi tiếp nhận của Mặt trận; đã hướng dẫn người dân.",
             )
@@ -503,14 +505,13 @@ class Simulator:
                 sim,
                 triage_at,
                 move="merge",
-                to=Status.MERGED,
                 note=f"Trùng nội dung với {target.tracking_code}.",
                 data={"merged_into": target.pk},
             )
             self._closed(item, triage_at)
             return
         item.is_legitimate = True
-        self._event(sim, triage_at, move="accept", to=Status.ACCEPTED)
+        self._event(sim, triage_at, move="accept")
         forward_at = triage_at + timedelta(hours=1)
         if forward_at > until:
             return
@@ -529,7 +530,6 @@ class Simulator:
                 sim,
                 returned_at,
                 move="return",
-                to=Status.RETURNED,
                 actor="agency",
                 note="Không thuộc thẩm quyền giải quyết của cơ quan.",
             )
@@ -537,7 +537,7 @@ class Simulator:
             again = at(returned_at, 1, 4)
             if again is None:
                 return
-            self._event(sim, again, move="accept", to=Status.ACCEPTED)
+            self._event(sim, again, move="accept")
             moment = self._forward(
                 sim, again + timedelta(hours=1), r.choice(self.ref.agencies[0] or agencies), remote, "forward"
             )
@@ -569,11 +569,14 @@ class Simulator:
                 self._event(
                     sim, ask_at, EventKind.EXTENSION_REQUESTED, actor="agency", due_date=requested, note=ext.reason
                 )
+                # The answer comes after the request and its decision (a move's time follows the one before).
+                moment = ask_at
                 if decided_at <= until:
+                    moment = decided_at
                     ext.decided_at = decided_at
                     if grant:
                         ext.status, ext.granted_due_date = ExtensionStatus.GRANTED, requested
-                        self._event(sim, decided_at, move="extend", to=Status.FORWARDED, due_date=requested)
+                        self._event(sim, decided_at, move="extend", due_date=requested)
                         item.due_date = item.answer_due_date = requested
                         item.extension_count += 1
                     else:
@@ -590,19 +593,16 @@ class Simulator:
         if answered_at > until:
             return
         answer = r.choice(ANSWERS)
-        self._event(
-            sim, answered_at, move="answer", to=Status.ANSWERED, actor="agency", note=answer, data={"answer": answer}
-        )
+        self._event(sim, answered_at, move="answer", actor="agency", note=answer, data={"answer": answer})
         item.answered_at = answered_at
         item.answer_on_time = timezone.localdate(answered_at) <= due
         item.due_date = None
         verify_at = at(answered_at, 0.5, 10)
         if verify_at is None:
             return
-        result = r.choices([Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE], [75, 15, 10])[0]
-        move = {Status.RESOLVED: "resolve", Status.ON_ROADMAP: "roadmap", Status.CANNOT_RESOLVE: "cannot_resolve"}
+        result = r.choices(["resolve", "roadmap", "cannot_resolve"], [75, 15, 10])[0]
         item.public_answer = answer
-        self._close(sim, verify_at, result, move[result], is_public=True, note=answer)
+        self._close(sim, verify_at, result, is_public=True, note=answer)
         rated_at = at(verify_at, 0.5, 9)
         if rated_at is None or r.random() > 0.4:
             return
@@ -614,7 +614,6 @@ class Simulator:
                 sim,
                 rated_at + timedelta(minutes=5),
                 move="reopen",
-                to=Status.REOPENED,
                 actor="citizen",
                 is_public=True,
                 note="Người dân chưa đồng ý với kết quả giải quyết.",
@@ -623,20 +622,20 @@ class Simulator:
             again = at(rated_at, 1, 5)
             if again is None:
                 return
-            self._event(sim, again, move="accept", to=Status.ACCEPTED)
+            self._event(sim, again, move="accept")
             moment = self._forward(
                 sim, again + timedelta(hours=1), item.current_agency_id or agencies[0], remote, "forward"
             )
             answered_at = at(moment, 3, 25)
             if answered_at is None:
                 return
-            self._event(sim, answered_at, move="answer", to=Status.ANSWERED, actor="agency", note=answer)
+            self._event(sim, answered_at, move="answer", actor="agency", note=answer)
             item.answered_at = answered_at
             item.answer_on_time = timezone.localdate(answered_at) <= item.answer_due_date
             item.due_date = None
             verify_at = at(answered_at, 0.5, 6)
             if verify_at is not None:
-                self._close(sim, verify_at, Status.RESOLVED, "resolve", is_public=True, note=answer)
+                self._close(sim, verify_at, "resolve", is_public=True, note=answer)
 
     def _forward(self, sim, when, agency_id, remote, move) -> datetime:
         item = sim.item
@@ -648,7 +647,6 @@ class Simulator:
             sim,
             when,
             move=move,
-            to=Status.FORWARDED,
             agency_id=agency_id,
             due_date=due,
             data={"rule_id": rule.id if rule else None},
@@ -661,8 +659,8 @@ class Simulator:
             item.triaged_at = when
             item.triage_on_time = timezone.localdate(when) <= item.triage_due_date
 
-    def _close(self, sim, when, status, move, *, actor="front", **kw):
-        self._event(sim, when, move=move, to=status, actor=actor, **kw)
+    def _close(self, sim, when, move, *, actor="front", **kw):
+        self._event(sim, when, move=move, actor=actor, **kw)
         self._closed(sim.item, when)
 
     @staticmethod

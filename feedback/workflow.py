@@ -40,7 +40,7 @@ class Move(StrEnum):
     REOPEN = "reopen"
 
 
-MOVE_LABELS = {
+MOVE_LABELS: dict[str, str] = {
     Move.ACCEPT: gettext_lazy("Accept as lawful and legitimate"),
     Move.REJECT: gettext_lazy("Reject"),
     Move.MERGE: gettext_lazy("Merge into another item"),
@@ -63,34 +63,43 @@ class MoveRule:
     sources: frozenset[Status]
     target: Status
     actors: frozenset[Actor]
+    # The notification template the move sends (its audiences: ``AUDIENCES`` in services/notifications.py).
+    notice: str = ""
+    # What the citizen is told besides, when ``notice`` is for staff (forwarded to whom until when, extended
+    # and why, answered, reopened); refused and closed already tell the citizen through ``notice``.
+    citizen_notice: str = ""
 
 
 S = Status
 _FRONT = frozenset({Actor.FRONT})
 _AGENCY = frozenset({Actor.AGENCY})
 
-MOVES: dict[Move, MoveRule] = {
+MOVES: dict[str, MoveRule] = {
     Move.ACCEPT: MoveRule(frozenset({S.RECEIVED, S.RETURNED, S.REOPENED}), S.ACCEPTED, _FRONT),
-    Move.REJECT: MoveRule(frozenset({S.RECEIVED, S.ACCEPTED, S.RETURNED}), S.REJECTED, _FRONT),
+    Move.REJECT: MoveRule(frozenset({S.RECEIVED, S.ACCEPTED, S.RETURNED}), S.REJECTED, _FRONT, "rejected"),
     Move.MERGE: MoveRule(frozenset({S.RECEIVED, S.ACCEPTED, S.RETURNED}), S.MERGED, _FRONT),
     Move.WITHDRAW: MoveRule(
         frozenset({S.RECEIVED, S.ACCEPTED, S.FORWARDED, S.RETURNED, S.REOPENED}),
         S.WITHDRAWN,
         frozenset({Actor.CITIZEN, Actor.FRONT}),
     ),
-    Move.FORWARD: MoveRule(frozenset({S.ACCEPTED}), S.FORWARDED, _FRONT),
+    Move.FORWARD: MoveRule(frozenset({S.ACCEPTED}), S.FORWARDED, _FRONT, "forwarded", "citizen_forwarded"),
     # Re-forwarding replaces the focal point; the previous agency stays in the history.
-    Move.REFORWARD: MoveRule(frozenset({S.FORWARDED}), S.FORWARDED, _FRONT),
+    Move.REFORWARD: MoveRule(frozenset({S.FORWARDED}), S.FORWARDED, _FRONT, "forwarded", "citizen_forwarded"),
     # An extension replaces the due date (asked by the agency, granted by the Front).
-    Move.EXTEND: MoveRule(frozenset({S.FORWARDED}), S.FORWARDED, _FRONT),
-    Move.RETURN: MoveRule(frozenset({S.FORWARDED}), S.RETURNED, _AGENCY),
-    Move.ANSWER: MoveRule(frozenset({S.FORWARDED}), S.ANSWERED, _AGENCY),
-    Move.SEND_BACK: MoveRule(frozenset({S.ANSWERED}), S.FORWARDED, _FRONT),
-    Move.RESOLVE: MoveRule(frozenset({S.ANSWERED}), S.RESOLVED, _FRONT),
-    Move.ROADMAP: MoveRule(frozenset({S.ANSWERED}), S.ON_ROADMAP, _FRONT),
-    Move.CANNOT_RESOLVE: MoveRule(frozenset({S.ANSWERED}), S.CANNOT_RESOLVE, _FRONT),
+    Move.EXTEND: MoveRule(frozenset({S.FORWARDED}), S.FORWARDED, _FRONT, "extension_decided", "citizen_extended"),
+    Move.RETURN: MoveRule(frozenset({S.FORWARDED}), S.RETURNED, _AGENCY, "returned"),
+    Move.ANSWER: MoveRule(frozenset({S.FORWARDED}), S.ANSWERED, _AGENCY, "answered", "citizen_answered"),
+    Move.SEND_BACK: MoveRule(frozenset({S.ANSWERED}), S.FORWARDED, _FRONT, "sent_back"),
+    Move.RESOLVE: MoveRule(frozenset({S.ANSWERED}), S.RESOLVED, _FRONT, "result"),
+    Move.ROADMAP: MoveRule(frozenset({S.ANSWERED}), S.ON_ROADMAP, _FRONT, "result"),
+    Move.CANNOT_RESOLVE: MoveRule(frozenset({S.ANSWERED}), S.CANNOT_RESOLVE, _FRONT, "result"),
     Move.REOPEN: MoveRule(
-        frozenset({S.RESOLVED, S.ON_ROADMAP, S.CANNOT_RESOLVE}), S.REOPENED, frozenset({Actor.CITIZEN})
+        frozenset({S.RESOLVED, S.ON_ROADMAP, S.CANNOT_RESOLVE}),
+        S.REOPENED,
+        frozenset({Actor.CITIZEN}),
+        "disputed",
+        "citizen_reopened",
     ),
 }
 
@@ -99,18 +108,20 @@ SELF_MOVES = frozenset({Move.REFORWARD, Move.EXTEND})
 
 
 def check_move(current: Status | str, move: Move | str, *, actor: Actor | str) -> Status:
-    """Return the target status, or raise: 409 when the state does not allow it, 403 for the wrong actor."""
-    rule = MOVES[Move(move)]
+    """Return the target status, or raise: 409 when the state does not allow it, 403 for the wrong actor.
+
+    ``move`` is looked up as a string: a ``Move`` member hashes as its value."""
+    rule = MOVES[move]
     current = Status(current)
     if Actor(actor) not in rule.actors:
         raise NotAllowedError(
-            _("You may not do this: “%(move)s” is not your role's step.") % {"move": MOVE_LABELS[Move(move)]},
+            _("You may not do this: “%(move)s” is not your role's step.") % {"move": MOVE_LABELS[move]},
             code="move_not_allowed_for_role",
         )
     if current not in rule.sources:
         raise ConflictError(
             _("“%(move)s” is not possible while the item is “%(status)s”.")
-            % {"move": MOVE_LABELS[Move(move)], "status": current.label},
+            % {"move": MOVE_LABELS[move], "status": current.label},
             code="move_not_allowed_in_state",
         )
     return rule.target
@@ -118,10 +129,9 @@ def check_move(current: Status | str, move: Move | str, *, actor: Actor | str) -
 
 def is_repeat(current: Status | str, move: Move | str) -> bool:
     """A move whose target is already the current status is a repeat (a double click): treated as a no-op."""
-    move = Move(move)
     return move not in SELF_MOVES and Status(current) == MOVES[move].target
 
 
-def available_moves(current: Status | str, *, actors: set[Actor]) -> list[Move]:
+def available_moves(current: Status | str, *, actors: set[Actor]) -> list[str]:
     current = Status(current)
     return [m for m, rule in MOVES.items() if current in rule.sources and rule.actors & actors]

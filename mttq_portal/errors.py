@@ -43,6 +43,15 @@ class ConflictError(ApplicationError):
         super().__init__(message, code=code, fields=fields)
 
 
+class NotFoundError(ApplicationError):
+    """No such object in the user's scope (404): outside the scope looks the same as not existing."""
+
+    http_status = status.HTTP_404_NOT_FOUND
+
+    def __init__(self, message: str, *, code: str = "not_found", fields: dict | None = None):
+        super().__init__(message, code=code, fields=fields)
+
+
 def _error(code: str, message: str, http_status: int, fields: dict | None = None) -> Response:
     return Response({"error": {"code": code, "message": message, "fields": fields or {}}}, status=http_status)
 

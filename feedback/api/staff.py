@@ -2,8 +2,11 @@
 per decision. Session or token authentication; every refusal in the project's one error shape (403 wrong
 role, 404 outside the scope, 409 wrong state, 400 bad input)."""
 
+from typing import ClassVar
+
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -13,10 +16,10 @@ from rest_framework.views import APIView
 from mttq_portal.pagination import DefaultCursorPagination
 
 from ..models import ExtensionRequest, Item, ItemEvent, PersonalDataAccess
+from ..moves import STAFF_MOVES, StaffMove
 from ..selectors.items import item_get_for_user, item_identity_visible, items_for_user
 from ..selectors.queue import ItemFilter
 from ..services import workflow as wf
-from ..workflow import Move
 
 
 class ItemListSerializer(serializers.ModelSerializer):
@@ -157,43 +160,25 @@ class MoveOutputSerializer(serializers.Serializer):
     item = ItemListSerializer()
 
 
-class NoteInput(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
-
-
-class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, max_length=10_000)
-
-
-class MergeInput(NoteInput):
-    target = serializers.IntegerField(help_text="Id of the item this one duplicates.")
-
-
-class AgencyInput(NoteInput):
-    agency = serializers.IntegerField(help_text="Id of the agency (GET /api/v1/organizations/?agency=true).")
-
-
-class AnswerInput(serializers.Serializer):
-    answer = serializers.CharField(allow_blank=True, max_length=10_000)
-    attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
-
-
-class CloseInput(NoteInput):
-    public_answer = serializers.CharField(allow_blank=True, max_length=10_000)
-
-
 class ExtensionInput(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, max_length=10_000)
     requested_days = serializers.IntegerField(required=False, allow_null=True)
     requested_due_date = serializers.DateField(required=False, allow_null=True)
 
 
-class DecisionInput(NoteInput):
+class DecisionInput(serializers.Serializer):
     grant = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
 
 
-class BulkForwardInput(AgencyInput):
+class BulkForwardInput(serializers.Serializer):
     items = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=200)
+    agency = serializers.IntegerField(help_text="Id of the agency (GET /api/v1/organizations/?agency=true).")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=10_000)
 
 
 ERRORS = {
@@ -204,111 +189,66 @@ ERRORS = {
 }
 
 
-def _move_api(name: str, move_label: str, input_cls, run):
-    class MoveApi(APIView):
-        parser_classes = [JSONParser, FormParser, MultiPartParser]
+class MoveSchema(AutoSchema):
+    """The schema of a move endpoint is its registry row: input, summary, operation id."""
 
-        @extend_schema(
-            request=input_cls,
-            responses={200: MoveOutputSerializer, **ERRORS},
-            summary=move_label,
-            operation_id=f"item_{name}",
-        )
-        def post(self, request, item_id: int):
-            data = input_cls(data=request.data)
-            data.is_valid(raise_exception=True)
-            result = run(request.user, item_id, data.validated_data)
-            item = item_get_for_user(user=request.user, item_id=result.item.pk) if _visible(request, result) else None
-            return Response({"changed": result.changed, "item": ItemListSerializer(item or result.item).data})
+    def get_request_serializer(self):
+        return self.view.row.input
 
-    MoveApi.__name__ = MoveApi.__qualname__ = f"Item{name.title().replace('_', '')}Api"
-    return MoveApi
+    def get_response_serializers(self):
+        return {200: MoveOutputSerializer, **ERRORS}
+
+    def get_summary(self):
+        return self.view.row.summary
+
+    def get_operation_id(self):
+        return f"item_{self.view.row.move}"
 
 
-def _visible(request, result) -> bool:
-    return items_for_user(user=request.user).filter(pk=result.item.pk).exists()
+class MoveApi(APIView):
+    """POST one move on one item, as its row in ``feedback.moves.STAFF_MOVES`` says: validate the row's input,
+    call the row's service, answer whether anything changed and the item as the caller now sees it."""
+
+    row: ClassVar[StaffMove]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    schema = MoveSchema()
+
+    def post(self, request, item_id: int):
+        data = self.row.input(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = self.row.perform(user=request.user, item_id=item_id, arguments=data.validated_data)
+        return Response({"changed": result.changed, "item": _item_as_seen(request, result.item)})
 
 
-ItemAcceptApi = _move_api(
-    "accept",
-    "Accept as lawful and legitimate",
-    NoteInput,
-    lambda u, i, d: wf.item_accept(user=u, item_id=i, note=d.get("note", "")),
-)
-ItemRejectApi = _move_api(
-    "reject",
-    "Reject with a public reason",
-    ReasonInput,
-    lambda u, i, d: wf.item_reject(user=u, item_id=i, reason=d["reason"]),
-)
-ItemMergeApi = _move_api(
-    "merge",
-    "Merge into another item",
-    MergeInput,
-    lambda u, i, d: wf.item_merge(user=u, item_id=i, target_id=d["target"], note=d.get("note", "")),
-)
-ItemWithdrawApi = _move_api(
-    "withdraw",
-    "Record the citizen's withdrawal",
-    NoteInput,
-    lambda u, i, d: wf.item_withdraw_on_request(user=u, item_id=i, note=d.get("note", "")),
-)
-ItemForwardApi = _move_api(
-    "forward",
-    "Accept if needed and forward to one agency",
-    AgencyInput,
-    lambda u, i, d: wf.item_accept_and_forward(user=u, item_id=i, agency_id=d["agency"], note=d.get("note", "")),
-)
-ItemReforwardApi = _move_api(
-    "reforward",
-    "Forward to another agency",
-    AgencyInput,
-    lambda u, i, d: wf.item_reforward(user=u, item_id=i, agency_id=d["agency"], note=d.get("note", "")),
-)
-ItemReturnApi = _move_api(
-    "return",
-    "Return: not our competence",
-    ReasonInput,
-    lambda u, i, d: wf.item_return(user=u, item_id=i, reason=d["reason"]),
-)
-ItemAnswerApi = _move_api(
-    "answer",
-    "Answer (agency)",
-    AnswerInput,
-    lambda u, i, d: wf.item_answer(user=u, item_id=i, answer=d["answer"], attachments=d.get("attachments", ())),
-)
-ItemSendBackApi = _move_api(
-    "send_back",
-    "Send the answer back to the agency",
-    ReasonInput,
-    lambda u, i, d: wf.item_send_back(user=u, item_id=i, reason=d["reason"]),
-)
+def _item_as_seen(request, item: Item) -> dict:
+    # After a return the item is no longer in the agency's scope: the unmasked row is all it gets back.
+    visible = items_for_user(user=request.user).filter(pk=item.pk).exists()
+    return ItemListSerializer(item_get_for_user(user=request.user, item_id=item.pk) if visible else item).data
 
 
-def _close(move):
-    return lambda u, i, d: wf.item_close(
-        user=u, item_id=i, result=move, public_answer=d["public_answer"], note=d.get("note", "")
+def _move_api_class(row: StaffMove) -> type[MoveApi]:
+    # Named by the row (``api_name``), so ``ItemForwardApi`` is found where the move is declared.
+    return type(row.api_name, (MoveApi,), {"row": row, "__module__": __name__, "__qualname__": row.api_name})
+
+
+# One class per row of the registry; ``feedback/api_urls.py`` routes each at ``items/<id>/<row.path>/``.
+MOVE_APIS: dict[str, type[MoveApi]] = {move: _move_api_class(row) for move, row in STAFF_MOVES.items()}
+
+
+class ItemEscalateApi(APIView):
+    """Escalation is not a move of the lifecycle (the status stays): it changes who handles the item."""
+
+    @extend_schema(
+        request=ReasonInput,
+        responses={200: MoveOutputSerializer, **ERRORS},
+        summary="Escalate to the provincial Front",
+        operation_id="item_escalate",
     )
-
-
-ItemResolveApi = _move_api("resolve", "Close as resolved", CloseInput, _close(Move.RESOLVE))
-ItemRoadmapApi = _move_api("roadmap", "Close as on the roadmap", CloseInput, _close(Move.ROADMAP))
-ItemCannotResolveApi = _move_api(
-    "cannot_resolve", "Close as cannot be resolved", CloseInput, _close(Move.CANNOT_RESOLVE)
-)
-
-
-class _Escalated:
-    def __init__(self, item):
-        self.item, self.changed = item, True
-
-
-ItemEscalateApi = _move_api(
-    "escalate",
-    "Escalate to the provincial Front",
-    ReasonInput,
-    lambda u, i, d: _Escalated(wf.item_escalate(user=u, item_id=i, reason=d["reason"])),
-)
+    def post(self, request, item_id: int):
+        data = ReasonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = wf.item_escalate(user=request.user, item_id=item_id, reason=data.validated_data["reason"])
+        return Response({"changed": result.changed, "item": _item_as_seen(request, result.item)})
 
 
 class ExtensionRequestApi(APIView):

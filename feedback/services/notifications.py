@@ -41,7 +41,7 @@ from ..models import (
     Step,
 )
 from ..phones import is_vn_mobile
-from ..workflow import Move
+from ..workflow import MOVES, Move
 
 logger = logging.getLogger(__name__)
 
@@ -259,29 +259,6 @@ AUDIENCES: dict[str, tuple[Audience, ...]] = {
     "board_overdue:answer": (Audience.BOARD,),
 }
 
-# What a move tells, and to whom (through AUDIENCES).
-MOVE_TEMPLATES: dict[str, str] = {
-    Move.FORWARD: "forwarded",
-    Move.REFORWARD: "forwarded",
-    Move.ANSWER: "answered",
-    Move.RETURN: "returned",
-    Move.SEND_BACK: "sent_back",
-    Move.EXTEND: "extension_decided",
-    Move.REOPEN: "disputed",
-    Move.REJECT: "rejected",
-    Move.RESOLVE: "result",
-    Move.ROADMAP: "result",
-    Move.CANNOT_RESOLVE: "result",
-}
-# What a move tells the citizen besides (every step they care about: forwarded to whom and until when,
-# extended and why, answered, reopened; refused and closed are in MOVE_TEMPLATES already).
-CITIZEN_MOVE_TEMPLATES: dict[str, str] = {
-    Move.FORWARD: "citizen_forwarded",
-    Move.REFORWARD: "citizen_forwarded",
-    Move.EXTEND: "citizen_extended",
-    Move.ANSWER: "citizen_answered",
-    Move.REOPEN: "citizen_reopened",
-}
 # What other events tell (recorded by the workflow services without a status change).
 EVENT_TEMPLATES: dict[str, str] = {
     EventKind.EXTENSION_REQUESTED: "extension_requested",
@@ -429,15 +406,18 @@ def _citizen_context(item: Item, event: ItemEvent | None, move: str) -> dict:
 
 
 def notify_item_moved(item_id: int, event_id: int, move: str) -> list[int]:
-    template = MOVE_TEMPLATES.get(move)
-    citizen_template = CITIZEN_MOVE_TEMPLATES.get(move)
-    if template is None and citizen_template is None:
+    """What a move tells is its rule's ``notice`` and ``citizen_notice`` (feedback/workflow.py); to whom,
+    ``AUDIENCES``."""
+    rule = MOVES.get(move)
+    template = rule.notice if rule else ""
+    citizen_template = rule.citizen_notice if rule else ""
+    if not template and not citizen_template:
         return []
     item = Item.objects.select_related("current_agency").get(pk=item_id)
     event = ItemEvent.objects.filter(pk=event_id).first()
     rows = []
     for name in (template, citizen_template):
-        if name is None:
+        if not name:
             continue
         context = _citizen_context(item, event, move) if name in CITIZEN_TEMPLATES else _item_context(item)
         rows += _rows_for_item(item=item, template=name, ref=f"e{event_id}", event_id=event_id, context=context)
@@ -527,12 +507,10 @@ def on_item_moved(item_id: int, event_id: int, move: str) -> None:
 
 
 def register_hooks() -> None:
-    from . import intake, transitions
+    from . import intake
 
     if on_item_submitted not in intake.AFTER_SUBMIT_HOOKS:
         intake.AFTER_SUBMIT_HOOKS.append(on_item_submitted)
-    if on_item_moved not in transitions.AFTER_MOVE_HOOKS:
-        transitions.AFTER_MOVE_HOOKS.append(on_item_moved)
 
 
 # --------------------------------------------------------------------------------------------------------

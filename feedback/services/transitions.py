@@ -3,10 +3,9 @@
 Callers (the workflow services of the workspace, the citizen's lookup page, the API, tasks) decide the
 move's data (agency, due date and rule, public answer) and call ``item_move``; it locks the row, treats a
 repeat as a no-op, checks the move for the actor, applies the fields, writes the event row, saves with
-``update_fields`` and runs the after-commit hooks.
+``update_fields`` and plans the move's notification after commit.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,9 +14,7 @@ from django.utils import timezone
 
 from ..models import CLOSED_STATUSES, EventKind, Item, ItemEvent, Status, Step
 from ..workflow import Actor, Move, check_move, is_repeat
-
-# Functions called after commit with (item_id, event_id, move); the notification service registers here.
-AFTER_MOVE_HOOKS: list[Callable[[int, int, str], None]] = []
+from .notifications import on_item_moved
 
 
 @dataclass
@@ -49,7 +46,9 @@ def item_move(
     data: MoveData | None = None,
     actor_label: str = "",
 ) -> MoveResult:
-    move, actor, data = Move(move), Actor(actor), data or MoveData()
+    # A move is looked up by its name (``Move`` members are strings), so a move added to the table needs no
+    # enum member to be performed.
+    move, actor, data = str(move), Actor(actor), data or MoveData()
     with transaction.atomic():
         item = Item.objects.select_for_update().get(pk=item_id)
         if is_repeat(item.status, move):
@@ -123,11 +122,10 @@ def item_move(
             due_date=data.due_date,
             note=data.note,
             is_public=data.is_public,
-            data={"move": move.value, **data.extra},
+            data={"move": move, **data.extra},
         )
-        event_id, moved = event.id, move.value
-        for hook in AFTER_MOVE_HOOKS:
-            transaction.on_commit(lambda hook=hook: hook(item.id, event_id, moved))
+        event_id = event.id
+        transaction.on_commit(lambda: on_item_moved(item.id, event_id, move))
     return MoveResult(item=item, event=event, changed=True)
 
 

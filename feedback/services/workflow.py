@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mttq_portal.errors import ApplicationError, ConflictError, NotAllowedError
+from mttq_portal.errors import ApplicationError, ConflictError, NotAllowedError, NotFoundError
 from organizations.selectors import agency_list
 
 from .. import uploads
@@ -71,9 +71,7 @@ def _locked_for(*, user, item_id, actor: Actor, move: Move | None = None) -> Ite
     try:
         pk = visible.get()
     except Item.DoesNotExist:
-        from django.http import Http404
-
-        raise Http404("No such item.") from None
+        raise NotFoundError(_("No such item in your area.")) from None
     item = Item.objects.select_for_update().select_related("commune").get(pk=pk)
     if actor not in item_actor_roles(user=user, item=item):
         label = MOVE_LABELS[move] if move else _("this step")
@@ -167,13 +165,14 @@ def item_merge(*, user, item_id: int, target_id: int, note: str = "") -> MoveRes
     return result
 
 
-def item_escalate(*, user, item_id: int, reason: str) -> Item:
-    """A commune Front hands an item to the provincial Front (matters for provincial bodies)."""
+def item_escalate(*, user, item_id: int, reason: str) -> MoveResult:
+    """A commune Front hands an item to the provincial Front (matters for provincial bodies). The status stays;
+    the result says whether the handling level changed (``changed`` is false on a repeat)."""
     reason = _required_text(reason, "reason", _("why the provincial Front should handle it"))
     with transaction.atomic():
         item = _locked_for(user=user, item_id=item_id, actor=Actor.FRONT)
         if item.handling_level == HandlingLevel.PROVINCE:
-            return item  # a repeat
+            return MoveResult(item=item, event=None, changed=False)  # a repeat
         if not item.is_open:
             raise ConflictError(_("A closed item cannot be escalated."), code="escalate_closed")
         item.handling_level = HandlingLevel.PROVINCE
@@ -187,7 +186,7 @@ def item_escalate(*, user, item_id: int, reason: str) -> Item:
             data={"from": HandlingLevel.COMMUNE, "to": HandlingLevel.PROVINCE},
         )
         notify_item_event_on_commit(event_id=event.pk)
-    return item
+    return MoveResult(item=item, event=event, changed=True)
 
 
 # ---- forwarding: one agency, one due date ----------------------------------------------------------------
@@ -297,14 +296,10 @@ def items_bulk_forward(*, user, item_ids: Iterable[int], agency_id, note: str = 
         try:
             item_id = int(raw)
             moved = item_accept_and_forward(user=user, item_id=item_id, agency_id=agency_id, note=note)
-        except ApplicationError as exc:
+        except ApplicationError as exc:  # NotFoundError included: outside the scope
             result.refused[int(raw)] = exc.message
             continue
-        except Exception as exc:  # Http404, ValueError: outside the scope or not an id
-            from django.http import Http404
-
-            if not isinstance(exc, Http404 | ValueError | TypeError):
-                raise
+        except (ValueError, TypeError):  # not an id
             result.refused[raw] = _("No such item in your area.")
             continue
         (result.forwarded if moved.changed else result.unchanged).append(item_id)
@@ -461,18 +456,15 @@ def _requested_date(item: Item, requested_days, requested_due_date) -> date:
 def extension_decide(*, user, request_id: int, grant: bool, note: str = "") -> ExtensionRequest:
     """The Front grants (the due date is replaced through ``item_move(EXTEND)``) or refuses the request."""
     note = _optional_text(note, "note")
+    no_such_request = NotFoundError(_("No such extension request."))
     try:
         request_id = int(request_id)
     except (TypeError, ValueError):
-        from django.http import Http404
-
-        raise Http404("No such request.") from None
+        raise no_such_request from None
     with transaction.atomic():
         item_id = ExtensionRequest.objects.filter(pk=request_id).values_list("item_id", flat=True).first()
         if item_id is None:
-            from django.http import Http404
-
-            raise Http404("No such request.")
+            raise no_such_request
         item = _locked_for(user=user, item_id=item_id, actor=Actor.FRONT, move=Move.EXTEND)
         request = ExtensionRequest.objects.select_for_update().get(pk=request_id)
         wanted = ExtensionStatus.GRANTED if grant else ExtensionStatus.REFUSED

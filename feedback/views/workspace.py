@@ -14,15 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from mttq_portal.errors import ApplicationError
+from mttq_portal.errors import ApplicationError, NotFoundError
 from organizations.selectors import agency_list, units_for_user, user_scope
 
 from ..models import Category, Channel, ExtensionStatus, ItemType, PersonalDataAccess, Status
+from ..moves import STAFF_MOVES, moves_offered
 from ..selectors.items import item_actor_roles, item_get_for_user, item_identity_visible
 from ..selectors.queue import TABS, agency_inbox, duplicate_suggestions, queue_for_user
 from ..services import workflow as wf
 from ..services.answer_files import answer_attachments
-from ..workflow import MOVE_LABELS, Actor, Move, available_moves
+from ..workflow import Actor, Move
 
 PAGE_SIZE = 50
 
@@ -77,23 +78,6 @@ def inbox_view(request):
     return render(request, "feedback/workspace/inbox.html", {"page": page, "today": timezone.localdate()})
 
 
-# What each move's form asks for, in the order shown.
-MOVE_FIELDS = {
-    Move.ACCEPT: ["note"],
-    Move.REJECT: ["reason"],
-    Move.MERGE: ["target", "note"],
-    Move.WITHDRAW: ["note"],
-    Move.FORWARD: ["agency", "note"],
-    Move.REFORWARD: ["agency", "note"],
-    Move.RETURN: ["reason"],
-    Move.ANSWER: ["answer", "attachments"],
-    Move.SEND_BACK: ["reason"],
-    Move.RESOLVE: ["public_answer", "note"],
-    Move.ROADMAP: ["public_answer", "note"],
-    Move.CANNOT_RESOLVE: ["public_answer", "note"],
-}
-
-
 @login_required
 @require_GET
 def item_view(request, item_id: int):
@@ -101,9 +85,8 @@ def item_view(request, item_id: int):
     item = item_get_for_user(user=request.user, item_id=item_id)
     prefetch_related_objects([item], "events__actor", "events__agency", "attachments", "extension_requests__agency")
     roles = item_actor_roles(user=request.user, item=item)
-    moves = [m for m in available_moves(item.status, actors=set(roles)) if m in MOVE_FIELDS]
-    if Actor.FRONT in roles and item.status in (Status.RECEIVED, Status.RETURNED, Status.REOPENED):
-        moves.insert(0, Move.FORWARD)  # the usual triage: accept and forward in one step
+    # The usual triage (accept and forward in one step) is offered first.
+    moves = moves_offered(item.status, actors=set(roles))
     if item_identity_visible(user=request.user, item=item) and (item.submitter_name or item.submitter_phone):
         PersonalDataAccess.objects.create(user=request.user, item=item, action=PersonalDataAccess.Action.VIEW)
     is_front = Actor.FRONT in roles
@@ -113,7 +96,7 @@ def item_view(request, item_id: int):
         "roles": roles,
         "is_front": is_front,
         "is_agency": Actor.AGENCY in roles,
-        "moves": [(m.value, MOVE_LABELS[m], MOVE_FIELDS[m]) for m in moves],
+        "moves": [(row.move, row.label, row.fields) for row in moves],
         "events": events,
         "last_answer": next((e.data.get("answer", "") for e in reversed(events) if e.data.get("answer")), ""),
         "attachments": item.attachments.all(),
@@ -124,60 +107,34 @@ def item_view(request, item_id: int):
         "can_escalate": is_front and item.is_open and item.handling_level == "commune",
         "can_ask_extension": Actor.AGENCY in roles and item.status == Status.FORWARDED,
     }
-    if is_front and any(m in (Move.FORWARD, Move.REFORWARD) for m in moves):
+    fields = {name for row in moves for name in row.fields}
+    if is_front and "agency" in fields:
         context["agencies"] = agency_list().only("id", "name").order_by("level", "name")
         context["forward_due"] = wf.forward_due_date(item=item)
     if is_front:
         context["answer_files"] = answer_attachments(item=item)
-    if is_front and Move.MERGE in moves:
+    if is_front and "target" in fields:
         context["duplicates"] = duplicate_suggestions(user=request.user, item=item)
     return render(request, "feedback/workspace/item.html", context)
-
-
-def _run_move(request, item_id: int, move: Move):
-    p, user = request.POST, request.user
-    if move == Move.ACCEPT:
-        return wf.item_accept(user=user, item_id=item_id, note=p.get("note", ""))
-    if move == Move.REJECT:
-        return wf.item_reject(user=user, item_id=item_id, reason=p.get("reason", ""))
-    if move == Move.MERGE:
-        return wf.item_merge(user=user, item_id=item_id, target_id=p.get("target"), note=p.get("note", ""))
-    if move == Move.WITHDRAW:
-        return wf.item_withdraw_on_request(user=user, item_id=item_id, note=p.get("note", ""))
-    if move == Move.FORWARD:
-        return wf.item_accept_and_forward(user=user, item_id=item_id, agency_id=p.get("agency"), note=p.get("note", ""))
-    if move == Move.REFORWARD:
-        return wf.item_reforward(user=user, item_id=item_id, agency_id=p.get("agency"), note=p.get("note", ""))
-    if move == Move.RETURN:
-        return wf.item_return(user=user, item_id=item_id, reason=p.get("reason", ""))
-    if move == Move.ANSWER:
-        return wf.item_answer(
-            user=user, item_id=item_id, answer=p.get("answer", ""), attachments=request.FILES.getlist("attachments")
-        )
-    if move == Move.SEND_BACK:
-        return wf.item_send_back(user=user, item_id=item_id, reason=p.get("reason", ""))
-    return wf.item_close(
-        user=user, item_id=item_id, result=move, public_answer=p.get("public_answer", ""), note=p.get("note", "")
-    )
 
 
 @login_required
 @require_POST
 def item_move_view(request, item_id: int, move: str):
-    try:
-        move = Move(move)
-    except ValueError:
-        raise Http404 from None
-    if move not in MOVE_FIELDS:
+    row = STAFF_MOVES.get(move)
+    if row is None:
         raise Http404
     back = reverse("workspace-item", args=[item_id])
     try:
-        result = _run_move(request, item_id, move)
+        arguments = row.arguments_from_form(request.POST, request.FILES)
+        result = row.perform(user=request.user, item_id=item_id, arguments=arguments)
+    except NotFoundError:
+        raise Http404 from None
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect(back)
     if result.changed:
-        messages.success(request, _("Done: %(move)s.") % {"move": MOVE_LABELS[move]})
+        messages.success(request, _("Done: %(move)s.") % {"move": row.label})
     else:
         messages.info(request, _("Nothing changed: this was already done."))
     if move == Move.RETURN:
@@ -191,6 +148,8 @@ def item_escalate_view(request, item_id: int):
     try:
         wf.item_escalate(user=request.user, item_id=item_id, reason=request.POST.get("reason", ""))
         messages.success(request, _("The item was handed to the provincial Front."))
+    except NotFoundError:
+        raise Http404 from None
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("workspace-item", item_id=item_id)
@@ -208,6 +167,8 @@ def extension_request_view(request, item_id: int):
             requested_due_date=request.POST.get("requested_due_date") or None,
         )
         messages.success(request, _("The extension request was sent to the Front."))
+    except NotFoundError:
+        raise Http404 from None
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("workspace-item", item_id=item_id)
@@ -227,6 +188,8 @@ def extension_decide_view(request, item_id: int, request_id: int):
         if decided.item_id != int(item_id):
             raise Http404
         messages.success(request, _("The decision on the extension was recorded."))
+    except NotFoundError:
+        raise Http404 from None
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("workspace-item", item_id=item_id)
