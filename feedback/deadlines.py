@@ -149,6 +149,20 @@ def compute_due_date(
 # Defaults of DOMAIN §3 "Deadlines", seeded into the admin-editable table.
 DEFAULT_RULES = [
     # step, type, channel, days, count, complex, remote, remote_complex, max_ext, ext_days, legal basis
+    # The Front's review of a disputed result: no article sets it; the province's own rule, labelled so.
+    (
+        Step.DISPUTE,
+        "",
+        "",
+        10,
+        DayCount.WORKING,
+        None,
+        None,
+        None,
+        0,
+        None,
+        "Quy định của tỉnh (không có điều luật quy định thời hạn xem xét lại kết quả)",
+    ),
     (
         Step.TRIAGE,
         "",

@@ -96,10 +96,11 @@ CLOSED_STATUSES = frozenset(set(Status) - OPEN_STATUSES)
 
 
 class Step(models.TextChoices):
-    """The two clocks: the Front's triage and the agency's answer."""
+    """The clocks: the Front's triage, the agency's answer, and the Front's review of a disputed result."""
 
     TRIAGE = "triage", _("Triage by the Front")
     ANSWER = "answer", _("Answer by the agency")
+    DISPUTE = "dispute", _("Review of a disputed result by the Front")
 
 
 class HandlingLevel(models.TextChoices):

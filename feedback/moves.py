@@ -71,6 +71,10 @@ class AnswerInput(serializers.Serializer):
     )
 
 
+class UpholdInput(serializers.Serializer):
+    explanation = _text(help_text="Why the result stands; the citizen reads it.")
+
+
 class CloseInput(serializers.Serializer):
     public_answer = _text()
     note = _note()
@@ -192,6 +196,14 @@ STAFF_MOVES: dict[str, StaffMove] = {
             "ItemCannotResolveApi",
             "cannot-resolve",
             "Close as cannot be resolved",
+        ),
+        StaffMove(
+            Move.UPHOLD,
+            wf.item_uphold,
+            UpholdInput,
+            "ItemUpholdApi",
+            "uphold",
+            "After a dispute, keep the result with an explanation for the citizen",
         ),
     )
 }

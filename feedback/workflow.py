@@ -38,6 +38,7 @@ class Move(StrEnum):
     ROADMAP = "roadmap"
     CANNOT_RESOLVE = "cannot_resolve"
     REOPEN = "reopen"
+    UPHOLD = "uphold"
 
 
 MOVE_LABELS: dict[str, str] = {
@@ -55,6 +56,7 @@ MOVE_LABELS: dict[str, str] = {
     Move.ROADMAP: gettext_lazy("Close as on the roadmap"),
     Move.CANNOT_RESOLVE: gettext_lazy("Close as cannot be resolved"),
     Move.REOPEN: gettext_lazy("Dispute the result"),
+    Move.UPHOLD: gettext_lazy("Keep the result and explain why"),
 }
 
 
@@ -101,6 +103,9 @@ MOVES: dict[str, MoveRule] = {
         "disputed",
         "citizen_reopened",
     ),
+    # After a dispute the Front re-forwards (accept, forward) or keeps the result with an explanation the
+    # citizen reads. The result kept is the one disputed (services/transitions.py); resolved is named here.
+    Move.UPHOLD: MoveRule(frozenset({S.REOPENED}), S.RESOLVED, _FRONT, "", "citizen_upheld"),
 }
 
 # Moves that keep the status (a repeat of them is not a no-op: each is a new decision).

@@ -345,7 +345,7 @@ def item_public_timeline(*, item: Item) -> list[TimelineStep]:
             steps.append(
                 TimelineStep(
                     event.created_at,
-                    _("You disagreed with the result; the Front of your commune is looking at it again"),
+                    _("You disagreed with the result; the Front is looking at it again"),
                     due_date=event.due_date,
                     due_reason=_("the Front decides by this day") if event.due_date else "",
                     detail=note,
@@ -353,6 +353,8 @@ def item_public_timeline(*, item: Item) -> list[TimelineStep]:
             )
         elif move == "withdraw":
             steps.append(TimelineStep(event.created_at, _("Withdrawn"), detail=note))
+        elif move == "uphold":
+            steps.append(TimelineStep(event.created_at, _("The Front looked again and keeps the result"), detail=note))
         elif event.is_public and event.to_status:
             steps.append(TimelineStep(event.created_at, event.get_to_status_display(), detail=event.note))
     return steps

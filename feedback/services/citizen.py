@@ -55,7 +55,7 @@ def item_rate(*, item_id: int, satisfied: bool, comment: str = "") -> Item:
 
 def item_dispute(*, item_id: int, reason: str) -> MoveResult:
     reason = _comment(reason, field="reason", required=True)
-    item = Item.objects.only("id", "status", "closed_at").get(pk=item_id)
+    item = Item.objects.select_related("commune").get(pk=item_id)
     if not can_dispute(item):
         raise ConflictError(
             _("The result can no longer be disputed here: the time allowed has passed or the item is not closed."),
@@ -65,7 +65,34 @@ def item_dispute(*, item_id: int, reason: str) -> MoveResult:
         item_id=item_id,
         move=Move.REOPEN,
         actor=Actor.CITIZEN,
-        data=MoveData(note=reason, is_public=True, extra={"reason": "citizen_dispute"}),
+        data=_dispute_data(item, reason),
+    )
+
+
+def _dispute_data(item: Item, reason: str) -> MoveData:
+    """The dispute opens its own step with its own due date, from the dispute rule of the deadline table."""
+    from ..deadlines import compute_due_date
+    from ..models import Step
+
+    due = compute_due_date(
+        step=Step.DISPUTE,
+        item_type=item.type,
+        channel=item.channel,
+        start=timezone.localdate(),
+        is_complex=item.is_complex,
+        is_remote=item.commune.is_remote_area,
+    )
+    return MoveData(
+        note=reason,
+        is_public=True,
+        due_date=due.due_date,
+        due_rule_id=due.rule.pk if due.rule else None,
+        extra={
+            "reason": "citizen_dispute",
+            "previous_status": item.status,
+            "rule_id": due.rule.pk if due.rule else None,
+            "legal_reference": due.rule.legal_reference if due.rule else "",
+        },
     )
 
 

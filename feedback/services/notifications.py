@@ -121,6 +121,10 @@ WORDING: dict[str, Wording] = {
         _("Feedback item %(code)s escalated to the provincial Front"),
         _("Feedback item %(code)s “%(title)s” of %(commune)s was escalated to the provincial Front."),
     ),
+    "citizen_upheld": Wording(
+        _("The Front has looked again at your feedback %(code)s"),
+        _("The Front looked again at the result of your feedback %(code)s and keeps it. Why: %(reason)s"),
+    ),
     "rejected": Wording(
         _("Your feedback %(code)s was not accepted"),
         _("The Fatherland Front did not accept your feedback %(code)s “%(title)s”. Reason: %(reason)s"),
@@ -164,6 +168,7 @@ CITIZEN_TEMPLATES = frozenset(
         "citizen_extended",
         "citizen_answered",
         "citizen_reopened",
+        "citizen_upheld",
         "rejected",
         "result",
     }
@@ -249,6 +254,11 @@ AUDIENCES: dict[str, tuple[Audience, ...]] = {
     "citizen_extended": (Audience.CITIZEN,),
     "citizen_answered": (Audience.CITIZEN,),
     "citizen_reopened": (Audience.CITIZEN,),
+    "citizen_upheld": (Audience.CITIZEN,),
+    "due_soon:dispute": (Audience.ITEM_FRONT,),
+    "overdue:dispute": (Audience.ITEM_FRONT,),
+    "escalated:dispute": (Audience.PROVINCE_FRONT,),
+    "board_overdue:dispute": (Audience.BOARD,),
     "due_soon:triage": (Audience.ITEM_FRONT,),
     "due_soon:answer": (Audience.AGENCY,),
     "overdue:triage": (Audience.ITEM_FRONT,),
@@ -397,7 +407,7 @@ def _citizen_context(item: Item, event: ItemEvent | None, move: str) -> dict:
     if event is not None:
         if event.due_date:
             context["due_date"] = event.due_date.isoformat()
-        if move in (Move.EXTEND, Move.REJECT):
+        if move in (Move.EXTEND, Move.REJECT, Move.UPHOLD):
             context["reason"] = event.note
     if move in RESULT_LABELS:
         context["result"] = str(move)

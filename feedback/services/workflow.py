@@ -552,6 +552,32 @@ def item_close(*, user, item_id: int, result: Move | str, public_answer: str, no
     return moved
 
 
+def item_uphold(*, user, item_id: int, explanation: str) -> MoveResult:
+    """After a dispute, the Front keeps the result it disputed, with an explanation the citizen reads. The
+    dispute step closes; whether it closed by its due date is recorded on the event."""
+    explanation = _required_text(explanation, "explanation", _("the explanation for the citizen"))
+
+    def data(item: Item) -> MoveData:
+        reopened = (
+            ItemEvent.objects.filter(item=item, kind=EventKind.TRANSITION, data__move=Move.REOPEN)
+            .order_by("-id")
+            .values_list("data", flat=True)
+            .first()
+        ) or {}
+        today = timezone.localdate()
+        return MoveData(
+            note=explanation,
+            is_public=True,
+            extra={
+                "upheld_status": reopened.get("previous_status") or Status.RESOLVED,
+                "dispute_due_date": item.due_date.isoformat() if item.due_date else None,
+                "dispute_on_time": item.due_date is None or today <= item.due_date,
+            },
+        )
+
+    return _move(user=user, item_id=item_id, move=Move.UPHOLD, actor=Actor.FRONT, before=data)
+
+
 def _follow_target(*, target: Item, move: Move, user) -> None:
     """Merged items show their target's result (the citizen of a duplicate gets the same answer)."""
     followers = list(Item.objects.select_for_update().filter(merged_into=target, status=Status.MERGED))
