@@ -442,6 +442,19 @@ class ItemEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.item_id} {self.kind} {self.from_status}->{self.to_status}"
 
+    @property
+    def actor_display(self) -> str:
+        """Who acted, in the reader's language: the user's name, or what ``actor_label`` stands for."""
+        if self.actor_id and self.actor is not None:
+            return self.actor.get_full_name() or self.actor.get_username()
+        labels = {
+            "citizen": _("the citizen"),
+            "system": _("the system"),
+            "front": _("the Front"),
+            "agency": _("the agency"),
+        }
+        return str(labels.get(self.actor_label, self.actor_label))
+
 
 class Attachment(models.Model):
     """A file stored under MEDIA_ROOT with an unguessable name; served only through a permission check."""

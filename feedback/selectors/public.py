@@ -295,6 +295,7 @@ def item_public_timeline(*, item: Item) -> list[TimelineStep]:
         elif move in ("forward", "reforward"):
             current_agency = event.agency.name if event.agency else ""
             rule = (event.data or {}).get("legal_reference") or ""
+            earlier = (event.data or {}).get("due_reason")
             steps.append(
                 TimelineStep(
                     event.created_at,
@@ -303,7 +304,13 @@ def item_public_timeline(*, item: Item) -> list[TimelineStep]:
                     else _("Forwarded to another agency: %(agency)s") % {"agency": current_agency},
                     agency=current_agency,
                     due_date=event.due_date,
-                    due_reason=_("answer due by this day (%(rule)s)") % {"rule": rule} if rule else "",
+                    due_reason=(
+                        _("set earlier than the rule's date by the Front: %(reason)s") % {"reason": earlier}
+                        if earlier
+                        else _("answer due by this day (%(rule)s)") % {"rule": rule}
+                        if rule
+                        else ""
+                    ),
                 )
             )
         elif move == "send_back":

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 from mttq_portal.errors import ApplicationError, NotFoundError
 from organizations.selectors import agency_list, units_for_user, user_scope
 
-from ..models import Category, Channel, ExtensionStatus, ItemType, PersonalDataAccess, Status
+from ..models import Category, Channel, EventKind, ExtensionStatus, ItemType, PersonalDataAccess, Status
 from ..moves import STAFF_MOVES, moves_offered
 from ..selectors.items import item_actor_roles, item_get_for_user, item_identity_visible
 from ..selectors.queue import TABS, agency_inbox, duplicate_suggestions, queue_for_user
+from ..selectors.routing import agency_choices
 from ..services import workflow as wf
 from ..services.answer_files import answer_attachments
 from ..workflow import Actor, Move
@@ -91,12 +92,15 @@ def item_view(request, item_id: int):
         PersonalDataAccess.objects.create(user=request.user, item=item, action=PersonalDataAccess.Action.VIEW)
     is_front = Actor.FRONT in roles
     events = list(item.events.all())
+    if not is_front:
+        # The Front's internal notes stay with the Front; the agency sees the steps and what it was sent.
+        events = [e for e in events if e.kind != EventKind.NOTE]
     context = {
         "item": item,
         "roles": roles,
         "is_front": is_front,
         "is_agency": Actor.AGENCY in roles,
-        "moves": [(row.move, row.label, row.fields) for row in moves],
+        "moves": [(row.move, row.label, row.fields, row.refusal) for row in moves],
         "events": events,
         "last_answer": next((e.data.get("answer", "") for e in reversed(events) if e.data.get("answer")), ""),
         "attachments": item.attachments.all(),
@@ -109,7 +113,7 @@ def item_view(request, item_id: int):
     }
     fields = {name for row in moves for name in row.fields}
     if is_front and "agency" in fields:
-        context["agencies"] = agency_list().only("id", "name").order_by("level", "name")
+        context["agency_groups"], context["proposed_agency"] = agency_choices(item=item)
         context["forward_due"] = wf.forward_due_date(item=item)
     if is_front:
         context["answer_files"] = answer_attachments(item=item)
@@ -205,7 +209,10 @@ def bulk_forward_view(request):
         return redirect("workspace-queue")
     try:
         result = wf.items_bulk_forward(
-            user=request.user, item_ids=ids, agency_id=request.POST.get("agency"), note=request.POST.get("note", "")
+            user=request.user,
+            item_ids=ids,
+            agency_id=request.POST.get("forward_agency") or request.POST.get("agency"),
+            note=request.POST.get("note", ""),
         )
     except ApplicationError as error:
         messages.error(request, error.message)
