@@ -357,6 +357,8 @@ class Item(models.Model):
     anonymized_at = models.DateTimeField(null=True, blank=True)
     # Set when the acknowledgement and other after-commit work has been queued; the sweeper finds the rest.
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # Citizens who said "this happens to me too" on the form instead of sending the same matter again.
+    support_count = models.PositiveIntegerField(_("citizens who reported the same matter"), default=0)
     # The language the citizen used (vi or en): every message to them is written in it.
     submitter_language = models.CharField(_("submitter's language"), max_length=10, blank=True, default="")
 
@@ -412,6 +414,7 @@ class EventKind(models.TextChoices):
     EDITED = "edited", _("Details corrected")
     ANONYMIZED = "anonymized", _("Personal data anonymised")
     REMINDER = "reminder", _("Reminder sent")
+    SUPPORTED = "supported", _("Another citizen reported the same matter")
 
 
 class ItemEvent(models.Model):
@@ -454,6 +457,26 @@ class ItemEvent(models.Model):
             "agency": _("the agency"),
         }
         return str(labels.get(self.actor_label, self.actor_label))
+
+
+class ItemSupport(models.Model):
+    """A citizen who met the same matter ("tôi cũng gặp việc này") and joined an existing item instead of
+    sending it again. Contact details only with consent; anonymised with the item's other personal data."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="supports")
+    submitter_email = models.CharField(_("email"), max_length=254, blank=True)
+    submitter_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    consent_contact = models.BooleanField(_("agreed to be contacted"), default=False)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("citizen reporting the same matter")
+        verbose_name_plural = _("citizens reporting the same matter")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} +1"
 
 
 class Attachment(models.Model):

@@ -8,6 +8,7 @@ from .views import public as public_views
 
 urlpatterns = [
     path("gui-y-kien/", public_views.submit_view, name="feedback-submit"),
+    path("gui-y-kien/cung-gap/", public_views.support_view, name="feedback-support"),
     path("tra-cuu/", public_views.lookup_view, name="feedback-lookup"),
     path("tra-cuu/danh-gia/", public_views.lookup_action_view, {"action": "rate"}, name="feedback-rate"),
     path("tra-cuu/khong-dong-y/", public_views.lookup_action_view, {"action": "dispute"}, name="feedback-dispute"),

@@ -428,3 +428,40 @@ def public_period_choices(*, today: date) -> list[tuple[str, str, bool]]:
         choices.append((f"{year}-{month:02d}", label, (year, month) == (today.year, today.month)))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return choices
+
+
+JOINABLE_STATUSES = (
+    Status.RECEIVED,
+    Status.ACCEPTED,
+    Status.FORWARDED,
+    Status.RETURNED,
+    Status.ANSWERED,
+    Status.REOPENED,
+)
+
+
+def item_joinable(item: Item) -> bool:
+    """A citizen may join an item (same matter) while it is being handled and its sender agreed to publish it
+    (the public sees its cleaned summary only then)."""
+    return item.consent_publish and item.status in JOINABLE_STATUSES
+
+
+def public_duplicates(*, commune_id, category_id, title: str, latitude=None, longitude=None, limit: int = 3):
+    """Likely the same matter as the one being written, for the citizen before sending: the officers' rule
+    (``duplicate_candidates``) over items the public may see, each with its cleaned summary only."""
+    from .queue import duplicate_candidates
+
+    qs = Item.objects.filter(consent_publish=True, status__in=JOINABLE_STATUSES).select_related("commune", "category")
+    found = duplicate_candidates(
+        qs,
+        commune_id=commune_id,
+        category_id=category_id,
+        title=title,
+        received_at=timezone.now(),
+        latitude=latitude,
+        longitude=longitude,
+        limit=limit,
+    )
+    for item in found:
+        item.summary = public_summary(item)
+    return found

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from mttq_portal.errors import ApplicationError, ConflictError
 
-from ..models import EventKind, Item, ItemEvent
+from ..models import EventKind, Item, ItemEvent, ItemSupport
 from ..selectors.public import can_dispute, can_rate
 from ..workflow import Actor, Move
 from .transitions import MoveData, MoveResult, item_move
@@ -104,3 +104,47 @@ def item_withdraw(*, item_id: int, reason: str = "") -> MoveResult:
         actor=Actor.CITIZEN,
         data=MoveData(note=reason, is_public=True, extra={"reason": "citizen_withdrawal"}),
     )
+
+
+def item_support(
+    *, item_id: int, email: str = "", phone: str = "", consent_contact: bool = False, language: str = ""
+) -> Item:
+    """A citizen reports that the same matter happens to them ("tôi cũng gặp việc này") instead of sending it
+    again: the item counts one more citizen, an event row records it, and the contact details are kept only
+    with consent. Only an item the public may see as a likely duplicate can be joined."""
+    from django.core.validators import validate_email
+    from django.db.models import F
+
+    from ..phones import normalize_vn_phone
+    from ..selectors.public import item_joinable
+
+    email = (email or "").strip()[:254] if consent_contact else ""
+    phone = (phone or "").strip()[:40] if consent_contact else ""
+    if email:
+        try:
+            validate_email(email)
+        except Exception:
+            message = _("Enter a valid email address, e.g. ten@example.vn.")
+            raise ApplicationError(message, code="invalid", fields={"submitter_email": [message]}) from None
+    if phone:
+        phone = normalize_vn_phone(phone)
+    with transaction.atomic():
+        item = Item.objects.select_for_update().filter(pk=item_id).first()
+        if item is None or not item_joinable(item):
+            raise ConflictError(_("This matter can no longer be joined; please send yours."), code="not_joinable")
+        ItemSupport.objects.create(
+            item=item,
+            submitter_email=email,
+            submitter_phone=phone,
+            consent_contact=bool(consent_contact and (email or phone)),
+            language=language if language in ("vi", "en") else "",
+        )
+        Item.objects.filter(pk=item.pk).update(support_count=F("support_count") + 1)
+        ItemEvent.objects.create(
+            item=item,
+            kind=EventKind.SUPPORTED,
+            actor_label=Actor.CITIZEN.value,
+            data={"with_contact": bool(email or phone)},
+        )
+        item.refresh_from_db(fields=["support_count"])
+    return item

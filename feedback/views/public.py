@@ -17,11 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mttq_portal.errors import ApplicationError
 from organizations.models import AdministrativeUnit, UnitKind
 
-from .. import ratelimit
+from .. import held_uploads, ratelimit
 from ..forms import LookupForm, RateForm, ReasonForm, SubmitForm
 from ..models import Category, Channel, ConsentMethod, PublicStatus
 from ..selectors import public as public_selectors
-from ..services.citizen import item_dispute, item_rate, item_withdraw
+from ..services.citizen import item_dispute, item_rate, item_support, item_withdraw
 from ..services.intake import item_submit
 
 logger = logging.getLogger(__name__)
@@ -57,9 +57,30 @@ def submit_view(request):
             context,
             _("Too many submissions from this connection. Please try again in an hour, or call the Front."),
         )
+    held_token = (request.POST.get("held_files") or "")[:40]
     if not form.is_valid():
+        _hold_files(
+            form,
+            context,
+            held_token,
+            form.cleaned_data.get("attachments") if "attachments" in form.cleaned_data else (),
+        )
         return render(request, "feedback/public/submit.html", context, status=400)
     data = form.cleaned_data
+    if not request.POST.get("confirm_new"):
+        duplicates = public_selectors.public_duplicates(
+            commune_id=data["commune"].id,
+            category_id=data["category"].id,
+            title=data["title"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+        )
+        if duplicates:
+            # Shown before sending: the citizen may join one ("this happens to me too") or send anyway.
+            context["duplicates"] = duplicates
+            _hold_files(form, context, held_token, data["attachments"])
+            return render(request, "feedback/public/submit.html", context)
+    attachments = [*held_uploads.take(held_token), *data["attachments"]]
     try:
         result = item_submit(
             type=data["type"],
@@ -83,17 +104,58 @@ def submit_view(request):
             submitter_phone=data["submitter_phone"],
             submitter_email=data["submitter_email"],
             submitter_address=data["submitter_address"],
-            attachments=data["attachments"],
+            attachments=attachments,
             idempotency_key=data["idempotency_key"] or None,
             submitter_language=(get_language() or "vi")[:2],
         )
     except ApplicationError as error:
         form.add_service_errors(error)
+        if "attachments" not in (error.fields or {}):
+            _hold_files(form, context, held_token, data["attachments"])
         return render(request, "feedback/public/submit.html", context, status=error.http_status)
+    held_uploads.drop(held_token)
     if result.created:
         ratelimit.submit_record(request)
     # The item is committed; the receipt is rendered in this response (no code or secret in any URL).
     return render(request, "feedback/public/receipt.html", {"item": result.item, "secret": result.secret})
+
+
+def _hold_files(form, context: dict, token: str, files) -> None:
+    """Keep the files already chosen for the next attempt (see ``held_uploads``); a bad file is named."""
+    try:
+        token, names = held_uploads.hold(files or (), token=token)
+    except ApplicationError as error:
+        form.add_error("attachments", error.message)
+        token, names = token, [entry["name"] for entry in held_uploads.held_names(token)]
+    if names:
+        context["held_token"], context["held_names"] = token, names
+
+
+@never_cache
+@require_POST
+def support_view(request):
+    """ "This happens to me too": the citizen joins a likely duplicate instead of sending the same matter."""
+    if ratelimit.submit_limited(request):
+        return _too_many(
+            request,
+            "feedback/public/supported.html",
+            {},
+            _("Too many submissions from this connection. Please try again in an hour, or call the Front."),
+        )
+    try:
+        item = item_support(
+            item_id=_int_or_none(request.POST.get("item")) or 0,
+            email=request.POST.get("submitter_email", ""),
+            phone=request.POST.get("submitter_phone", ""),
+            consent_contact=request.POST.get("consent_contact") == "on",
+            language=(get_language() or "vi")[:2],
+        )
+    except ApplicationError as error:
+        return render(request, "feedback/public/supported.html", {"error": error.message}, status=error.http_status)
+    ratelimit.submit_record(request)
+    held_uploads.drop((request.POST.get("held_files") or "")[:40])
+    item.summary = public_selectors.public_summary(item)
+    return render(request, "feedback/public/supported.html", {"item": item})
 
 
 def _lookup_context(item, credentials: dict, **extra) -> dict:
