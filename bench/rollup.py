@@ -165,7 +165,8 @@ def baseline(year: int, as_of: date) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from feedback.selectors.statistics import CLOSE_MOVES, FRONT_OWN_TYPES, NOT_COUNTED_STATUSES, TRIAGE_MOVES
+    from feedback.models import NOT_COUNTED_STATUSES
+    from feedback.selectors.statistics import CLOSE_MOVES, FRONT_OWN_TYPES, TRIAGE_MOVES
 
     start, due_to = date(year, 1, 1), min(date(year, 12, 31), as_of - timedelta(days=1))
     own = [str(t) for t in FRONT_OWN_TYPES]
@@ -178,7 +179,7 @@ def baseline(year: int, as_of: date) -> dict:
             rows = cursor.fetchall()
             if key == "0":
                 province = {row[1]: row[2:] for row in rows}
-        since = timezone.make_aware(datetime(year, 1, 1))
+        since = datetime(year, 1, 1, tzinfo=timezone.get_current_timezone())
         until = timezone.make_aware(
             datetime.combine(min(date(year, 12, 31), as_of) + timedelta(days=1), datetime.min.time())
         )

@@ -307,6 +307,7 @@ class Simulated:
     item: Item
     events: list = field(default_factory=list)
     extensions: list = field(default_factory=list)
+    answer: str = ""
 
 
 @contextlib.contextmanager
@@ -449,27 +450,44 @@ class Simulator:
         return event
 
     def _life(self, sim: Simulated, *, remote: bool, merge_targets: dict) -> None:
-        r, item, until = self.rng, sim.item, self.until
+        """The item's life in phases; each returns when the next one starts, or None when the life ends (the
+        item closed, or the simulated clock reached ``until``)."""
+        triage_at = self._received(sim, remote)
+        if triage_at is None or not self._triaged(sim, triage_at, merge_targets):
+            return
+        forwarded = self._forwarded(sim, triage_at, remote)
+        if forwarded is None:
+            return
+        moment, agencies = forwarded
+        moment = self._extension(sim, moment)
+        verify_at = self._answered(sim, moment)
+        if verify_at is not None:
+            self._verified(sim, verify_at, remote, agencies)
+
+    def _at(self, base: datetime, low_days: float, high_days: float) -> datetime | None:
+        moment = base + timedelta(days=self.rng.uniform(low_days, high_days))
+        return moment if moment <= self.until else None
+
+    @staticmethod
+    def _stamp(day_: date, hour: int = 10) -> datetime:
+        return timezone.make_aware(datetime.combine(day_, datetime.min.time()).replace(hour=hour))
+
+    def _received(self, sim: Simulated, remote: bool) -> datetime | None:
+        """The submission, its triage due date, when the Front triages it (88 % by the due date), and now and
+        then an escalation to the province first."""
+        r, item = self.rng, sim.item
         day = timezone.localdate(item.received_at)
         triage_due, triage_rule = self.due(Step.TRIAGE, item, day, remote)
         item.triage_due_date = item.due_date = triage_due
         item.due_step, item.due_rule = Step.TRIAGE, triage_rule
         self._event(sim, item.received_at, EventKind.SUBMITTED, actor="citizen", due_date=triage_due, is_public=True)
         sim.events[-1].to_status = Status.RECEIVED
-
-        def at(base: datetime, low_days: float, high_days: float) -> datetime | None:
-            moment = base + timedelta(days=r.uniform(low_days, high_days))
-            return moment if moment <= until else None
-
-        def stamp(day_: date, hour: int = 10) -> datetime:
-            return timezone.make_aware(datetime.combine(day_, datetime.min.time()).replace(hour=hour))
-
-        # Triage: 88 % by the due date.
         on_time = r.random() < 0.88
-        triage_at = stamp(triage_due, 15) if on_time else stamp(triage_due + timedelta(days=r.randint(1, 12)), 9)
+        late = self._stamp(triage_due + timedelta(days=r.randint(1, 12)), 9)
+        triage_at = self._stamp(triage_due, 15) if on_time else late
         triage_at = min(triage_at, item.received_at + timedelta(days=r.uniform(0.1, 6))) if on_time else triage_at
-        if triage_at > until:
-            return
+        if triage_at > self.until:
+            return None
         if r.random() < 0.02 and item.status == Status.RECEIVED:
             item.handling_level = HandlingLevel.PROVINCE
             self._event(
@@ -478,10 +496,15 @@ class Simulator:
                 EventKind.ESCALATED,
                 note="Vấn đề thuộc thẩm quyền cấp tỉnh.",
             )
+        return triage_at
+
+    def _triaged(self, sim: Simulated, triage_at: datetime, merge_targets: dict) -> bool:
+        """Withdrawn, refused, merged into a recent item of the commune, or accepted (True: the life goes on)."""
+        r, item = self.rng, sim.item
         fate = r.random()
         if fate < 0.01:
             self._close(sim, triage_at, "withdraw", actor="citizen")
-            return
+            return False
         if fate < 0.06:
             self._triage_closed(item, triage_at)
             item.is_legitimate = False
@@ -493,7 +516,7 @@ class Simulator:
                 note="Nội dung không thuộc phạm vi tiếp nhận của Mặt trận; đã hướng dẫn người dân.",
             )
             self._closed(item, triage_at)
-            return
+            return False
         targets = [
             s for s in merge_targets.get(item.commune_id, [])[-20:] if s.item.pk and s.item.merged_into_id is None
         ]
@@ -509,23 +532,28 @@ class Simulator:
                 data={"merged_into": target.pk},
             )
             self._closed(item, triage_at)
-            return
+            return False
         item.is_legitimate = True
         self._event(sim, triage_at, move="accept")
+        return True
+
+    def _forwarded(self, sim: Simulated, triage_at: datetime, remote: bool) -> tuple[datetime, list] | None:
+        """Forwarded an hour after acceptance to an agency of its level; rarely returned and forwarded again,
+        or re-forwarded. Returns (when the agency got it last, the agencies of its level)."""
+        r, item = self.rng, sim.item
         forward_at = triage_at + timedelta(hours=1)
-        if forward_at > until:
-            return
+        if forward_at > self.until:
+            return None
         self._triage_closed(item, forward_at)
         level = 0 if item.handling_level == HandlingLevel.PROVINCE or r.random() < 0.35 else item.commune_id
         agencies = self.ref.agencies.get(level) or self.ref.agencies[0]
         if not agencies:
-            return
+            return None
         moment = self._forward(sim, forward_at, r.choice(agencies), remote, "forward")
-        # Rare detours before the answer.
         if r.random() < 0.04:
-            returned_at = at(moment, 2, 8)
+            returned_at = self._at(moment, 2, 8)
             if returned_at is None:
-                return
+                return None
             self._event(
                 sim,
                 returned_at,
@@ -534,76 +562,89 @@ class Simulator:
                 note="Không thuộc thẩm quyền giải quyết của cơ quan.",
             )
             item.current_agency_id, item.due_step, item.due_date = None, Step.TRIAGE, item.triage_due_date
-            again = at(returned_at, 1, 4)
+            again = self._at(returned_at, 1, 4)
             if again is None:
-                return
+                return None
             self._event(sim, again, move="accept")
             moment = self._forward(
                 sim, again + timedelta(hours=1), r.choice(self.ref.agencies[0] or agencies), remote, "forward"
             )
         elif r.random() < 0.04:
-            reforward_at = at(moment, 2, 8)
+            reforward_at = self._at(moment, 2, 8)
             if reforward_at is None:
-                return
+                return None
             moment = self._forward(sim, reforward_at, r.choice(self.ref.agencies[0] or agencies), remote, "reforward")
-        if r.random() < 0.1 and moment <= until:
-            ask_at = stamp(item.due_date - timedelta(days=r.randint(1, 5)), 9)
-            if ask_at <= moment or ask_at > until:
-                pass
+        return moment, agencies
+
+    def _extension(self, sim: Simulated, moment: datetime) -> datetime:
+        """Now and then the agency asks for more time a few days before the due date; the Front decides. Returns
+        when the last of these happened (the answer comes after)."""
+        r, item, until = self.rng, sim.item, self.until
+        if not (r.random() < 0.1 and moment <= until):
+            return moment
+        ask_at = self._stamp(item.due_date - timedelta(days=r.randint(1, 5)), 9)
+        if ask_at <= moment or ask_at > until:
+            return moment
+        rule = item.due_rule
+        grant = rule is not None and rule.max_extensions > 0 and r.random() < 0.85
+        extra_days = rule.extension_days if rule and rule.extension_days else 15
+        requested = self._add(item.due_date, extra_days, "calendar")
+        decided_at = ask_at + timedelta(days=r.uniform(0.2, 2))
+        ext = ExtensionRequest(
+            agency_id=item.current_agency_id,
+            reason="Vụ việc cần xác minh thêm tại thực địa.",
+            requested_days=extra_days,
+            requested_due_date=requested,
+            previous_due_date=item.due_date,
+            status=ExtensionStatus.PENDING,
+            created_at=ask_at,
+        )
+        sim.extensions.append(ext)
+        self._event(sim, ask_at, EventKind.EXTENSION_REQUESTED, actor="agency", due_date=requested, note=ext.reason)
+        # The answer comes after the request and its decision (a move's time follows the one before).
+        moment = ask_at
+        if decided_at <= until:
+            moment = decided_at
+            ext.decided_at = decided_at
+            if grant:
+                ext.status, ext.granted_due_date = ExtensionStatus.GRANTED, requested
+                self._event(sim, decided_at, move="extend", due_date=requested)
+                item.due_date = item.answer_due_date = requested
+                item.extension_count += 1
             else:
-                rule = item.due_rule
-                grant = rule is not None and rule.max_extensions > 0 and r.random() < 0.85
-                extra_days = rule.extension_days if rule and rule.extension_days else 15
-                requested = self._add(item.due_date, extra_days, "calendar")
-                decided_at = ask_at + timedelta(days=r.uniform(0.2, 2))
-                ext = ExtensionRequest(
-                    agency_id=item.current_agency_id,
-                    reason="Vụ việc cần xác minh thêm tại thực địa.",
-                    requested_days=extra_days,
-                    requested_due_date=requested,
-                    previous_due_date=item.due_date,
-                    status=ExtensionStatus.PENDING,
-                    created_at=ask_at,
-                )
-                sim.extensions.append(ext)
-                self._event(
-                    sim, ask_at, EventKind.EXTENSION_REQUESTED, actor="agency", due_date=requested, note=ext.reason
-                )
-                # The answer comes after the request and its decision (a move's time follows the one before).
-                moment = ask_at
-                if decided_at <= until:
-                    moment = decided_at
-                    ext.decided_at = decided_at
-                    if grant:
-                        ext.status, ext.granted_due_date = ExtensionStatus.GRANTED, requested
-                        self._event(sim, decided_at, move="extend", due_date=requested)
-                        item.due_date = item.answer_due_date = requested
-                        item.extension_count += 1
-                    else:
-                        ext.status = ExtensionStatus.REFUSED
-                        ext.decision_note = "Đề nghị cơ quan trả lời đúng hạn."
-                        self._event(sim, decided_at, EventKind.EXTENSION_REFUSED, note=ext.decision_note)
+                ext.status = ExtensionStatus.REFUSED
+                ext.decision_note = "Đề nghị cơ quan trả lời đúng hạn."
+                self._event(sim, decided_at, EventKind.EXTENSION_REFUSED, note=ext.decision_note)
+        return moment
+
+    def _answered(self, sim: Simulated, moment: datetime) -> datetime | None:
+        """The answer (75 % by the due date), frozen on time or late. Returns when the Front verifies it."""
+        r, item = self.rng, sim.item
         # The answer: 75 % by the due date.
         due = item.answer_due_date
         if r.random() < 0.75:
-            span = max((stamp(due, 16) - moment).total_seconds() / 86400, 0.2)
+            span = max((self._stamp(due, 16) - moment).total_seconds() / 86400, 0.2)
             answered_at = moment + timedelta(days=r.uniform(0.1, span))
         else:
-            answered_at = stamp(due + timedelta(days=r.randint(1, 40)), 14)
-        if answered_at > until:
-            return
+            answered_at = self._stamp(due + timedelta(days=r.randint(1, 40)), 14)
+        if answered_at > self.until:
+            return None
         answer = r.choice(ANSWERS)
         self._event(sim, answered_at, move="answer", actor="agency", note=answer, data={"answer": answer})
         item.answered_at = answered_at
         item.answer_on_time = timezone.localdate(answered_at) <= due
         item.due_date = None
-        verify_at = at(answered_at, 0.5, 10)
-        if verify_at is None:
-            return
+        sim.answer = answer
+        return self._at(answered_at, 0.5, 10)
+
+    def _verified(self, sim: Simulated, verify_at: datetime, remote: bool, agencies: list) -> None:
+        """The Front closes it one of three ways; the citizen may rate the answer and, unhappy, dispute it: the
+        item is then triaged, forwarded, answered and closed again."""
+        r, item, answer = self.rng, sim.item, sim.answer
         result = r.choices(["resolve", "roadmap", "cannot_resolve"], [75, 15, 10])[0]
         item.public_answer = answer
         self._close(sim, verify_at, result, is_public=True, note=answer)
-        rated_at = at(verify_at, 0.5, 9)
+        rated_at = self._at(verify_at, 0.5, 9)
         if rated_at is None or r.random() > 0.4:
             return
         item.rated_at, item.citizen_satisfied = rated_at, r.random() < 0.8
@@ -619,21 +660,21 @@ class Simulator:
                 note="Người dân chưa đồng ý với kết quả giải quyết.",
             )
             item.due_step, item.due_date = Step.TRIAGE, None
-            again = at(rated_at, 1, 5)
+            again = self._at(rated_at, 1, 5)
             if again is None:
                 return
             self._event(sim, again, move="accept")
             moment = self._forward(
                 sim, again + timedelta(hours=1), item.current_agency_id or agencies[0], remote, "forward"
             )
-            answered_at = at(moment, 3, 25)
+            answered_at = self._at(moment, 3, 25)
             if answered_at is None:
                 return
             self._event(sim, answered_at, move="answer", actor="agency", note=answer)
             item.answered_at = answered_at
             item.answer_on_time = timezone.localdate(answered_at) <= item.answer_due_date
             item.due_date = None
-            verify_at = at(answered_at, 0.5, 6)
+            verify_at = self._at(answered_at, 0.5, 6)
             if verify_at is not None:
                 self._close(sim, verify_at, "resolve", is_public=True, note=answer)
 

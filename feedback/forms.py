@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from mttq_portal.errors import ApplicationError
 from organizations.models import AdministrativeUnit, ResidentialArea, UnitKind
 
-from .models import PUBLIC_ITEM_TYPES, Category, ItemType
+from .models import PUBLIC_ITEM_TYPES, Category, ItemType, item_field_max
 from .phones import normalize_vn_phone
 
 TYPE_HELP = {
@@ -105,12 +105,14 @@ class SubmitForm(forms.Form):
         empty_label=_("— not specified —"),
         error_messages={"invalid_choice": _("This village or residential group is not in the chosen commune.")},
     )
-    address_text = forms.CharField(label=_("Place (optional)"), max_length=255, required=False)
+    address_text = forms.CharField(
+        label=_("Place (optional)"), max_length=item_field_max("address_text"), required=False
+    )
     latitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6)
     longitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6)
     title = forms.CharField(
         label=_("Title"),
-        max_length=200,
+        max_length=item_field_max("title"),
         error_messages={
             "required": _("Please give a short title."),
             "max_length": _("The title is too long (at most %(limit_value)d characters)."),
@@ -119,18 +121,18 @@ class SubmitForm(forms.Form):
     content = forms.CharField(
         label=_("What happened"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=10_000,
+        max_length=item_field_max("content"),
         error_messages={"required": _("Please describe what happened.")},
     )
     request_text = forms.CharField(
         label=_("What do you ask? (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        max_length=10_000,
+        max_length=item_field_max("request_text"),
     )
-    attachments = MultipleFileField(label=_("Photos or documents (optional, at most 5)"), required=False)
+    attachments = MultipleFileField(label=_("Photos or documents (optional)"), required=False)
     is_anonymous = forms.BooleanField(label=_("Send anonymously (without my name and contact)"), required=False)
-    submitter_name = forms.CharField(label=_("Full name"), max_length=120, required=False)
+    submitter_name = forms.CharField(label=_("Full name"), max_length=item_field_max("submitter_name"), required=False)
     submitter_phone = forms.CharField(
         label=_("Phone"),
         max_length=40,
@@ -139,11 +141,13 @@ class SubmitForm(forms.Form):
     )
     submitter_email = forms.CharField(
         label=_("Email"),
-        max_length=254,
+        max_length=item_field_max("submitter_email"),
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    submitter_address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    submitter_address = forms.CharField(
+        label=_("Address"), max_length=item_field_max("submitter_address"), required=False
+    )
     consent_processing = forms.BooleanField(
         label=_("I agree that the Front processes my matter and forwards it to the competent body (required)."),
         required=True,

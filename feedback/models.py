@@ -1,10 +1,13 @@
 """The feedback item (one matter raised by the people), its history, attachments and the tables that
 govern its deadlines. Workflow rules live in ``workflow.py``; writes in ``services/``."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.query import ModelIterable
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import AdministrativeUnit, Organization, ResidentialArea
@@ -89,10 +92,22 @@ PUBLIC_STATUS = {
     Status.MERGED: PublicStatus.CLOSED,
     Status.WITHDRAWN: PublicStatus.CLOSED,
 }
-OPEN_STATUSES = frozenset(
-    {Status.RECEIVED, Status.ACCEPTED, Status.FORWARDED, Status.RETURNED, Status.REOPENED, Status.ANSWERED}
-)
+# Status groups: the one definition of each, used by the lifecycle table, the services, the selectors, the
+# views and (through the ``Item`` predicates) the templates.
+# Waiting on the Front's triage clock: new, accepted but not yet forwarded, returned by the agency, disputed.
+TRIAGE_STATUSES = frozenset({Status.RECEIVED, Status.ACCEPTED, Status.RETURNED, Status.REOPENED})
+# Waiting on the agency's answer clock.
+ANSWER_STATUSES = frozenset({Status.FORWARDED})
+OPEN_STATUSES = frozenset({*TRIAGE_STATUSES, *ANSWER_STATUSES, Status.ANSWERED})
 CLOSED_STATUSES = frozenset(set(Status) - OPEN_STATUSES)
+# The three results the Front records after verifying an answer; a citizen may dispute them.
+RESULT_STATUSES = frozenset({Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE})
+# An answer exists: the citizen may rate it, the public record may show it.
+ANSWERED_STATUSES = frozenset({Status.ANSWERED, *RESULT_STATUSES})
+# Nobody has answered yet: the citizen may still withdraw the matter.
+WITHDRAWABLE_STATUSES = frozenset({*TRIAGE_STATUSES, *ANSWER_STATUSES})
+# Refused, merged into another item or withdrawn: not counted as handled recommendations.
+NOT_COUNTED_STATUSES = frozenset({Status.REJECTED, Status.MERGED, Status.WITHDRAWN})
 
 
 class Step(models.TextChoices):
@@ -399,6 +414,56 @@ class Item(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    # Predicates: "may this be done now" asked of the item by the services (which enforce it), the views and
+    # the templates (which only show what the service would accept).
+
+    @property
+    def awaits_triage(self) -> bool:
+        return self.status in TRIAGE_STATUSES
+
+    @property
+    def can_escalate(self) -> bool:
+        """A commune's open item can be handed to the provincial Front (once)."""
+        return self.is_open and self.handling_level == HandlingLevel.COMMUNE
+
+    @property
+    def extensions_allowed(self) -> int:
+        return self.due_rule.max_extensions if self.due_rule_id else 0
+
+    @property
+    def can_request_extension(self) -> bool:
+        """The agency may ask for more time while the answer is due, within the rule's number of extensions."""
+        return (
+            self.status in ANSWER_STATUSES
+            and self.due_date is not None
+            and self.extension_count < self.extensions_allowed
+        )
+
+    @property
+    def can_be_rated(self) -> bool:
+        return self.status in ANSWERED_STATUSES and self.rated_at is None
+
+    @property
+    def dispute_deadline(self):
+        """The last day the citizen may dispute the result (``FEEDBACK_DISPUTE_DAYS`` after closing), or None."""
+        if self.status not in RESULT_STATUSES or self.closed_at is None:
+            return None
+        return timezone.localdate(self.closed_at) + timedelta(days=settings.FEEDBACK_DISPUTE_DAYS)
+
+    @property
+    def can_be_disputed(self) -> bool:
+        deadline = self.dispute_deadline
+        return deadline is not None and timezone.localdate() <= deadline
+
+    @property
+    def can_be_withdrawn(self) -> bool:
+        return self.status in WITHDRAWABLE_STATUSES
+
+    @property
+    def is_published(self) -> bool:
+        """Its public answer and the attachments published with it may be shown."""
+        return self.status in ANSWERED_STATUSES
 
 
 class EventKind(models.TextChoices):
@@ -736,3 +801,14 @@ class DeadlineChase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.step} {self.level} {self.due_date}"
+
+
+# The longest free text an item or a decision takes (description, request, answer, notes): the database's text
+# columns are unbounded, this is the rule.
+ITEM_TEXT_MAX = 10_000
+
+
+def item_field_max(name: str) -> int:
+    """The longest value of an ``Item`` field: its column's ``max_length``, or ``ITEM_TEXT_MAX`` for a text.
+    Forms, API serializers and services all read their limits here."""
+    return Item._meta.get_field(name).max_length or ITEM_TEXT_MAX

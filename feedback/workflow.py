@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from mttq_portal.errors import ConflictError, NotAllowedError
 
-from .models import Status
+from .models import RESULT_STATUSES, WITHDRAWABLE_STATUSES, Status
 
 
 class Actor(StrEnum):
@@ -80,11 +80,7 @@ MOVES: dict[str, MoveRule] = {
     Move.ACCEPT: MoveRule(frozenset({S.RECEIVED, S.RETURNED, S.REOPENED}), S.ACCEPTED, _FRONT),
     Move.REJECT: MoveRule(frozenset({S.RECEIVED, S.ACCEPTED, S.RETURNED}), S.REJECTED, _FRONT, "rejected"),
     Move.MERGE: MoveRule(frozenset({S.RECEIVED, S.ACCEPTED, S.RETURNED}), S.MERGED, _FRONT),
-    Move.WITHDRAW: MoveRule(
-        frozenset({S.RECEIVED, S.ACCEPTED, S.FORWARDED, S.RETURNED, S.REOPENED}),
-        S.WITHDRAWN,
-        frozenset({Actor.CITIZEN, Actor.FRONT}),
-    ),
+    Move.WITHDRAW: MoveRule(WITHDRAWABLE_STATUSES, S.WITHDRAWN, frozenset({Actor.CITIZEN, Actor.FRONT})),
     Move.FORWARD: MoveRule(frozenset({S.ACCEPTED}), S.FORWARDED, _FRONT, "forwarded", "citizen_forwarded"),
     # Re-forwarding replaces the focal point; the previous agency stays in the history.
     Move.REFORWARD: MoveRule(frozenset({S.FORWARDED}), S.FORWARDED, _FRONT, "forwarded", "citizen_forwarded"),
@@ -96,13 +92,7 @@ MOVES: dict[str, MoveRule] = {
     Move.RESOLVE: MoveRule(frozenset({S.ANSWERED}), S.RESOLVED, _FRONT, "result"),
     Move.ROADMAP: MoveRule(frozenset({S.ANSWERED}), S.ON_ROADMAP, _FRONT, "result"),
     Move.CANNOT_RESOLVE: MoveRule(frozenset({S.ANSWERED}), S.CANNOT_RESOLVE, _FRONT, "result"),
-    Move.REOPEN: MoveRule(
-        frozenset({S.RESOLVED, S.ON_ROADMAP, S.CANNOT_RESOLVE}),
-        S.REOPENED,
-        frozenset({Actor.CITIZEN}),
-        "disputed",
-        "citizen_reopened",
-    ),
+    Move.REOPEN: MoveRule(RESULT_STATUSES, S.REOPENED, frozenset({Actor.CITIZEN}), "disputed", "citizen_reopened"),
     # After a dispute the Front re-forwards (accept, forward) or keeps the result with an explanation the
     # citizen reads. The result kept is the one disputed (services/transitions.py); resolved is named here.
     Move.UPHOLD: MoveRule(frozenset({S.REOPENED}), S.RESOLVED, _FRONT, "", "citizen_upheld"),

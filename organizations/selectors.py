@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from mttq_portal.text import fold_vietnamese
 
-from .models import AGENCY_KINDS, AdministrativeUnit, Level, Membership, Organization, ResidentialArea, Role, UnitKind
+from .models import AGENCY_KINDS, AdministrativeUnit, Level, Membership, Organization, Role, UnitKind
 
 
 @dataclass(frozen=True)
@@ -131,17 +131,9 @@ def organizations_for_user(*, user) -> QuerySet[Organization]:
     return qs.filter(Q(unit_id__in=scope.front_unit_ids) | Q(id__in=scope.organization_ids))
 
 
-def organization_get_for_user(*, user, organization_id: int) -> Organization | None:
-    return organizations_for_user(user=user).filter(id=organization_id).first()
-
-
 def agency_list() -> QuerySet[Organization]:
     """Every body an item may be forwarded to (the one focal point)."""
     code = settings.PORTAL_PROVINCE_CODE
     return Organization.objects.filter(is_active=True, kind__in=AGENCY_KINDS).filter(
         Q(unit__code=code) | Q(unit__parent__code=code)
     )
-
-
-def residential_areas_for_commune(*, commune_id: int) -> QuerySet[ResidentialArea]:
-    return ResidentialArea.objects.filter(commune_id=commune_id, is_active=True)

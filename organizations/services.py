@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from mttq_portal.errors import ApplicationError
 from mttq_portal.text import fold_vietnamese
 
-from .models import AdministrativeUnit, Membership, Organization, ResidentialArea, Role, User
+from .models import AdministrativeUnit, Membership, Organization, Role, User
 
 
 def unit_upsert(
@@ -20,28 +20,6 @@ def unit_upsert(
         unit.name, unit.kind, unit.parent, unit.name_folded = name, kind, parent, fold_vietnamese(name)
         unit.save(update_fields=["name", "kind", "parent", "name_folded"])
     return unit, created
-
-
-def unit_set_remote_area(*, unit: AdministrativeUnit, is_remote_area: bool) -> AdministrativeUnit:
-    unit.is_remote_area = is_remote_area
-    unit.save(update_fields=["is_remote_area"])
-    return unit
-
-
-def residential_area_create(
-    *, commune: AdministrativeUnit, name: str, kind: str = ResidentialArea.Kind.HAMLET, work_committee_head: str = ""
-) -> ResidentialArea:
-    name = " ".join(name.split())
-    if not name:
-        raise ApplicationError(_("The residential area needs a name."), code="invalid_name")
-    if commune.parent_id is None:
-        raise ApplicationError(_("A residential area belongs to a commune or ward."), code="invalid_commune")
-    area, _created = ResidentialArea.objects.get_or_create(
-        commune=commune,
-        name=name,
-        defaults={"kind": kind, "work_committee_head": work_committee_head, "name_folded": fold_vietnamese(name)},
-    )
-    return area
 
 
 def organization_upsert(

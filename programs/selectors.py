@@ -180,10 +180,6 @@ def campaign_list(*, user) -> QuerySet[Campaign]:
     return qs if narrowing is None else qs.filter(narrowing)
 
 
-def campaign_get_for_user(*, user, campaign_id: int) -> Campaign | None:
-    return campaign_list(user=user).filter(id=campaign_id).first()
-
-
 # --- the "Dân vận khéo" register ------------------------------------------------------------------------
 
 

@@ -111,7 +111,8 @@ class ComplianceApi(APIView):
         return Response(
             {
                 "group_by": group_by,
-                "period": {"code": filters.period.code, "start": filters.period.start, "end": filters.period.end},
+                # The contract names the last day of the period "end" (inclusive), as clients read it.
+                "period": {"code": filters.period.code, "start": filters.period.start, "end": filters.period.last_day},
                 "refreshed_at": summary_refreshed_at(),
                 "results": ComplianceRowOutput(rows, many=True).data,
             }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from feedback.models import Campaign
 from mttq_portal.errors import ApplicationError
+from mttq_portal.periods import PeriodForm
 from organizations.models import Level, Membership, Organization, OrganizationKind, Role
 from organizations.selectors import portal_province, user_scope
 
@@ -131,21 +132,21 @@ def report_build(*, user, kind: str, period_code: str = "", campaign_id: int | N
                 fields={"campaign": [str(campaign_id)]},
             ) from None
         # Items raised during the month; their answers and results are counted up to today.
-        end = max(campaign.ends_on, timezone.localdate())
-        period = Period(start=campaign.starts_on, end=end, code=f"{campaign.starts_on.isoformat()}..{end.isoformat()}")
+        last_day = max(campaign.ends_on, timezone.localdate())
+        period = period_parse(f"{campaign.starts_on.isoformat()}..{last_day.isoformat()}")
         title = "BÁO CÁO TỔNG HỢP"
         subtitle = f"Ý kiến, kiến nghị của Nhân dân qua {campaign.name}"
     else:
         period = period_parse(period_code)
         if kind == ReportKind.HALF_YEAR:
-            if not (period.code.endswith("-H1") or period.code.endswith("-H2")):
+            if period.form != PeriodForm.HALF:
                 raise ApplicationError(
                     _("Choose a half-year, e.g. 2026-H1."), code="invalid_period", fields={"period": [period.code]}
                 )
             which = "6 tháng đầu năm" if period.code.endswith("H1") else "6 tháng cuối năm"
             subtitle = f"Kết quả tiếp nhận, giải quyết ý kiến, kiến nghị của Nhân dân {which} {period.start.year}"
         elif kind == ReportKind.YEAR:
-            if len(period.code) != 4:
+            if period.form != PeriodForm.YEAR:
                 raise ApplicationError(
                     _("Choose a year, e.g. 2026."), code="invalid_period", fields={"period": [period.code]}
                 )
@@ -218,10 +219,24 @@ def table_rows(rows: list[dict]) -> list[list]:
     ]
 
 
+RATE_COLUMNS = (8, 9, 10)
+
+
+def xlsx_rows(rows: list[dict]) -> list[list]:
+    """The table rows for a spreadsheet: rates as numbers (a fraction, shown with a percent format) so a
+    spreadsheet can sum and chart them, instead of the text of the Word file."""
+    table = table_rows(rows)
+    for values, source in zip(table, rows, strict=True):
+        for name, col in zip(("answered_rate", "on_time_rate", "resolved_rate"), RATE_COLUMNS, strict=True):
+            rate = source[name]
+            values[col - 1] = None if rate is None else round(float(rate) / 100, 4)
+    return table
+
+
 def summary_sentences(report: ReportFile) -> list[str]:
     t = report.totals
     return [
-        f"Trong kỳ báo cáo (từ {report.period.start:%d/%m/%Y} đến {report.period.end:%d/%m/%Y}), đã tiếp nhận "
+        f"Trong kỳ báo cáo (từ {report.period.start:%d/%m/%Y} đến {report.period.last_day:%d/%m/%Y}), đã tiếp nhận "
         f"{t['received']} ý kiến, kiến nghị của Nhân dân; đã có {t['answered']} ý kiến, kiến nghị được cơ quan có "
         f"thẩm quyền trả lời, trong đó {t['answered_on_time']} trả lời đúng hạn; {t['resolved']} ý kiến, kiến nghị "
         "đã được giải quyết dứt điểm.",
@@ -360,12 +375,8 @@ def report_xlsx(report: ReportFile) -> bytes:
         for col, text in enumerate(TABLE_HEADERS, start=1):
             write(row, col, text.format(group=group), font=bold, border=grid)
         rows = getattr(report, key)
-        for values, source in zip(table_rows(rows), rows, strict=True):
+        for values in xlsx_rows(rows):
             row += 1
-            # Rates are numbers with a percent format (a spreadsheet can sum and chart them), not text.
-            for name, col in (("answered_rate", 8), ("on_time_rate", 9), ("resolved_rate", 10)):
-                rate = source[name]
-                values[col - 1] = None if rate is None else round(float(rate) / 100, 4)
             for col, value in enumerate(values, start=1):
                 cell = write(
                     row,
@@ -374,8 +385,7 @@ def report_xlsx(report: ReportFile) -> bytes:
                     border=grid,
                     align=Alignment(horizontal="left" if col == 2 else "center", wrap_text=True),
                 )
-                if col >= 8:
-                    cell.number_format = "0.0%"
+                cell.number_format = "0.0%" if col >= RATE_COLUMNS[0] else cell.number_format
         row += 1
     row += 1
     write(

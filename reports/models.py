@@ -1,6 +1,6 @@
 """Summary tables the dashboards and the report API read, and the export log.
 
-The summaries are derived data, rebuilt by a set-based job from the feedback items (ADR 0006): a page
+The summaries are derived data, rebuilt by a set-based job from the feedback items (ADR 0021): a page
 request sums a few thousand summary rows instead of scanning the items.
 """
 

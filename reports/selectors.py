@@ -102,7 +102,7 @@ def _narrow(qs: QuerySet, *, user, filters: FigureFilters, dated: bool = True) -
         return qs.none()
     qs = qs.filter(scope_q)
     if dated:
-        qs = qs.filter(day__gte=filters.period.start, day__lte=filters.period.end)
+        qs = qs.filter(day__gte=filters.period.start, day__lt=filters.period.end)
     for column, value in (
         ("commune_id", filters.commune_id),
         ("category_id", filters.category_id),
@@ -380,7 +380,7 @@ _GROUPING_COLUMNS = {
 def _where(*, user, filters: FigureFilters) -> tuple[str, list] | None:
     """The WHERE clause ``_narrow`` builds, in SQL, for the one-scan query below."""
     scope = user_scope(user=user)
-    clauses, params = ["day >= %s", "day <= %s"], [filters.period.start, filters.period.end]
+    clauses, params = ["day >= %s", "day < %s"], [filters.period.start, filters.period.end]
     if not (scope.sees_whole_province or scope.is_board_viewer):
         if not (scope.front_unit_ids or scope.agency_ids):
             return None

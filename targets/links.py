@@ -1,28 +1,15 @@
 """Links from a number to what is behind it: the items in the officers' workspace, the activities of the
-programmes, the reported value. Other branches own those pages; a missing URL name falls back to a path."""
+programmes, the reported value."""
 
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import Dimension, IndicatorValue, Source
 
-WORKSPACE_URL_NAMES = ("workspace-queue",)
-WORKSPACE_FALLBACK = "/can-bo/viec/"
-ACTIVITIES_URL_NAMES = ("programs:activity_list", "programs:programme_list")
-ACTIVITIES_FALLBACK = "/chuong-trinh/"
 ACTIVITY_KINDS = {"A5.1": "dialogue", "A6.1": "working_session", "A7.1": "listening_session"}
-
-
-def _first_url(names, fallback: str) -> str:
-    for name in names:
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return fallback
 
 
 def items_url(value: IndicatorValue) -> str:
@@ -35,7 +22,7 @@ def items_url(value: IndicatorValue) -> str:
             "received_from": period.starts_on.isoformat(),
             "received_to": period.ends_on.isoformat(),
         }
-        return f"{_first_url(WORKSPACE_URL_NAMES, WORKSPACE_FALLBACK)}?{urlencode(params)}"
+        return f"{reverse('workspace-queue')}?{urlencode(params)}"
     # The deadline fell in the period and has passed (items not yet due are not counted).
     due_to = min(period.ends_on, timezone.localdate() - timedelta(days=1))
     params = {
@@ -52,7 +39,7 @@ def items_url(value: IndicatorValue) -> str:
     }.get(value.dimension)
     if column:
         params[column] = str(value.key)
-    return f"{_first_url(WORKSPACE_URL_NAMES, WORKSPACE_FALLBACK)}?{urlencode(params)}"
+    return f"{reverse('workspace-queue')}?{urlencode(params)}"
 
 
 def activities_url(value: IndicatorValue) -> str:
@@ -61,7 +48,7 @@ def activities_url(value: IndicatorValue) -> str:
         params["to_chuc"] = str(value.key)
     elif value.dimension == Dimension.COMMUNE:
         params["xa"] = str(value.key)
-    return f"{_first_url(ACTIVITIES_URL_NAMES, ACTIVITIES_FALLBACK)}?{urlencode(params)}"
+    return f"{reverse('programs:programme_list')}?{urlencode(params)}"
 
 
 def evidence_url(value: IndicatorValue) -> str:

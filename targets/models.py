@@ -321,6 +321,11 @@ class Report(models.Model):
         return f"{self.indicator.code} {self.period.code} {self.organization}"
 
     @property
+    def awaits_decision(self) -> bool:
+        """Submitted and not yet approved or returned: the provincial Front may decide on it."""
+        return self.status == ReportStatus.SUBMITTED
+
+    @property
     def value(self) -> Decimal | None:
         if not self.denominator:
             return None

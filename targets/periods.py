@@ -1,52 +1,27 @@
-"""Periods: a year (``2026``), its halves (``2026-H1``), its quarters (``2026-Q3``) and ``2026-2030``."""
+"""Target periods: a year (``2026``), its halves (``2026-H1``), its quarters (``2026-Q3``) and the resolution's
+term ``2026-2030``, parsed by the project's one period parser (``mttq_portal/periods.py``)."""
 
-import re
 from datetime import date
 
-from django.utils.translation import gettext as _
-
-from mttq_portal.errors import ApplicationError
+from mttq_portal.periods import TERM_CODE, TERM_FIRST_YEAR, TERM_LAST_YEAR, PeriodForm, period_parse
 
 from .models import Period, PeriodKind
 
-FIRST_YEAR, LAST_YEAR = 2026, 2030
-CUMULATIVE_CODE = f"{FIRST_YEAR}-{LAST_YEAR}"
-_CODE = re.compile(r"^(?P<year>\d{4})(?:-(?P<part>[HQ])(?P<n>\d))?$")
-_QUARTER_STARTS = {1: (1, 1), 2: (4, 1), 3: (7, 1), 4: (10, 1)}
-_QUARTER_ENDS = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
+FIRST_YEAR, LAST_YEAR = TERM_FIRST_YEAR, TERM_LAST_YEAR
+CUMULATIVE_CODE = TERM_CODE
+_KINDS = {
+    PeriodForm.YEAR: PeriodKind.YEAR,
+    PeriodForm.HALF: PeriodKind.HALF,
+    PeriodForm.QUARTER: PeriodKind.QUARTER,
+    PeriodForm.TERM: PeriodKind.CUMULATIVE,
+}
 
 
 def period_bounds(code: str) -> tuple[str, int, date, date]:
-    """(kind, year, start, end) of a period code, or an ApplicationError in Vietnamese for a bad code."""
-    if code == CUMULATIVE_CODE:
-        return PeriodKind.CUMULATIVE, LAST_YEAR, date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
-    match = _CODE.match(code or "")
-    if not match:
-        raise ApplicationError(
-            _("“%(code)s” is not a period: write a year (2026), a half-year (2026-H1) or a quarter (2026-Q3).")
-            % {"code": code},
-            code="invalid_period",
-        )
-    year = int(match["year"])
-    if not 2000 <= year <= 2100:
-        raise ApplicationError(_("The year %(year)s is out of range.") % {"year": year}, code="invalid_period")
-    part, n = match["part"], int(match["n"] or 0)
-    if part is None:
-        return PeriodKind.YEAR, year, date(year, 1, 1), date(year, 12, 31)
-    if part == "H" and n in (1, 2):
-        return PeriodKind.HALF, year, date(year, 1 if n == 1 else 7, 1), date(year, 6 if n == 1 else 12, 30 + (n == 2))
-    if part == "Q" and n in _QUARTER_STARTS:
-        return (
-            PeriodKind.QUARTER,
-            year,
-            date(year, *_QUARTER_STARTS[n]),
-            date(year, *_QUARTER_ENDS[n]),
-        )
-    raise ApplicationError(
-        _("“%(code)s” is not a period: write a year (2026), a half-year (2026-H1) or a quarter (2026-Q3).")
-        % {"code": code},
-        code="invalid_period",
-    )
+    """(kind, year, first day, last day) of a period code, or an ApplicationError in Vietnamese for a bad code.
+    The last day is what ``Period.ends_on`` stores."""
+    period = period_parse(code, forms=frozenset(_KINDS))
+    return _KINDS[period.form], period.year, period.start, period.last_day
 
 
 def period_ensure(code: str) -> Period:

@@ -5,7 +5,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from organizations.models import Level, Organization
 from organizations.selectors import user_scope
 
-from .models import Dimension, Indicator, IndicatorValue, Period, Report, ReportStatus, RollupRun, Source, Target
+from .models import Dimension, Indicator, IndicatorValue, Report, ReportStatus, RollupRun, Source, Target
 
 
 def may_report_for(*, user, organization: Organization) -> bool:
@@ -91,10 +91,6 @@ def approval_queue(*, user) -> QuerySet[Report]:
     if not may_approve(user=user):
         return Report.objects.none()
     return reports_for_user(user=user).filter(status=ReportStatus.SUBMITTED).order_by("submitted_at", "id")
-
-
-def period_list() -> QuerySet[Period]:
-    return Period.objects.order_by("starts_on", "-ends_on")
 
 
 def latest_runs(limit: int = 5) -> list[RollupRun]:

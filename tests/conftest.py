@@ -25,7 +25,6 @@ def _clear_cache():
 
     cache.clear()
     refcache.clear()  # the per-process reference cache must not outlive a test's rolled-back rows
-    yield
 
 
 @pytest.fixture

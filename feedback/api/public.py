@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from mttq_portal.errors import ApplicationError
 
 from .. import ratelimit
-from ..models import PUBLIC_ITEM_TYPES, Category, Channel, ConsentMethod, PublicStatus
+from ..models import PUBLIC_ITEM_TYPES, Category, Channel, ConsentMethod, PublicStatus, item_field_max
 from ..selectors import public as public_selectors
 from ..services.intake import item_submit
 from ..views.public import attachment_token
@@ -35,17 +35,23 @@ class PublicItemInputSerializer(serializers.Serializer):
     )
     commune = serializers.IntegerField(min_value=1, help_text="Commune or ward id (GET /api/v1/communes/ lists them).")
     residential_area = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    address_text = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    address_text = serializers.CharField(required=False, allow_blank=True, max_length=item_field_max("address_text"))
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
     longitude = serializers.DecimalField(max_digits=10, decimal_places=6, required=False, allow_null=True)
-    title = serializers.CharField(max_length=200)
-    content = serializers.CharField(max_length=10_000)
-    request_text = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    title = serializers.CharField(max_length=item_field_max("title"))
+    content = serializers.CharField(max_length=item_field_max("content"))
+    request_text = serializers.CharField(required=False, allow_blank=True, max_length=item_field_max("request_text"))
     is_anonymous = serializers.BooleanField(required=False, default=False)
-    submitter_name = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    submitter_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=item_field_max("submitter_name")
+    )
     submitter_phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    submitter_email = serializers.CharField(required=False, allow_blank=True, max_length=254)
-    submitter_address = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    submitter_email = serializers.CharField(
+        required=False, allow_blank=True, max_length=item_field_max("submitter_email")
+    )
+    submitter_address = serializers.CharField(
+        required=False, allow_blank=True, max_length=item_field_max("submitter_address")
+    )
     consent_processing = serializers.BooleanField(help_text="Must be true: the Front may handle and forward the item.")
     consent_contact = serializers.BooleanField(required=False, default=False)
     consent_publish = serializers.BooleanField(required=False, default=False)
@@ -54,7 +60,10 @@ class PublicItemInputSerializer(serializers.Serializer):
     )
     idempotency_key = serializers.CharField(required=False, allow_blank=True, max_length=64)
     attachments = serializers.ListField(
-        child=serializers.FileField(), required=False, max_length=5, help_text="Up to 5 files (multipart only)."
+        child=serializers.FileField(),
+        required=False,
+        max_length=settings.FEEDBACK_MAX_ATTACHMENTS,
+        help_text=f"Up to {settings.FEEDBACK_MAX_ATTACHMENTS} files (multipart only).",
     )
 
 

@@ -15,8 +15,8 @@ from rest_framework.views import APIView
 
 from mttq_portal.pagination import DefaultCursorPagination
 
-from ..models import ExtensionRequest, Item, ItemEvent, PersonalDataAccess
-from ..moves import STAFF_MOVES, StaffMove
+from ..models import ITEM_TEXT_MAX, ExtensionRequest, Item, ItemEvent, PersonalDataAccess
+from ..moves import STAFF_MOVES, ReasonInput, StaffMove
 from ..selectors.items import item_get_for_user, item_identity_visible, items_for_user
 from ..selectors.queue import ItemFilter
 from ..services import workflow as wf
@@ -161,24 +161,20 @@ class MoveOutputSerializer(serializers.Serializer):
 
 
 class ExtensionInput(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, max_length=10_000)
+    reason = serializers.CharField(allow_blank=True, max_length=ITEM_TEXT_MAX)
     requested_days = serializers.IntegerField(required=False, allow_null=True)
     requested_due_date = serializers.DateField(required=False, allow_null=True)
 
 
 class DecisionInput(serializers.Serializer):
     grant = serializers.BooleanField()
-    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=ITEM_TEXT_MAX)
 
 
 class BulkForwardInput(serializers.Serializer):
     items = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=200)
     agency = serializers.IntegerField(help_text="Id of the agency (GET /api/v1/organizations/?agency=true).")
-    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
-
-
-class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, max_length=10_000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=ITEM_TEXT_MAX)
 
 
 ERRORS = {

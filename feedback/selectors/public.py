@@ -6,21 +6,18 @@ lookup shows the citizen their own item's public side (status, public history, p
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from organizations.models import Organization
+from mttq_portal.errors import ApplicationError
+from mttq_portal.periods import Period, PeriodForm, period_parse
 
 from .. import tracking
-from ..models import Attachment, Item, ItemEvent, Status
+from ..models import ANSWERED_STATUSES, Attachment, Item, ItemEvent, Status
 from ..phones import phone_last_digits
-
-PUBLISHED_STATUSES = (Status.ANSWERED, Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE)
-DISPUTABLE_STATUSES = (Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE)
-RATABLE_STATUSES = (Status.ANSWERED, Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE)
 
 
 def item_for_lookup(*, code: str, secret: str = "", phone_digits: str = "") -> Item | None:
@@ -53,58 +50,23 @@ def public_history(*, item: Item) -> list[ItemEvent]:
 
 def public_attachments(*, item: Item) -> list[Attachment]:
     """Attachments the Front published with the answer (never the citizen's own uploads)."""
-    if item.status not in PUBLISHED_STATUSES:
+    if not item.is_published:
         return []
     return list(Attachment.objects.filter(item=item, is_public=True).order_by("created_at", "id"))
-
-
-def can_rate(item: Item) -> bool:
-    return item.status in RATABLE_STATUSES and item.rated_at is None
-
-
-def dispute_deadline(item: Item) -> date | None:
-    if item.status not in DISPUTABLE_STATUSES or item.closed_at is None:
-        return None
-    return timezone.localdate(item.closed_at) + timedelta(days=settings.FEEDBACK_DISPUTE_DAYS)
-
-
-def can_dispute(item: Item) -> bool:
-    deadline = dispute_deadline(item)
-    return deadline is not None and timezone.localdate() <= deadline
-
-
-def can_withdraw(item: Item) -> bool:
-    return item.status in (Status.RECEIVED, Status.ACCEPTED, Status.FORWARDED, Status.RETURNED, Status.REOPENED)
 
 
 # ---- the public record -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date  # exclusive
-    label: str
+PUBLIC_RECORD_FORMS = frozenset({PeriodForm.YEAR, PeriodForm.QUARTER, PeriodForm.MONTH})
 
 
 def parse_period(raw: str) -> Period | None:
-    """``2026``, ``2026-Q1`` or ``2026-03``; None for anything else."""
-    raw = (raw or "").strip().upper()
-    if m := re.fullmatch(r"(\d{4})", raw):
-        year = int(m.group(1))
-        return Period(date(year, 1, 1), date(year + 1, 1, 1), raw) if 2000 <= year <= 2100 else None
-    if m := re.fullmatch(r"(\d{4})-Q([1-4])", raw):
-        year, quarter = int(m.group(1)), int(m.group(2))
-        start = date(year, 3 * quarter - 2, 1)
-        end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
-        return Period(start, end, raw) if 2000 <= year <= 2100 else None
-    if m := re.fullmatch(r"(\d{4})-(\d{2})", raw):
-        year, month = int(m.group(1)), int(m.group(2))
-        if not (2000 <= year <= 2100 and 1 <= month <= 12):
-            return None
-        end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-        return Period(date(year, month, 1), end, raw)
-    return None
+    """``2026``, ``2026-Q1`` or ``2026-03`` (the project's one parser, half-open); None for anything else."""
+    try:
+        return period_parse(raw, forms=PUBLIC_RECORD_FORMS)
+    except ApplicationError:
+        return None
 
 
 def _bounds(period: Period) -> tuple[datetime, datetime]:
@@ -133,7 +95,7 @@ def public_record_items(
     the agency answered but whose answer the Front has not yet approved is not published (it has none)."""
     from mttq_portal.text import fold_vietnamese
 
-    qs = Item.objects.filter(consent_publish=True, status__in=PUBLISHED_STATUSES, merged_into__isnull=True).exclude(
+    qs = Item.objects.filter(consent_publish=True, status__in=ANSWERED_STATUSES, merged_into__isnull=True).exclude(
         public_answer=""
     )
     qs = _filtered(qs, commune_id=commune_id, category_id=category_id, period=period)
@@ -222,10 +184,6 @@ def public_figures_by_agency(*, commune_id=None, category_id=None, period: Perio
     return _figures(qs, "current_agency_id", "current_agency__name")
 
 
-def public_agencies() -> QuerySet:
-    return Organization.objects.filter(assigned_items__isnull=False).distinct()
-
-
 # ---- the citizen's timeline ------------------------------------------------------------------------------
 
 
@@ -241,129 +199,147 @@ class TimelineStep:
     detail: str = ""
 
 
-# Moves the citizen is told about by their nature, whatever flag the event row carries: who handles the
-# matter and until when is the citizen's business (Law on Citizen Reception 2013, Art. 28). Internal notes
-# (forwarding notes, the agency's draft answer) are not shown; the public answer is shown apart.
-_NOTE_SHOWN = frozenset({"reject", "extend", "reopen", "withdraw", "merge", "uphold"})
+@dataclass
+class _Story:
+    """What the timeline has learnt so far while reading the events in order."""
+
+    item: Item
+    agency_names: dict
+    current_agency: str = ""
+
+
+def _data(event: ItemEvent) -> dict:
+    return event.data if isinstance(event.data, dict) else {}
+
+
+def _step_submitted(event, story: _Story) -> TimelineStep:
+    return TimelineStep(
+        event.created_at,
+        _("Received by the Front of %(commune)s") % {"commune": story.item.commune.name},
+        due_date=story.item.triage_due_date,
+        due_reason=_("the Front decides whether to accept and forward it by this day"),
+    )
+
+
+def _step_forwarded(event, story: _Story) -> TimelineStep:
+    story.current_agency = event.agency.name if event.agency else ""
+    data = _data(event)
+    if data.get("due_reason"):
+        why = _("set earlier than the rule's date by the Front: %(reason)s") % {"reason": data["due_reason"]}
+    elif data.get("legal_reference"):
+        why = _("answer due by this day (%(rule)s)") % {"rule": data["legal_reference"]}
+    else:
+        why = ""
+    text = (
+        _("Forwarded to %(agency)s") if data.get("move") == "forward" else _("Forwarded to another agency: %(agency)s")
+    )
+    return TimelineStep(
+        event.created_at,
+        text % {"agency": story.current_agency},
+        agency=story.current_agency,
+        due_date=event.due_date,
+        due_reason=why,
+    )
+
+
+def _step_extended(event, story: _Story) -> TimelineStep:
+    previous = _data(event).get("previous_due_date")
+    reason = _("extension granted at the agency's request")
+    if previous:
+        reason = _("extended from %(date)s") % {"date": date.fromisoformat(previous).strftime("%d/%m/%Y")}
+    return TimelineStep(
+        event.created_at,
+        _("The deadline was extended"),
+        agency=story.current_agency,
+        due_date=event.due_date,
+        due_reason=reason,
+        detail=event.note,
+    )
+
+
+def _step_sent_back(event, story: _Story) -> TimelineStep:
+    return TimelineStep(
+        event.created_at,
+        _("The Front asked %(agency)s to complete its answer") % {"agency": story.current_agency},
+        agency=story.current_agency,
+        due_date=event.due_date,
+        due_reason=_("new answer due by this day"),
+    )
+
+
+def _step_returned(event, story: _Story) -> TimelineStep:
+    returned_by = story.agency_names.get(_data(event).get("agency"), story.current_agency)
+    story.current_agency = ""
+    return TimelineStep(
+        event.created_at,
+        _("%(agency)s said the matter is not its competence; the Front is choosing the right body")
+        % {"agency": returned_by},
+    )
+
+
+def _step_reopened(event, story: _Story) -> TimelineStep:
+    return TimelineStep(
+        event.created_at,
+        _("You disagreed with the result; the Front is looking at it again"),
+        due_date=event.due_date,
+        due_reason=_("the Front decides by this day") if event.due_date else "",
+        detail=event.note,
+    )
+
+
+def _simple(text, *, with_note: bool = False, with_agency: bool = False):
+    def build(event, story: _Story) -> TimelineStep:
+        label = str(text() if callable(text) else text)
+        if with_agency:
+            label = label % {"agency": story.current_agency}
+        return TimelineStep(event.created_at, label, detail=event.note if with_note else "")
+
+    return build
+
+
+# One builder per public step. Internal notes (forwarding notes, the agency's draft answer) are not shown;
+# a reason the citizen is owed (refusal, extension, dispute, the kept result) is.
+_STEPS = {
+    "submitted": _step_submitted,
+    "escalated": _simple(lambda: _("Handed to the provincial Front")),
+    "accept": _simple(lambda: _("Accepted as lawful and legitimate")),
+    "reject": _simple(lambda: _("Not accepted by the Front"), with_note=True),
+    "merge": _simple(lambda: _("Handled together with the same matter"), with_note=True),
+    "forward": _step_forwarded,
+    "reforward": _step_forwarded,
+    "extend": _step_extended,
+    "send_back": _step_sent_back,
+    "return": _step_returned,
+    "answer": _simple(lambda: _("Answered by %(agency)s"), with_agency=True),
+    "resolve": _simple(lambda: _("Closed: resolved")),
+    "roadmap": _simple(lambda: _("Closed: put on the roadmap")),
+    "cannot_resolve": _simple(lambda: _("Closed: cannot be resolved, with written grounds")),
+    "reopen": _step_reopened,
+    "withdraw": _simple(lambda: _("Withdrawn"), with_note=True),
+    "uphold": _simple(lambda: _("The Front looked again and keeps the result"), with_note=True),
+}
 
 
 def item_public_timeline(*, item: Item) -> list[TimelineStep]:
-    """Every public step of the item with its date, the agency by name, each due date and why it changed."""
-    from django.utils.translation import gettext as _
+    """Every public step of the item with its date, the agency by name, each due date and why it changed:
+    who handles the matter and until when is the citizen's business (Law on Citizen Reception 2013, Art. 28),
+    whatever flag the event row carries."""
+    from organizations.models import Organization
 
     events = list(
-        ItemEvent.objects.filter(item=item)
-        .exclude(kind__in=["note", "reminder", "edited", "anonymized", "rated", "attachment", "extension_requested"])
+        ItemEvent.objects.filter(item=item, kind__in=["submitted", "transition", "escalated"])
         .select_related("agency")
         .order_by("created_at", "id")
     )
-    agency_ids = {e.data.get("agency") for e in events if isinstance(e.data, dict) and e.data.get("agency")}
+    agency_ids = {_data(e).get("agency") for e in events if _data(e).get("agency")}
     names = dict(Organization.objects.filter(pk__in=agency_ids).values_list("pk", "name")) if agency_ids else {}
-    steps: list[TimelineStep] = []
-    current_agency = ""
+    story = _Story(item=item, agency_names=names)
+    steps = []
     for event in events:
-        move = (event.data or {}).get("move", "")
-        note = event.note if move in _NOTE_SHOWN else ""
-        if event.kind == "submitted":
-            steps.append(
-                TimelineStep(
-                    event.created_at,
-                    _("Received by the Front of %(commune)s") % {"commune": item.commune.name},
-                    due_date=item.triage_due_date,
-                    due_reason=_("the Front decides whether to accept and forward it by this day"),
-                )
-            )
-        elif event.kind == "escalated":
-            steps.append(TimelineStep(event.created_at, _("Handed to the provincial Front")))
-        elif event.kind == "extension_granted" or move == "extend":
-            previous = (event.data or {}).get("previous_due_date")
-            reason = _("extension granted at the agency's request")
-            if previous:
-                reason = _("extended from %(date)s") % {"date": date.fromisoformat(previous).strftime("%d/%m/%Y")}
-            steps.append(
-                TimelineStep(
-                    event.created_at,
-                    _("The deadline was extended"),
-                    agency=current_agency,
-                    due_date=event.due_date,
-                    due_reason=reason,
-                    detail=note,
-                )
-            )
-        elif event.kind == "extension_refused":
-            continue
-        elif move in ("forward", "reforward"):
-            current_agency = event.agency.name if event.agency else ""
-            rule = (event.data or {}).get("legal_reference") or ""
-            earlier = (event.data or {}).get("due_reason")
-            steps.append(
-                TimelineStep(
-                    event.created_at,
-                    _("Forwarded to %(agency)s") % {"agency": current_agency}
-                    if move == "forward"
-                    else _("Forwarded to another agency: %(agency)s") % {"agency": current_agency},
-                    agency=current_agency,
-                    due_date=event.due_date,
-                    due_reason=(
-                        _("set earlier than the rule's date by the Front: %(reason)s") % {"reason": earlier}
-                        if earlier
-                        else _("answer due by this day (%(rule)s)") % {"rule": rule}
-                        if rule
-                        else ""
-                    ),
-                )
-            )
-        elif move == "send_back":
-            steps.append(
-                TimelineStep(
-                    event.created_at,
-                    _("The Front asked %(agency)s to complete its answer") % {"agency": current_agency},
-                    agency=current_agency,
-                    due_date=event.due_date,
-                    due_reason=_("new answer due by this day"),
-                )
-            )
-        elif move == "return":
-            returned_by = names.get((event.data or {}).get("agency"), current_agency)
-            current_agency = ""
-            steps.append(
-                TimelineStep(
-                    event.created_at,
-                    _("%(agency)s said the matter is not its competence; the Front is choosing the right body")
-                    % {"agency": returned_by},
-                )
-            )
-        elif move == "answer":
-            steps.append(TimelineStep(event.created_at, _("Answered by %(agency)s") % {"agency": current_agency}))
-        elif move == "accept":
-            steps.append(TimelineStep(event.created_at, _("Accepted as lawful and legitimate")))
-        elif move == "reject":
-            steps.append(TimelineStep(event.created_at, _("Not accepted by the Front"), detail=note))
-        elif move == "merge":
-            steps.append(TimelineStep(event.created_at, _("Handled together with the same matter"), detail=note))
-        elif move in ("resolve", "roadmap", "cannot_resolve"):
-            label = {
-                "resolve": _("Closed: resolved"),
-                "roadmap": _("Closed: put on the roadmap"),
-                "cannot_resolve": _("Closed: cannot be resolved, with written grounds"),
-            }[move]
-            steps.append(TimelineStep(event.created_at, label))
-        elif move == "reopen":
-            steps.append(
-                TimelineStep(
-                    event.created_at,
-                    _("You disagreed with the result; the Front is looking at it again"),
-                    due_date=event.due_date,
-                    due_reason=_("the Front decides by this day") if event.due_date else "",
-                    detail=note,
-                )
-            )
-        elif move == "withdraw":
-            steps.append(TimelineStep(event.created_at, _("Withdrawn"), detail=note))
-        elif move == "uphold":
-            steps.append(TimelineStep(event.created_at, _("The Front looked again and keeps the result"), detail=note))
-        elif event.is_public and event.to_status:
-            steps.append(TimelineStep(event.created_at, event.get_to_status_display(), detail=event.note))
+        key = event.kind if event.kind in ("submitted", "escalated") else _data(event).get("move", "")
+        build = _STEPS.get(key)
+        if build is not None:
+            steps.append(build(event, story))
     return steps
 
 

@@ -11,11 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from mttq_portal.text import fold_vietnamese
 
-from ..models import CLOSED_STATUSES, OPEN_STATUSES, Channel, Item, ItemType, Status
+from ..models import CLOSED_STATUSES, OPEN_STATUSES, TRIAGE_STATUSES, Channel, Item, ItemType, Status
 from .items import items_for_user
 
 DUE_SOON_DAYS = 3
-TRIAGE_STATUSES = (Status.RECEIVED, Status.ACCEPTED, Status.RETURNED, Status.REOPENED)
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ def tab_conditions(today=None) -> dict[str, Q]:
     today = today or timezone.localdate()
     open_ = Q(status__in=sorted(OPEN_STATUSES))
     return {
-        "to_triage": Q(status__in=TRIAGE_STATUSES),
+        "to_triage": Q(status__in=sorted(TRIAGE_STATUSES)),
         "waiting": Q(status=Status.FORWARDED),
         "due_soon": open_ & Q(due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS)),
         "overdue": open_ & Q(due_date__lt=today),

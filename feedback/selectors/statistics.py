@@ -17,7 +17,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractQuarter
 from django.utils import timezone
 
-from ..models import OPEN_STATUSES, EventKind, HandlingLevel, Item, ItemEvent, ItemType, Status
+from ..models import NOT_COUNTED_STATUSES, OPEN_STATUSES, EventKind, HandlingLevel, Item, ItemEvent, ItemType, Status
 
 _ITEM = Item._meta.db_table
 
@@ -38,7 +38,7 @@ MEASURES = (
 def _a1_where() -> str:
     """Target A1's items in SQL, the same rule as ``answer_deadline_items`` below (kept in step by a test)."""
     own = ", ".join(f"'{t.value}'" for t in FRONT_OWN_TYPES)
-    gone = ", ".join(f"'{s.value}'" for s in NOT_COUNTED_STATUSES)
+    gone = ", ".join(f"'{s.value}'" for s in sorted(NOT_COUNTED_STATUSES))
     return f"(is_legitimate OR (is_legitimate IS NULL AND type IN ({own}))) AND status NOT IN ({gone})"
 
 
@@ -147,7 +147,6 @@ FRONT_OWN_TYPES = (
     ItemType.VOTER_PETITION,
 )
 # Items that left the count: a duplicate follows its target's result, a withdrawn matter needs no answer.
-NOT_COUNTED_STATUSES = (Status.MERGED, Status.WITHDRAWN, Status.REJECTED)
 
 # Group keys callers may ask for: the dimension name -> the item column.
 ANSWER_DIMENSIONS = {
@@ -265,7 +264,7 @@ def items_for_measure(qs, *, measure: str, start: date, end: date, today: date):
     """Narrow ``qs`` (already scoped by ``items_for_user``) to the items a summary measure counted."""
     from django.db.models import Q
 
-    in_period = {"__date__gte": start, "__date__lte": end}
+    in_period = {"__date__gte": start, "__date__lt": end}  # [start, end), as every period
     if measure == "received":
         return qs.filter(**{f"received_at{k}": v for k, v in in_period.items()})
     if measure in ("answered", "answered_on_time"):
@@ -275,7 +274,7 @@ def items_for_measure(qs, *, measure: str, start: date, end: date, today: date):
         return qs.filter(status=Status.RESOLVED, **{f"closed_at{k}": v for k, v in in_period.items()})
     if measure.startswith("due"):
         # Only deadlines that have passed (before today), as the summaries count them.
-        last = min(end, today - timedelta(days=1))
+        last = min(end, today) - timedelta(days=1)
         qs = qs.filter(pk__in=answer_deadline_items(due_from=start, due_to=last).values("pk"))
         if measure == "due_answered":
             return qs.filter(answered_at__isnull=False)

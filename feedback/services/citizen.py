@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from mttq_portal.errors import ApplicationError, ConflictError
 
 from ..models import EventKind, Item, ItemEvent, ItemSupport
-from ..selectors.public import can_dispute, can_rate
 from ..workflow import Actor, Move
 from .transitions import MoveData, MoveResult, item_move
 
@@ -34,7 +33,7 @@ def item_rate(*, item_id: int, satisfied: bool, comment: str = "") -> Item:
     comment = _comment(comment, field="comment", required=False)
     with transaction.atomic():
         item = Item.objects.select_for_update().get(pk=item_id)
-        if not can_rate(item):
+        if not item.can_be_rated:
             raise ConflictError(
                 _("This answer cannot be rated (not answered yet, or already rated)."), code="not_ratable"
             )
@@ -56,7 +55,7 @@ def item_rate(*, item_id: int, satisfied: bool, comment: str = "") -> Item:
 def item_dispute(*, item_id: int, reason: str) -> MoveResult:
     reason = _comment(reason, field="reason", required=True)
     item = Item.objects.select_related("commune").get(pk=item_id)
-    if not can_dispute(item):
+    if not item.can_be_disputed:
         raise ConflictError(
             _("The result can no longer be disputed here: the time allowed has passed or the item is not closed."),
             code="dispute_window_closed",

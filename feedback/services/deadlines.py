@@ -28,11 +28,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..deadlines import WorkingCalendar
-from ..models import ChaseLevel, EventKind, Status, Step
+from ..models import ANSWER_STATUSES, TRIAGE_STATUSES, ChaseLevel, EventKind, Status, Step
 from .notifications import AUDIENCES, audience_sql, notifications_fan_out_queue, notifications_queue, staff_language
-
-TRIAGE_STATUSES = (Status.RECEIVED, Status.ACCEPTED, Status.RETURNED, Status.REOPENED)
-ANSWER_STATUSES = (Status.FORWARDED,)
 
 LEVEL_TEMPLATES = {
     ChaseLevel.REMINDER: "due_soon",
@@ -156,8 +153,8 @@ def deadlines_chase(*, today: date | None = None) -> ChaseResult:
             cursor.execute(
                 _chase_sql(window.level),
                 {
-                    "triage_statuses": [str(s) for s in TRIAGE_STATUSES],
-                    "answer_statuses": [str(s) for s in ANSWER_STATUSES],
+                    "triage_statuses": sorted(str(s) for s in TRIAGE_STATUSES),
+                    "answer_statuses": sorted(str(s) for s in ANSWER_STATUSES),
                     "first": window.first,
                     "last": window.last,
                     "level": str(window.level),
@@ -235,8 +232,8 @@ def daily_digest_send(*, today: date | None = None) -> int:
         cursor.execute(
             _digest_sql(),
             {
-                "triage_statuses": [str(s) for s in TRIAGE_STATUSES],
-                "answer_statuses": [str(s) for s in ANSWER_STATUSES],
+                "triage_statuses": sorted(str(s) for s in TRIAGE_STATUSES),
+                "answer_statuses": sorted(str(s) for s in ANSWER_STATUSES),
                 "until": until,
                 "today": today,
                 "overdue_label": overdue_label,

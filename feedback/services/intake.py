@@ -49,6 +49,7 @@ from ..models import (
     ItemType,
     Status,
     Step,
+    item_field_max,
 )
 from ..phones import normalize_vn_phone
 
@@ -57,8 +58,8 @@ logger = logging.getLogger(__name__)
 # Functions called after commit with the new item's id; the notification service registers here.
 AFTER_SUBMIT_HOOKS: list[Callable[[int], None]] = []
 
-TITLE_MAX = 200
-CONTENT_MAX = 10_000
+TITLE_MAX = item_field_max("title")
+CONTENT_MAX = item_field_max("content")
 IDEMPOTENCY_KEY_MIN, IDEMPOTENCY_KEY_MAX = 16, 64
 _KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
@@ -237,7 +238,9 @@ def item_submit(
         content, "content", required=True, max_length=CONTENT_MAX, label=_("the description of what happened")
     )
     request_text = _text(request_text, "request_text", required=False, max_length=CONTENT_MAX, label=_("what you ask"))
-    address_text = _text(address_text, "address_text", required=False, max_length=255, label=_("the place"))
+    address_text = _text(
+        address_text, "address_text", required=False, max_length=item_field_max("address_text"), label=_("the place")
+    )
     lat = _coordinate(latitude, "latitude", 90)
     lng = _coordinate(longitude, "longitude", 180)
     if (lat is None) != (lng is None):
@@ -281,14 +284,30 @@ def item_submit(
     if is_anonymous:
         submitter_name = submitter_phone = submitter_email = submitter_address = ""
         consent_contact = False
-    submitter_name = _text(submitter_name, "submitter_name", required=False, max_length=120, label=_("the name"))
+    submitter_name = _text(
+        submitter_name,
+        "submitter_name",
+        required=False,
+        max_length=item_field_max("submitter_name"),
+        label=_("the name"),
+    )
     submitter_address = _text(
-        submitter_address, "submitter_address", required=False, max_length=255, label=_("the address")
+        submitter_address,
+        "submitter_address",
+        required=False,
+        max_length=item_field_max("submitter_address"),
+        label=_("the address"),
     )
     submitter_phone = _text(submitter_phone, "submitter_phone", required=False, max_length=40, label=_("the phone"))
     if submitter_phone:
         submitter_phone = normalize_vn_phone(submitter_phone)
-    submitter_email = _text(submitter_email, "submitter_email", required=False, max_length=254, label=_("the email"))
+    submitter_email = _text(
+        submitter_email,
+        "submitter_email",
+        required=False,
+        max_length=item_field_max("submitter_email"),
+        label=_("the email"),
+    )
     if submitter_email:
         try:
             validate_email(submitter_email)

@@ -212,114 +212,116 @@ def _lookup_tables(user):
     return communes, categories, types
 
 
-def items_import(*, user, upload, channel: str, consent_method: str = ConsentMethod.MEETING_RECORD) -> ImportReport:
-    """Validate every row, then import all of them in one transaction, or none: a report per row either way.
-    Uploading the same file again imports nothing twice (each row's idempotency key comes from the file)."""
-    scope = user_scope(user=user)
-    if not (scope.is_front_officer or scope.is_admin):
-        raise NotAllowedError(_("Only Front officers import items."))
-    if channel not in OFFICER_CHANNELS:
-        return ImportReport(rows=[], file_error=_("Choose where the list was collected."))
-    if consent_method not in OFFICER_CONSENT:
-        return ImportReport(rows=[], file_error=_("Choose how the citizens' consent was obtained."))
+@dataclass
+class _Lookups:
+    communes: dict
+    categories: dict
+    types: dict
+    today: object
+    channel: str
+    calendar: object
+    rules: list
+
+
+def _read_sheet(upload) -> tuple[list, str, str]:
+    """(rows, digest, file error): the rows of the first sheet, or why the file cannot be read."""
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        return ImportReport(rows=[], file_error=_("The file is larger than 5 MB."))
+        return [], "", _("The file is larger than 5 MB.")
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
         rows = list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2))
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, TypeError):
-        return ImportReport(
-            rows=[], file_error=_("This is not an Excel .xlsx file. Download the template and fill it.")
-        )
+        return [], "", _("This is not an Excel .xlsx file. Download the template and fill it.")
     if not rows:
-        return ImportReport(rows=[], file_error=_("The file is empty."))
+        return [], "", _("The file is empty.")
     header = [fold_vietnamese(_cell_text(v)) for v in rows[0]]
     expected = [fold_vietnamese(label) for _k, label, _r in COLUMNS]
     if header[: len(expected)] != expected or any(header[len(expected) :]):
-        return ImportReport(
-            rows=[],
-            file_error=_("The columns are not those of the template. Expected, in this order: %(columns)s.")
+        return (
+            [],
+            "",
+            _("The columns are not those of the template. Expected, in this order: %(columns)s.")
             % {"columns": ", ".join(label for _k, label, _r in COLUMNS)},
         )
     if len(rows) > MAX_ROWS + 1:
-        return ImportReport(rows=[], file_error=_("At most %(max)s rows per file.") % {"max": MAX_ROWS})
-    digest = hashlib.sha256(data).hexdigest()[:24]
-    communes, categories, types = _lookup_tables(user)
-    today = timezone.localdate()
-    reports, parsed = [], []
-    calendar = WorkingCalendar.load()
-    active_rules = list(DeadlineRule.objects.filter(is_active=True))
-    for number, raw in enumerate(rows[1:], start=2):
-        values = {key: _cell_text(raw[i] if i < len(raw) else None) for i, (key, _l, _r) in enumerate(COLUMNS)}
-        # The template fills the commune on every row: a row with nothing else is an empty row.
-        if not any(v for k, v in values.items() if k != "commune"):
-            reports.append(RowReport(number, "skipped", [_("Empty row, skipped.")]))
-            continue
-        problems = []
-        for key, label, required in COLUMNS:
-            if required and not values[key]:
-                problems.append(_("“%(column)s” is empty.") % {"column": label})
-        received = parse_vietnamese_date(raw[0] if raw else None) if values["received"] else None
-        if values["received"] and received is None:
-            problems.append(_("The date “%(value)s” is not a date dd/mm/yyyy.") % {"value": values["received"]})
-        elif received and received > today:
-            problems.append(_("The date %(value)s is in the future.") % {"value": received.strftime("%d/%m/%Y")})
-        commune_id = communes.get(fold_vietnamese(values["commune"])) if values["commune"] else None
-        if values["commune"] and commune_id is None:
-            problems.append(_("Unknown commune “%(value)s” (or not in your area).") % {"value": values["commune"]})
-        item_type = types.get(fold_vietnamese(values["type"])) if values["type"] else None
-        if values["type"] and item_type is None:
-            problems.append(_("Unknown type “%(value)s”.") % {"value": values["type"]})
-        category_id = categories.get(fold_vietnamese(values["category"])) if values["category"] else None
-        if values["category"] and category_id is None:
-            problems.append(_("Unknown field “%(value)s”.") % {"value": values["category"]})
-        if len(values["title"]) > 200:
-            problems.append(_("The title is longer than 200 characters."))
-        if values["submitter_phone"]:
-            try:
-                normalize_vn_phone(values["submitter_phone"])
-            except ApplicationError as error:
-                problems.append(error.message)
-        report = RowReport(number, "error" if problems else "ok", problems)
-        reports.append(report)
-        if received and item_type and received <= today:
-            triage = compute_due_date(
-                step=Step.TRIAGE, item_type=item_type, channel=channel, start=received, cal=calendar, rules=active_rules
-            ).due_date
-            if triage < today:
-                report.warnings.append(
-                    _(
-                        "Received on %(received)s: the deadline to accept or refuse (%(due)s) has already passed;"
-                        " the item will count as late."
-                    )
-                    % {"received": received.strftime("%d/%m/%Y"), "due": triage.strftime("%d/%m/%Y")}
-                )
-        if problems:
-            continue
-        parsed.append(
-            (
-                report,
-                {
-                    "type": item_type,
-                    "category_id": category_id,
-                    "commune_id": commune_id,
-                    "title": values["title"],
-                    "content": values["content"],
-                    "request_text": values["request_text"],
-                    "submitter_name": values["submitter_name"],
-                    "submitter_phone": values["submitter_phone"],
-                    "submitter_address": values["submitter_address"],
-                    "is_anonymous": not values["submitter_name"],
-                    "received_at": timezone.make_aware(datetime.combine(received, time(8))),
-                    "idempotency_key": f"xlsx-{digest}-{number}",
-                },
-            )
-        )
-    result = ImportReport(rows=reports)
-    # One pass: every row that passed the checks above also goes through the service (its own rules, in a
-    # savepoint), even when another row is wrong, so the report names every error at once. Nothing is kept
-    # unless every row is right.
+        return [], "", _("At most %(max)s rows per file.") % {"max": MAX_ROWS}
+    return rows, hashlib.sha256(data).hexdigest()[:24], ""
+
+
+def _known(table: dict, value: str, message: str, problems: list):
+    found = table.get(fold_vietnamese(value)) if value else None
+    if value and found is None:
+        problems.append(message % {"value": value})
+    return found
+
+
+def _row_problems(values: dict, raw, lk: _Lookups) -> tuple[list, dict]:
+    """Every problem of one row (not only the first), and what was understood of it."""
+    problems = [
+        _("“%(column)s” is empty.") % {"column": label}
+        for key, label, required in COLUMNS
+        if required and not values[key]
+    ]
+    received = parse_vietnamese_date(raw[0] if raw else None) if values["received"] else None
+    if values["received"] and received is None:
+        problems.append(_("The date “%(value)s” is not a date dd/mm/yyyy.") % {"value": values["received"]})
+    elif received and received > lk.today:
+        problems.append(_("The date %(value)s is in the future.") % {"value": received.strftime("%d/%m/%Y")})
+    understood = {
+        "received": received,
+        "commune_id": _known(
+            lk.communes, values["commune"], _("Unknown commune “%(value)s” (or not in your area)."), problems
+        ),
+        "type": _known(lk.types, values["type"], _("Unknown type “%(value)s”."), problems),
+        "category_id": _known(lk.categories, values["category"], _("Unknown field “%(value)s”."), problems),
+    }
+    if len(values["title"]) > 200:
+        problems.append(_("The title is longer than 200 characters."))
+    if values["submitter_phone"]:
+        try:
+            normalize_vn_phone(values["submitter_phone"])
+        except ApplicationError as error:
+            problems.append(error.message)
+    return problems, understood
+
+
+def _triage_warning(received, item_type, lk: _Lookups) -> str:
+    """A row received so long ago that the Front's triage deadline has passed: imported, but it counts late."""
+    if not (received and item_type and received <= lk.today):
+        return ""
+    triage = compute_due_date(
+        step=Step.TRIAGE, item_type=item_type, channel=lk.channel, start=received, cal=lk.calendar, rules=lk.rules
+    ).due_date
+    if triage >= lk.today:
+        return ""
+    return _(
+        "Received on %(received)s: the deadline to accept or refuse (%(due)s) has already passed;"
+        " the item will count as late."
+    ) % {"received": received.strftime("%d/%m/%Y"), "due": triage.strftime("%d/%m/%Y")}
+
+
+def _row_fields(values: dict, understood: dict, key: str) -> dict:
+    return {
+        "type": understood["type"],
+        "category_id": understood["category_id"],
+        "commune_id": understood["commune_id"],
+        "title": values["title"],
+        "content": values["content"],
+        "request_text": values["request_text"],
+        "submitter_name": values["submitter_name"],
+        "submitter_phone": values["submitter_phone"],
+        "submitter_address": values["submitter_address"],
+        "is_anonymous": not values["submitter_name"],
+        "received_at": timezone.make_aware(datetime.combine(understood["received"], time(8))),
+        "idempotency_key": key,
+    }
+
+
+def _record_all(result: ImportReport, parsed: list, *, user, channel: str, consent_method: str) -> ImportReport:
+    """One pass: every row that passed the checks also goes through the service (its own rules, in a savepoint),
+    even when another row is wrong, so the report names every error at once. Nothing is kept unless every row
+    is right."""
     with transaction.atomic():
         for report, fields in parsed:
             try:
@@ -339,3 +341,45 @@ def items_import(*, user, upload, channel: str, consent_method: str = ConsentMet
             return result
     result.imported = sum(1 for r in result.rows if r.status == "ok")
     return result
+
+
+def items_import(*, user, upload, channel: str, consent_method: str = ConsentMethod.MEETING_RECORD) -> ImportReport:
+    """Check every row, then import all of them in one transaction, or none: a report per row either way, with
+    all the problems of each row at once. Uploading the same file again imports nothing twice (each row's
+    idempotency key comes from the file)."""
+    scope = user_scope(user=user)
+    if not (scope.is_front_officer or scope.is_admin):
+        raise NotAllowedError(_("Only Front officers import items."))
+    if channel not in OFFICER_CHANNELS:
+        return ImportReport(rows=[], file_error=_("Choose where the list was collected."))
+    if consent_method not in OFFICER_CONSENT:
+        return ImportReport(rows=[], file_error=_("Choose how the citizens' consent was obtained."))
+    rows, digest, file_error = _read_sheet(upload)
+    if file_error:
+        return ImportReport(rows=[], file_error=file_error)
+    communes, categories, types = _lookup_tables(user)
+    lk = _Lookups(
+        communes=communes,
+        categories=categories,
+        types=types,
+        today=timezone.localdate(),
+        channel=channel,
+        calendar=WorkingCalendar.load(),
+        rules=list(DeadlineRule.objects.filter(is_active=True)),
+    )
+    reports, parsed = [], []
+    for number, raw in enumerate(rows[1:], start=2):
+        values = {key: _cell_text(raw[i] if i < len(raw) else None) for i, (key, _l, _r) in enumerate(COLUMNS)}
+        # The template fills the commune on every row: a row with nothing else is an empty row.
+        if not any(v for k, v in values.items() if k != "commune"):
+            reports.append(RowReport(number, "skipped", [_("Empty row, skipped.")]))
+            continue
+        problems, understood = _row_problems(values, raw, lk)
+        report = RowReport(number, "error" if problems else "ok", problems)
+        warning = _triage_warning(understood["received"], understood["type"], lk)
+        if warning:
+            report.warnings.append(warning)
+        reports.append(report)
+        if not problems:
+            parsed.append((report, _row_fields(values, understood, f"xlsx-{digest}-{number}")))
+    return _record_all(ImportReport(rows=reports), parsed, user=user, channel=channel, consent_method=consent_method)

@@ -58,67 +58,9 @@ def item_move(
         previous = Status(item.status)
         target = check_move(previous, move, actor=actor)
         if move == Move.UPHOLD:
-            # Keeping the result after a dispute restores the result that was disputed (resolved, on the
-            # roadmap or cannot be resolved); the table names resolved, the most common one.
-            target = Status(data.extra.get("upheld_status") or target)
-            if target not in UPHELD_RESULTS:
-                target = Status.RESOLVED
-        now = timezone.now()
-        today = timezone.localdate(now)
-        updated = {"status", "updated_at"}
+            target = _upheld_result(data, target)
         item.status = target
-
-        if move in (Move.ACCEPT,):
-            item.is_legitimate = True if data.is_legitimate is None else data.is_legitimate
-            updated.add("is_legitimate")
-        if move in (Move.FORWARD, Move.REJECT, Move.MERGE):
-            # The triage clock stops when the Front forwards or refuses (accepting alone does not stop it).
-            _close_triage(item, today, now, updated)
-        if move == Move.REJECT:
-            item.is_legitimate = False
-            updated.add("is_legitimate")
-        if move == Move.MERGE:
-            item.merged_into_id = data.merged_into_id
-            updated.add("merged_into")
-        if move in (Move.FORWARD, Move.REFORWARD, Move.SEND_BACK):
-            if data.agency_id:
-                item.current_agency_id = data.agency_id
-            item.forwarded_at = now
-            updated |= {"current_agency", "forwarded_at"}
-        if move in (Move.FORWARD, Move.REFORWARD, Move.EXTEND, Move.SEND_BACK) and data.due_date:
-            item.due_step = Step.ANSWER
-            item.due_date = data.due_date
-            item.due_rule_id = data.due_rule_id or item.due_rule_id
-            item.answer_due_date = data.due_date
-            item.answer_on_time = None
-            item.answered_at = None
-            updated |= {"due_step", "due_date", "due_rule", "answer_due_date", "answer_on_time", "answered_at"}
-        if move == Move.EXTEND:
-            item.extension_count += 1
-            updated.add("extension_count")
-        if move == Move.ANSWER:
-            # Frozen when the step closes: later edits cannot change last quarter's statistics.
-            item.answered_at = now
-            item.answer_on_time = item.answer_due_date is None or today <= item.answer_due_date
-            item.due_date = None
-            updated |= {"answered_at", "answer_on_time", "due_date"}
-        if move == Move.RETURN:
-            item.current_agency = None
-            item.due_step, item.due_date = Step.TRIAGE, item.triage_due_date
-            updated |= {"current_agency", "due_step", "due_date"}
-        if data.public_answer and move in (Move.ANSWER, Move.RESOLVE, Move.ROADMAP, Move.CANNOT_RESOLVE):
-            item.public_answer = data.public_answer
-            updated.add("public_answer")
-        if target in CLOSED_STATUSES:
-            item.closed_at = now
-            item.due_date = None
-            updated |= {"closed_at", "due_date"}
-        if move == Move.REOPEN:
-            # A dispute opens its own step with its own due date (the dispute rule of the deadline table).
-            item.closed_at = None
-            item.due_step, item.due_date = Step.DISPUTE, data.due_date
-            updated |= {"closed_at", "due_step", "due_date"}
-
+        updated = {"status", "updated_at"} | _apply(item, move, target, data, now=timezone.now())
         item.save(update_fields=sorted(updated))
         event = ItemEvent.objects.create(
             item=item,
@@ -136,6 +78,95 @@ def item_move(
         event_id = event.id
         transaction.on_commit(lambda: on_item_moved(item.id, event_id, move))
     return MoveResult(item=item, event=event, changed=True)
+
+
+def _apply(item: Item, move: str, target: Status, data: MoveData, *, now) -> set[str]:
+    """Set the fields the move changes besides the status; returns their names."""
+    updated: set[str] = set()
+    for step in (_apply_triage, _apply_focal_point, _apply_answer, _apply_closing):
+        updated |= step(item, move, target, data, now)
+    return updated
+
+
+def _apply_triage(item: Item, move: str, target: Status, data: MoveData, now) -> set[str]:
+    updated: set[str] = set()
+    if move == Move.ACCEPT:
+        item.is_legitimate = True if data.is_legitimate is None else data.is_legitimate
+        updated.add("is_legitimate")
+    if move in (Move.FORWARD, Move.REJECT, Move.MERGE):
+        # The triage clock stops when the Front forwards or refuses (accepting alone does not stop it).
+        _close_triage(item, timezone.localdate(now), now, updated)
+    if move == Move.REJECT:
+        item.is_legitimate = False
+        updated.add("is_legitimate")
+    if move == Move.MERGE:
+        item.merged_into_id = data.merged_into_id
+        updated.add("merged_into")
+    return updated
+
+
+def _apply_focal_point(item: Item, move: str, target: Status, data: MoveData, now) -> set[str]:
+    """One agency and one due date: set by forwarding, replaced by a re-forward, an extension or a send-back."""
+    updated: set[str] = set()
+    if move in (Move.FORWARD, Move.REFORWARD, Move.SEND_BACK):
+        if data.agency_id:
+            item.current_agency_id = data.agency_id
+        item.forwarded_at = now
+        updated |= {"current_agency", "forwarded_at"}
+    if move in (Move.FORWARD, Move.REFORWARD, Move.EXTEND, Move.SEND_BACK) and data.due_date:
+        item.due_step = Step.ANSWER
+        item.due_date = data.due_date
+        item.due_rule_id = data.due_rule_id or item.due_rule_id
+        item.answer_due_date = data.due_date
+        item.answer_on_time = None
+        item.answered_at = None
+        updated |= {"due_step", "due_date", "due_rule", "answer_due_date", "answer_on_time", "answered_at"}
+    if move == Move.EXTEND:
+        item.extension_count += 1
+        updated.add("extension_count")
+    if move == Move.RETURN:
+        item.current_agency = None
+        item.due_step, item.due_date = Step.TRIAGE, item.triage_due_date
+        updated |= {"current_agency", "due_step", "due_date"}
+    return updated
+
+
+def _apply_answer(item: Item, move: str, target: Status, data: MoveData, now) -> set[str]:
+    updated: set[str] = set()
+    if move == Move.ANSWER:
+        # Frozen when the step closes: later edits cannot change last quarter's statistics.
+        item.answered_at = now
+        item.answer_on_time = item.answer_due_date is None or timezone.localdate(now) <= item.answer_due_date
+        item.due_date = None
+        updated |= {"answered_at", "answer_on_time", "due_date"}
+    if data.public_answer and move in (Move.ANSWER, Move.RESOLVE, Move.ROADMAP, Move.CANNOT_RESOLVE):
+        item.public_answer = data.public_answer
+        updated.add("public_answer")
+    return updated
+
+
+def _apply_closing(item: Item, move: str, target: Status, data: MoveData, now) -> set[str]:
+    updated: set[str] = set()
+    if target in CLOSED_STATUSES:
+        item.closed_at = now
+        item.due_date = None
+        updated |= {"closed_at", "due_date"}
+    if move == Move.REOPEN:
+        # A dispute opens its own step with its own due date (the dispute rule of the deadline table).
+        item.closed_at = None
+        item.due_step, item.due_date = Step.DISPUTE, data.due_date
+        updated |= {"closed_at", "due_step", "due_date"}
+    return updated
+
+
+def _upheld_result(data: MoveData, named: Status) -> Status:
+    """Keeping the result after a dispute restores the result that was disputed (resolved, on the roadmap or
+    cannot be resolved); the table names resolved, the most common one."""
+    try:
+        target = Status(data.extra.get("upheld_status") or named)
+    except ValueError:
+        return named
+    return target if target in UPHELD_RESULTS else named
 
 
 def _close_triage(item: Item, today, now, updated: set) -> None:

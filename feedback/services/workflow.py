@@ -15,15 +15,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mttq_portal.errors import ApplicationError, ConflictError, NotAllowedError, NotFoundError
+from organizations.models import Membership, Role
 from organizations.selectors import agency_list
 
 from .. import uploads
 from ..deadlines import DueDate, WorkingCalendar, compute_due_date
 from ..models import (
+    ANSWER_STATUSES,
+    ITEM_TEXT_MAX,
     Attachment,
     EventKind,
     ExtensionRequest,
@@ -35,11 +38,11 @@ from ..models import (
     Step,
 )
 from ..selectors.items import item_actor_roles, items_for_user
-from ..workflow import MOVE_LABELS, Actor, Move
-from .notifications import notify_item_event_on_commit
+from ..workflow import MOVE_LABELS, MOVES, Actor, Move
+from .notifications import notification_send, notify_item_event_on_commit, staff_language
 from .transitions import MoveData, MoveResult, item_move
 
-ANSWER_MAX = 10_000
+ANSWER_MAX = ITEM_TEXT_MAX
 # When the Front sends an answer back, the agency keeps its due date, or gets this many working days if
 # the date has already passed (docs/adr/0008-two-clocks.md).
 SEND_BACK_WORKING_DAYS = 5
@@ -173,7 +176,7 @@ def item_escalate(*, user, item_id: int, reason: str) -> MoveResult:
         item = _locked_for(user=user, item_id=item_id, actor=Actor.FRONT)
         if item.handling_level == HandlingLevel.PROVINCE:
             return MoveResult(item=item, event=None, changed=False)  # a repeat
-        if not item.is_open:
+        if not item.can_escalate:
             raise ConflictError(_("A closed item cannot be escalated."), code="escalate_closed")
         item.handling_level = HandlingLevel.PROVINCE
         item.save(update_fields=["handling_level", "updated_at"])
@@ -291,7 +294,7 @@ def item_accept_and_forward(
     with transaction.atomic():
         item = _locked_for(user=user, item_id=item_id, actor=Actor.FRONT, move=Move.FORWARD)
         agency_id = _agency_id(agency_id)
-        if item.status in (Status.RECEIVED, Status.RETURNED, Status.REOPENED):
+        if item.status in MOVES[Move.ACCEPT].sources:
             item_accept(user=user, item_id=item_id)
         return item_forward(
             user=user, item_id=item_id, agency_id=agency_id, note=note, due_date=due_date, due_reason=due_reason
@@ -314,13 +317,45 @@ def item_reforward(*, user, item_id: int, agency_id, note: str) -> MoveResult:
     with transaction.atomic():
         result = _move(user=user, item_id=item_id, move=Move.REFORWARD, actor=Actor.FRONT, before=data)
         # A pending extension asked by the previous agency is moot.
-        ExtensionRequest.objects.filter(item_id=result.item.pk, status=ExtensionStatus.PENDING).update(
-            status=ExtensionStatus.REFUSED,
-            decided_by=user,
-            decided_at=timezone.now(),
-            decision_note=_("The item was forwarded to another agency."),
+        _refuse_pending_extensions(
+            item=result.item, user=user, actor=Actor.FRONT, note=_("The item was forwarded to another agency.")
         )
     return result
+
+
+def _refuse_pending_extensions(*, item: Item, user, actor: Actor, note: str) -> None:
+    """Once the item leaves the agency that asked for more time, its pending request is refused like any other
+    decision: the request row, an EXTENSION_REFUSED event, and a notice to that agency's officers."""
+    now = timezone.now()
+    for request in ExtensionRequest.objects.select_for_update().filter(item=item, status=ExtensionStatus.PENDING):
+        request.status, request.decided_by, request.decided_at = ExtensionStatus.REFUSED, user, now
+        request.decision_note = note
+        request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        event = ItemEvent.objects.create(
+            item=item,
+            kind=EventKind.EXTENSION_REFUSED,
+            actor=user,
+            actor_label=actor.value,
+            agency_id=request.agency_id,
+            note=note,
+            data={"extension_request": request.pk, "automatic": True},
+        )
+        officers = Membership.objects.filter(
+            organization_id=request.agency_id, role=Role.AGENCY_OFFICER, is_active=True
+        ).values_list("user_id", flat=True)
+        with translation.override(staff_language()):
+            context = {
+                "subject": _("Extension request for feedback item %(code)s closed") % {"code": item.tracking_code},
+                "message": _("Your request for more time on feedback item %(code)s was closed: %(note)s")
+                % {"code": item.tracking_code, "note": note},
+            }
+        notification_send(
+            key=f"extension_closed:e{event.pk}",
+            user_ids=list(officers),
+            template="extension_closed",
+            context=context,
+            item_id=item.pk,
+        )
 
 
 @dataclass
@@ -410,8 +445,8 @@ def item_return(*, user, item_id: int, reason: str) -> MoveResult:
 
         result = _move(user=user, item_id=item_id, move=Move.RETURN, actor=Actor.AGENCY, before=remember)
         if result.changed:
-            ExtensionRequest.objects.filter(item_id=result.item.pk, status=ExtensionStatus.PENDING).update(
-                status=ExtensionStatus.REFUSED, decided_at=timezone.now(), decision_note=_("The item was returned.")
+            _refuse_pending_extensions(
+                item=result.item, user=user, actor=Actor.AGENCY, note=_("The item was returned.")
             )
     return result
 
@@ -424,16 +459,14 @@ def extension_request(*, user, item_id: int, reason: str, requested_days=None, r
         pending = ExtensionRequest.objects.filter(item=item, status=ExtensionStatus.PENDING).first()
         if pending is not None:
             return pending  # a repeat: one open request at a time
-        if item.status != Status.FORWARDED or item.due_date is None:
-            raise ConflictError(
-                _("An extension can only be asked while the item waits for your answer."), code="extension_state"
-            )
-        rule = item.due_rule
-        allowed = rule.max_extensions if rule else 0
-        if item.extension_count >= allowed:
+        if not item.can_request_extension:
+            if item.status not in ANSWER_STATUSES or item.due_date is None:
+                raise ConflictError(
+                    _("An extension can only be asked while the item waits for your answer."), code="extension_state"
+                )
             raise ConflictError(
                 _("No more extension is allowed for this item (%(allowed)s allowed by the rule).")
-                % {"allowed": allowed},
+                % {"allowed": item.extensions_allowed},
                 code="extension_limit",
             )
         new_date = _requested_date(item, requested_days, requested_due_date)
@@ -531,8 +564,7 @@ def extension_decide(*, user, request_id: int, grant: bool, note: str = "") -> E
             )
             notify_item_event_on_commit(event_id=event.pk)
             return request
-        rule = item.due_rule
-        if item.extension_count >= (rule.max_extensions if rule else 0):
+        if item.extension_count >= item.extensions_allowed:
             raise ConflictError(_("No more extension is allowed for this item."), code="extension_limit")
         item_move(
             item_id=item.pk,

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET
 
 from ..models import Attachment, EventKind, PersonalDataAccess
 from ..selectors.items import item_get_for_user
-from ..selectors.public import PUBLISHED_STATUSES
 from .public import ATTACHMENT_LINK_SECONDS, ATTACHMENT_SALT
 
 
@@ -45,9 +44,7 @@ def attachment_download(request, pk: int):
             data = signing.loads(token, salt=ATTACHMENT_SALT, max_age=ATTACHMENT_LINK_SECONDS)
         except signing.BadSignature:
             data = {}
-        allowed = (
-            data.get("a") == attachment.id and attachment.is_public and attachment.item.status in PUBLISHED_STATUSES
-        )
+        allowed = data.get("a") == attachment.id and attachment.is_public and attachment.item.is_published
     if not allowed and request.user.is_authenticated and _staff_may_see(request.user, attachment):
         allowed = True
         PersonalDataAccess.objects.create(

@@ -108,8 +108,8 @@ def item_view(request, item_id: int):
         "pending_extension": next(
             (e for e in item.extension_requests.all() if e.status == ExtensionStatus.PENDING), None
         ),
-        "can_escalate": is_front and item.is_open and item.handling_level == "commune",
-        "can_ask_extension": Actor.AGENCY in roles and item.status == Status.FORWARDED,
+        "can_escalate": is_front and item.can_escalate,
+        "can_ask_extension": Actor.AGENCY in roles and item.can_request_extension,
     }
     fields = {name for row in moves for name in row.fields}
     if is_front and "agency" in fields:

@@ -210,7 +210,7 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = 1
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
-# Dashboards read summary tables refreshed by a set-based job (reports, ADR 0006).
+# Dashboards read summary tables refreshed by a set-based job (reports, ADR 0021).
 CELERY_BEAT_SCHEDULE["reports-refresh-summaries"] = {"task": "reports.tasks.refresh_summaries", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["reports-rebuild-summaries-nightly"] = {
     "task": "reports.tasks.refresh_summaries",

@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..periods import period_bounds, period_ensure
 from ..selectors import may_approve, may_report_for
+from .values import indicator_values_upsert
 
 MAX_COUNT = 10_000_000
 MAX_REASON = 2000
@@ -182,7 +183,7 @@ def report_approve(*, user, report_id: int) -> Report:
         report = _locked_submitted(report_id, user=user)
         if report.status == ReportStatus.APPROVED:
             return report  # a double click
-        if report.status != ReportStatus.SUBMITTED:
+        if not report.awaits_decision:
             raise ConflictError(
                 _("This report was returned; it can be approved once it is resubmitted."), code="report_not_waiting"
             )
@@ -228,33 +229,32 @@ def _write_value(report: Report, *, dimension, key, numerator, denominator, now,
     indicator, period = report.indicator, report.period
     value = value_of(numerator, denominator)
     province = portal_province() if dimension == Dimension.PROVINCE else None
-    IndicatorValue.objects.update_or_create(
+    row = IndicatorValue(
         indicator=indicator,
         period=period,
         dimension=dimension,
         key=key,
-        defaults={
-            "organization_id": report.organization_id if dimension == Dimension.ORGANIZATION else None,
-            "unit_id": province.id if province else None,
-            "numerator": numerator,
-            "denominator": denominator,
-            "value": value,
-            "status": status_for(
-                indicator=indicator,
-                horizon=indicator.target.horizon,
-                value=value,
-                period_kind=period.kind,
-                period_year=period.year,
-                period_ends_on=period.ends_on,
-                as_of=timezone.localdate(),
-            ),
-            "origin": Origin.REPORTED,
-            "details": details or {},
-            "computed_at": now,
-            "reported_by_id": report.submitted_by_id if dimension == Dimension.ORGANIZATION else None,
-            "report": report if dimension == Dimension.ORGANIZATION else None,
-        },
+        organization_id=report.organization_id if dimension == Dimension.ORGANIZATION else None,
+        unit_id=province.id if province else None,
+        numerator=numerator,
+        denominator=denominator,
+        value=value,
+        status=status_for(
+            indicator=indicator,
+            horizon=indicator.target.horizon,
+            value=value,
+            period_kind=period.kind,
+            period_year=period.year,
+            period_ends_on=period.ends_on,
+            as_of=timezone.localdate(),
+        ),
+        origin=Origin.REPORTED,
+        details=details or {},
+        computed_at=now,
+        reported_by_id=report.submitted_by_id if dimension == Dimension.ORGANIZATION else None,
+        report=report if dimension == Dimension.ORGANIZATION else None,
     )
+    indicator_values_upsert(values=[row])
 
 
 def report_return(*, user, report_id: int, reason: str) -> Report:
@@ -266,7 +266,7 @@ def report_return(*, user, report_id: int, reason: str) -> Report:
         raise ApplicationError(_("The reason is too long (2,000 characters at most)."), code="reason_too_long")
     with transaction.atomic():
         report = _locked_submitted(report_id, user=user)
-        if report.status != ReportStatus.SUBMITTED:
+        if not report.awaits_decision:
             raise ConflictError(_("Only a report waiting for approval can be returned."), code="report_not_waiting")
         report.status, report.return_reason = ReportStatus.RETURNED, reason
         report.decided_by, report.decided_at = user, timezone.now()

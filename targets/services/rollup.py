@@ -12,7 +12,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
@@ -21,6 +20,7 @@ from django.utils import timezone
 from feedback.selectors.statistics import answer_compliance_counts, portal_use_counts
 from organizations.models import OrganizationKind
 from organizations.selectors import commune_list, portal_province
+from programs.models import Activity
 
 from ..compliance import status_for, value_of
 from ..models import (
@@ -37,24 +37,10 @@ from ..models import (
     ValueStatus,
 )
 from ..periods import period_ensure, year_and_parts
+from .values import indicator_values_empty, indicator_values_upsert
 
 logger = logging.getLogger(__name__)
 
-UPDATE_FIELDS = [
-    "unit",
-    "organization",
-    "category",
-    "numerator",
-    "denominator",
-    "value",
-    "status",
-    "origin",
-    "details",
-    "computed_at",
-    "reported_by",
-    "report",
-    "rollup_run",
-]
 # Dimension -> the IndicatorValue column its key fills.
 _KEY_COLUMN = {
     Dimension.COMMUNE: "unit_id",
@@ -232,22 +218,14 @@ def _compute_t4(ctx: _Context, indicator: Indicator | None) -> None:
         ctx.add(indicator, period, Dimension.PROVINCE, 0, using, len(committees))
 
 
-def _activity_model():
-    try:
-        return apps.get_model("programs", "Activity")
-    except LookupError:
-        return None
-
-
 def _compute_activities(ctx: _Context, indicators: dict[str, Indicator]) -> None:
     """A5, A6, A7 from programme activities of the year (one GROUP BY each)."""
     from organizations.models import Organization
 
-    activity = _activity_model()
     year = ctx.periods[str(ctx.year)]
-    if activity is None or ctx.province_id is None or year.starts_on > ctx.as_of:
+    if ctx.province_id is None or year.starts_on > ctx.as_of:
         return
-    held = activity.objects.filter(held_on__gte=year.starts_on, held_on__lte=min(year.ends_on, ctx.as_of))
+    held = Activity.objects.filter(held_on__gte=year.starts_on, held_on__lte=min(year.ends_on, ctx.as_of))
     communes = list(commune_list().values_list("id", flat=True))
 
     if (a5 := indicators.get("A5.1")) is not None:
@@ -359,13 +337,7 @@ def _write(ctx: _Context) -> int:
         for key, fields in ctx.rows.items()
         if key not in existing or existing[key][5:] != tuple(fields[name] for name in _COMPARED)
     ]
-    IndicatorValue.objects.bulk_create(
-        changed,
-        update_conflicts=True,
-        unique_fields=["indicator", "period", "dimension", "key"],
-        update_fields=UPDATE_FIELDS,
-        batch_size=2000,
-    )
+    indicator_values_upsert(values=changed)
     stale_ids = [
         row[0]
         for key, row in existing.items()
@@ -373,16 +345,7 @@ def _write(ctx: _Context) -> int:
         and (row[8] == Origin.COMPUTED or row[3] == Dimension.PROVINCE)
         and row[5:8] != (0, 0, ValueStatus.NO_DATA)
     ]
-    if stale_ids:
-        IndicatorValue.objects.filter(id__in=stale_ids).update(
-            numerator=0,
-            denominator=0,
-            value=None,
-            status=ValueStatus.NO_DATA,
-            details={},
-            computed_at=ctx.now,
-            rollup_run=ctx.run,
-        )
+    indicator_values_empty(ids=stale_ids, now=ctx.now, run=ctx.run)
     return len(changed) + len(stale_ids)
 
 
@@ -437,10 +400,6 @@ def rollup_compliance(
     run.duration_ms = int((time.perf_counter() - started) * 1000)
     run.save(update_fields=["state", "rows", "changed", "finished_at", "duration_ms"])
     return run
-
-
-def last_run() -> RollupRun | None:
-    return RollupRun.objects.filter(state=RollupState.DONE).first()
 
 
 PERIOD_KINDS_OF_YEAR = (PeriodKind.YEAR, PeriodKind.HALF, PeriodKind.QUARTER)

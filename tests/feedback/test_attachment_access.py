@@ -26,7 +26,8 @@ def test_public_answer_attachment_with_a_signed_link(client, attachment, make_an
     make_answered(attachment.item)
     Attachment.objects.filter(pk=attachment.pk).update(is_public=True)
     response = client.get(f"/tep/{attachment.id}/?t={attachment_token(attachment.id)}")
-    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
     assert response["X-Content-Type-Options"] == "nosniff"
     assert client.get(f"/tep/{attachment.id}/?t={attachment_token(attachment.id + 1)}").status_code == 404
     assert client.get(f"/tep/{attachment.id}/?t=forged").status_code == 404

@@ -91,7 +91,8 @@ def test_submit_with_a_photo_then_look_it_up(
     code = browser.find_element(By.ID, "tracking-code").text
     secret = browser.find_element(By.ID, "tracking-secret").text
     item = Item.objects.get(tracking_code=code)
-    assert item.attachments.count() == 1 and item.submitter_phone == "+84912345678"
+    assert item.attachments.count() == 1
+    assert item.submitter_phone == "+84912345678"
     assert (float(item.latitude), float(item.longitude)) == (21.386, 103.023)
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 360
 

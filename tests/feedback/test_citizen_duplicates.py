@@ -44,12 +44,15 @@ def test_the_citizen_sees_the_matter_already_reported_before_sending(client, exi
     response = client.post(reverse("feedback-submit"), {**form, "attachments": _photo()})
 
     html = response.content.decode()
-    assert response.status_code == 200 and Item.objects.count() == 1  # nothing sent yet
-    assert "Đã có người phản ánh việc này" in html and "Tôi cũng gặp việc này" in html
+    assert response.status_code == 200
+    assert Item.objects.count() == 1
+    assert "Đã có người phản ánh việc này" in html
+    assert "Tôi cũng gặp việc này" in html
     assert "Ổ gà lớn trước cổng trường tiểu học [" in html  # the cleaned summary, without the name
     assert "Lò Văn Páo" not in html
     # the photo is kept for the next attempt
-    assert 'name="held_files"' in html and "anh.jpg" in html
+    assert 'name="held_files"' in html
+    assert "anh.jpg" in html
 
 
 def test_joining_counts_the_citizen_on_the_item(client, existing, form):
@@ -61,10 +64,13 @@ def test_joining_counts_the_citizen_on_the_item(client, existing, form):
     )
 
     existing.refresh_from_db()
-    assert response.status_code == 200 and "1 người dân khác" in response.content.decode()
-    assert existing.support_count == 1 and Item.objects.count() == 1
+    assert response.status_code == 200
+    assert "1 người dân khác" in response.content.decode()
+    assert existing.support_count == 1
+    assert Item.objects.count() == 1
     support = ItemSupport.objects.get()
-    assert support.submitter_email == "mai@example.vn" and support.consent_contact
+    assert support.submitter_email == "mai@example.vn"
+    assert support.consent_contact
     assert ItemEvent.objects.filter(item=existing, kind=EventKind.SUPPORTED).count() == 1
     assert 'name="held_files"' in first
 
@@ -75,9 +81,11 @@ def test_sending_anyway_keeps_the_photo_without_choosing_it_again(client, existi
 
     response = client.post(reverse("feedback-submit"), {**form, "confirm_new": "1", "held_files": token})
 
-    assert response.status_code == 200 and "tracking-code" in response.content.decode()
+    assert response.status_code == 200
+    assert "tracking-code" in response.content.decode()
     item = Item.objects.exclude(pk=existing.pk).get()
-    assert item.attachments.count() == 1 and item.attachments.get().original_name == "anh.jpg"
+    assert item.attachments.count() == 1
+    assert item.attachments.get().original_name == "anh.jpg"
 
 
 def test_a_correction_keeps_the_photo_too(client, submit_kwargs, form):
@@ -97,4 +105,5 @@ def test_a_private_or_closed_item_is_not_offered_and_cannot_be_joined(client, su
     joined = client.post(reverse("feedback-support"), {"item": private.id})
 
     assert "tracking-code" in response.content.decode()  # sent directly: nothing public to show
-    assert joined.status_code == 409 and ItemSupport.objects.count() == 0
+    assert joined.status_code == 409
+    assert ItemSupport.objects.count() == 0

@@ -49,11 +49,14 @@ def test_the_lookup_shows_who_handles_the_matter_and_every_due_date(client, hand
     assert f"Đã chuyển đến {agency_a.name}" in html
     assert first_due.strftime("%d/%m/%Y") in html
     # the extension, its new date and its reason
-    assert "Thời hạn được gia hạn" in html and extended_due.strftime("%d/%m/%Y") in html
+    assert "Thời hạn được gia hạn" in html
+    assert extended_due.strftime("%d/%m/%Y") in html
     assert "Cần khảo sát hiện trường" in html
     # answered by that agency, the public answer; never the internal note
-    assert f"{agency_a.name} đã trả lời" in html and "Ổ gà đã được vá." in html
-    assert "Ghi chú nội bộ XYZ" not in html and "Lò Thị Mai" not in html
+    assert f"{agency_a.name} đã trả lời" in html
+    assert "Ổ gà đã được vá." in html
+    assert "Ghi chú nội bộ XYZ" not in html
+    assert "Lò Thị Mai" not in html
 
 
 def test_the_signed_link_opens_the_timeline_and_is_stable(client, handled, agency_a):
@@ -63,9 +66,11 @@ def test_the_signed_link_opens_the_timeline_and_is_stable(client, handled, agenc
     assert token == item_link_token(item.id)  # one link per item, the same in every message
     first = client.get(f"/y-kien/{token}/")
     # after the first visit the address no longer carries the token
-    assert first.status_code == 302 and token not in first["Location"]
+    assert first.status_code == 302
+    assert token not in first["Location"]
     page = client.get(first["Location"])
-    assert page.status_code == 200 and f"Đã chuyển đến {agency_a.name}" in page.content.decode()
+    assert page.status_code == 200
+    assert f"Đã chuyển đến {agency_a.name}" in page.content.decode()
 
 
 def test_a_tampered_or_foreign_link_opens_nothing(client, handled):
@@ -85,4 +90,5 @@ def test_timeline_dates_are_local(handled):
     steps = item_public_timeline(item=item)
 
     assert [s.at for s in steps] == sorted(s.at for s in steps)
-    assert steps[0].due_date == item.triage_due_date and timezone.is_aware(steps[0].at)
+    assert steps[0].due_date == item.triage_due_date
+    assert timezone.is_aware(steps[0].at)

@@ -84,7 +84,8 @@ def test_answer_deadline_chased_across_tet_2027_once_each_on_the_right_working_d
     assert sorted(levels) == sorted(EXPECTED)
     # and the emails went out (one per officer with an address, per level)
     emails = Notification.objects.filter(item=item, channel="email")
-    assert emails.count() == 6 and not emails.exclude(status="sent").exists()
+    assert emails.count() == 6
+    assert not emails.exclude(status="sent").exists()
 
 
 @pytest.mark.django_db
@@ -220,8 +221,11 @@ def test_retention_anonymises_long_closed_items_and_keeps_statistics(citizen_sub
     recent.refresh_from_db()
     assert (old.submitter_name, old.submitter_email, old.submitter_phone) == ("", "", "")
     assert old.anonymized_at is not None
-    assert old.public_answer == "Đã sửa đường." and old.status == "resolved" and old.answer_on_time is True
-    assert recent.submitter_name == "Lò Văn Páo" and recent.anonymized_at is None
+    assert old.public_answer == "Đã sửa đường."
+    assert old.status == "resolved"
+    assert old.answer_on_time is True
+    assert recent.submitter_name == "Lò Văn Páo"
+    assert recent.anonymized_at is None
     assert ItemEvent.objects.filter(item=old, kind=EventKind.ANONYMIZED).count() == 1
     assert not Notification.objects.filter(item=old, recipient_address="pao@example.org").exists()
 
@@ -247,7 +251,8 @@ def test_the_board_sees_the_overdue_list_without_personal_data(client, citizen_s
     assert item.tracking_code in html
     assert agency_a.name in html
     assert '<td class="text-end">10</td>' in html  # working days overdue, Tết not counted
-    assert "Lò Văn Páo" not in html and "pao@example.org" not in html
+    assert "Lò Văn Páo" not in html
+    assert "pao@example.org" not in html
 
 
 @pytest.mark.django_db

@@ -57,6 +57,7 @@ def test_rules_pick_the_most_specific_and_the_remote_complex_amount(seeded):
         is_remote=True,
     )
 
-    assert plain.days == 15 and plain.due_date == date(2026, 3, 17)
+    assert plain.days == 15
+    assert plain.due_date == date(2026, 3, 17)
     assert complaint.days == 60
     assert "Khiếu nại" in complaint.rule.legal_reference

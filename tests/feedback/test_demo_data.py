@@ -29,7 +29,8 @@ def test_demo_items_cover_the_lifecycle_and_keep_one_agency_one_due_date(seeded)
     assert {Status.RESOLVED, Status.FORWARDED, Status.ANSWERED, Status.REJECTED} <= set(statuses)
     assert ItemEvent.objects.count() > 600 * 3
     assert ExtensionRequest.objects.exists()
-    assert Item.objects.filter(answer_on_time=True).exists() and Item.objects.filter(answer_on_time=False).exists()
+    assert Item.objects.filter(answer_on_time=True).exists()
+    assert Item.objects.filter(answer_on_time=False).exists()
     # one focal point and one due date while waiting for an agency
     forwarded = Item.objects.filter(status=Status.FORWARDED)
     assert not forwarded.filter(current_agency__isnull=True).exists()

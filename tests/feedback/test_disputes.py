@@ -1,10 +1,9 @@
 """Disputes with a clock: the citizen's dispute opens a step with its own due date from the deadline table;
 the Front re-forwards or keeps the result with an explanation the citizen reads."""
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from feedback.deadlines import WorkingCalendar
 from feedback.models import DeadlineRule, Item, ItemEvent, Notification, Status, Step
@@ -32,10 +31,12 @@ def test_a_dispute_opens_a_step_with_its_own_due_date_from_the_rule_table(closed
     item_dispute(item_id=item.id, reason="Đường vẫn hỏng")
 
     item.refresh_from_db()
-    expected = WorkingCalendar.load().add(date.today(), rule.days, rule.day_count)
-    assert item.status == Status.REOPENED and item.due_step == Step.DISPUTE
+    expected = WorkingCalendar.load().add(timezone.localdate(), rule.days, rule.day_count)
+    assert item.status == Status.REOPENED
+    assert item.due_step == Step.DISPUTE
     # 10 working days by the seeded rule, counted like every other working-day rule
-    assert rule.days == 10 and item.due_date == expected
+    assert rule.days == 10
+    assert item.due_date == expected
 
 
 def test_the_citizen_reads_that_the_front_not_an_agency_has_it_and_until_when(client, closed):
@@ -46,7 +47,8 @@ def test_the_citizen_reads_that_the_front_not_an_agency_has_it_and_until_when(cl
     html = client.post("/tra-cuu/", {"code": item.tracking_code, "secret": secret}).content.decode()
 
     assert "cơ quan giải quyết đang xử lý" not in html.lower()
-    assert "Mặt trận đang xem xét lại" in html and item.due_date.strftime("%d/%m/%Y") in html
+    assert "Mặt trận đang xem xét lại" in html
+    assert item.due_date.strftime("%d/%m/%Y") in html
 
 
 def test_the_front_keeps_the_result_with_an_explanation_the_citizen_reads(
@@ -67,9 +69,12 @@ def test_the_front_keeps_the_result_with_an_explanation_the_citizen_reads(
 
     item.refresh_from_db()
     # the result disputed (on the roadmap) is the result kept; the dispute step closed on time
-    assert item.status == Status.ON_ROADMAP and item.due_date is None and item.closed_at is not None
+    assert item.status == Status.ON_ROADMAP
+    assert item.due_date is None
+    assert item.closed_at is not None
     event = ItemEvent.objects.filter(item=item, data__move="uphold").get()
-    assert event.data["dispute_on_time"] is True and event.is_public
+    assert event.data["dispute_on_time"] is True
+    assert event.is_public
     client.logout()
     html = client.post("/tra-cuu/", {"code": item.tracking_code, "secret": secret}).content.decode()
     assert "Mặt trận đã xem xét lại và giữ nguyên kết quả" in html

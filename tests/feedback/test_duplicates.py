@@ -95,4 +95,5 @@ def test_the_officer_sees_why_each_suggestion_is_made(client, officer_a, commune
 
     page = client.get(reverse("workspace-item", args=[new.id])).content.decode()
 
-    assert "Vì sao" in page and "cùng lĩnh vực" in page
+    assert "Vì sao" in page
+    assert "cùng lĩnh vực" in page

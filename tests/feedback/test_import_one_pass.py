@@ -69,7 +69,8 @@ def test_a_row_past_its_triage_date_is_imported_with_a_warning(client, officer_a
 
     report = response.context["report"]
     assert report.imported == 2
-    assert report.rows[0].warnings and not report.rows[1].warnings
+    assert report.rows[0].warnings
+    assert not report.rows[1].warnings
     assert "đã quá" in response.content.decode()
 
 
@@ -95,7 +96,9 @@ def test_the_template_is_filled_for_the_officers_commune_with_dropdowns_and_impo
     report = client.post(
         reverse("workspace-import"), {"file": upload, "channel": "voter_meeting", "consent_method": "meeting_record"}
     ).context["report"]
-    assert not report.file_error and report.ok and {r.status for r in report.rows} == {"skipped"}
+    assert not report.file_error
+    assert report.ok
+    assert {r.status for r in report.rows} == {"skipped"}
 
     # filled on one row with dropdown values, it imports
     sheet["A2"] = timezone.localdate().strftime("%d/%m/%Y")
@@ -107,4 +110,5 @@ def test_the_template_is_filled_for_the_officers_commune_with_dropdowns_and_impo
     report = client.post(
         reverse("workspace-import"), {"file": filled, "channel": "voter_meeting", "consent_method": "meeting_record"}
     ).context["report"]
-    assert report.imported == 1 and Item.objects.get().commune == commune_a
+    assert report.imported == 1
+    assert Item.objects.get().commune == commune_a

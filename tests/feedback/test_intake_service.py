@@ -31,13 +31,18 @@ def test_submit_creates_item_with_code_secret_due_date_and_event(submit_kwargs, 
     assert tracking.normalize_tracking_code(item.tracking_code) == item.tracking_code
     assert result.secret not in item.secret_hash
     assert tracking.secret_matches(tracking_code=item.tracking_code, secret=result.secret, secret_hash=item.secret_hash)
-    assert "duong vao ban bi sat lo" in item.search_text and "de nghi sua duong" in item.search_text
-    assert item.status == Status.RECEIVED and item.due_step == Step.TRIAGE
+    assert "duong vao ban bi sat lo" in item.search_text
+    assert "de nghi sua duong" in item.search_text
+    assert item.status == Status.RECEIVED
+    assert item.due_step == Step.TRIAGE
     # 5 working days after Monday 2 March 2026 is Monday 9 March
     assert item.due_date == item.triage_due_date == dt.date(2026, 3, 9)
-    assert item.due_rule is not None and item.due_rule.step == Step.TRIAGE
+    assert item.due_rule is not None
+    assert item.due_rule.step == Step.TRIAGE
     event = ItemEvent.objects.get(item=item)
-    assert event.kind == EventKind.SUBMITTED and event.is_public and event.to_status == Status.RECEIVED
+    assert event.kind == EventKind.SUBMITTED
+    assert event.is_public
+    assert event.to_status == Status.RECEIVED
 
 
 def test_remote_area_uses_remote_days(submit_kwargs, commune):
@@ -60,7 +65,9 @@ def test_same_idempotency_key_returns_same_item_and_secret(submit_kwargs):
     second = item_submit(**submit_kwargs, idempotency_key="form-0123456789abcdef")
     # Then there is one item and the receipt is the same
     assert Item.objects.count() == 1
-    assert second.created is False and second.item.pk == first.item.pk and second.secret == first.secret
+    assert second.created is False
+    assert second.item.pk == first.item.pk
+    assert second.secret == first.secret
 
 
 def test_idempotency_key_reused_with_other_content_is_a_conflict(submit_kwargs):
@@ -80,7 +87,8 @@ def test_bad_idempotency_key_is_refused(submit_kwargs, key):
 def test_consent_to_processing_is_required(submit_kwargs):
     with pytest.raises(ApplicationError) as error:
         item_submit(**submit_kwargs | {"consent_processing": False})
-    assert error.value.code == "consent_required" and "consent_processing" in error.value.fields
+    assert error.value.code == "consent_required"
+    assert "consent_processing" in error.value.fields
     assert not Item.objects.exists()
 
 
@@ -198,7 +206,8 @@ def test_after_submit_hooks_run_on_commit_and_a_failing_hook_does_not_fail(
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             result = item_submit(**submit_kwargs)
             assert seen == []  # not before commit
-        assert len(callbacks) == 1 and seen == [result.item.id]
+        assert len(callbacks) == 1
+        assert seen == [result.item.id]
     finally:
         AFTER_SUBMIT_HOOKS[:] = registered
 
@@ -213,8 +222,10 @@ def test_attachments_are_checked_reencoded_and_stored(submit_kwargs, settings):
     image_path = settings.MEDIA_ROOT / stored[0].file.name
     with Image.open(image_path) as image:
         assert not image.getexif()  # no GPS, no camera make
-    assert "anh" not in stored[0].file.name and len(stored[0].file.name.rsplit("/", 1)[-1]) > 30
-    assert stored[0].original_name == "anh.jpg" and not stored[0].is_public
+    assert "anh" not in stored[0].file.name
+    assert len(stored[0].file.name.rsplit("/", 1)[-1]) > 30
+    assert stored[0].original_name == "anh.jpg"
+    assert not stored[0].is_public
 
 
 def test_svg_is_refused_and_nothing_is_written(submit_kwargs, settings):

@@ -82,7 +82,8 @@ def test_an_agency_sees_no_contact_details_without_consent(agency_officer_a, com
     seen = item_get_for_user(user=agency_officer_a, item_id=item.id)
 
     assert seen.submitter_name == "Lò Văn Páo"
-    assert seen.submitter_phone == "" and seen.submitter_email == ""
+    assert seen.submitter_phone == ""
+    assert seen.submitter_email == ""
 
 
 def test_actor_roles(officer_a, officer_b, province_officer, agency_officer_a, agency_officer_b, items):

@@ -94,18 +94,15 @@ def test_redis_down_fifty_submissions_succeed_and_the_sweeper_sends_fifty_acknow
     # given the broker is unreachable (a closed port)
     settings.NOTIFICATIONS_SUBMIT_GRACE_SECONDS = 3600
     with broker_at("redis://127.0.0.1:1/0"):
-        started = time.monotonic()
         items = [
             item_submit(**{**citizen_submission, "submitter_phone": "", "title": f"Kiến nghị số {i}"}).item
             for i in range(50)
         ]
-        elapsed = time.monotonic() - started
 
     # then every submission was accepted, nothing was delivered, everything waits in the outbox
     assert len(items) == 50
     assert read_messages(mail_dir) == []
     assert Notification.objects.filter(template="acknowledgement", status=NotificationStatus.PENDING).count() == 50
-    print(f"50 submissions with the broker down took {elapsed:.2f}s")
 
     # when the broker is back and the sweeper runs (twice: a repeat must not duplicate)
     first, second = notifications.notifications_sweep(), notifications.notifications_sweep()

@@ -24,7 +24,8 @@ def test_a_pin_outside_the_province_is_refused_with_a_clear_message(submit_kwarg
     with pytest.raises(ApplicationError) as refused:
         item_submit(**submit_kwargs, latitude="21.028511", longitude="105.852020")
 
-    assert refused.value.fields["latitude"] and "ngoài tỉnh" in refused.value.message
+    assert refused.value.fields["latitude"]
+    assert "ngoài tỉnh" in refused.value.message
     item = item_submit(**submit_kwargs, latitude="21.386000", longitude="103.023000").item  # Điện Biên Phủ
     assert float(item.latitude) == 21.386
 
@@ -43,8 +44,10 @@ def test_the_form_keeps_what_was_typed_and_says_why(client, submit_kwargs):
 
     response = client.post(reverse("feedback-submit"), data)
 
-    assert response.status_code == 400 and Item.objects.count() == 0
-    assert "ngoài tỉnh" in response.content.decode() and 'value="Ổ gà"' in response.content.decode()
+    assert response.status_code == 400
+    assert Item.objects.count() == 0
+    assert "ngoài tỉnh" in response.content.decode()
+    assert 'value="Ổ gà"' in response.content.decode()
 
 
 def test_the_tile_source_is_a_setting_allowed_by_the_csp(client, settings):
@@ -65,14 +68,16 @@ def test_the_box_can_be_set_for_another_province(settings):
 
     box = province_bbox()
 
-    assert box.contains(10.776, 106.700) and not box.contains(21.386, 103.023)
+    assert box.contains(10.776, 106.700)
+    assert not box.contains(21.386, 103.023)
 
 
 def test_leaflet_is_vendored_without_source_map_references():
     root = Path(settings.BASE_DIR) / "static" / "vendor" / "leaflet"
     for name in ("leaflet.js", "leaflet.css"):
         assert "sourceMappingURL" not in (root / name).read_text(encoding="utf-8")
-    assert (root / "images" / "marker-icon.png").exists() and (root / "LICENSE").exists()
+    assert (root / "images" / "marker-icon.png").exists()
+    assert (root / "LICENSE").exists()
 
 
 def test_the_staff_and_public_pages_carry_the_map(client, officer_a, commune_a, agency_a):
@@ -83,4 +88,6 @@ def test_the_staff_and_public_pages_carry_the_map(client, officer_a, commune_a, 
 
     page = client.get(reverse("workspace-item", args=[item.id])).content.decode()
 
-    assert "vendor/leaflet/leaflet.js" in page and "js/map.js" in page and "data-map-point" in page
+    assert "vendor/leaflet/leaflet.js" in page
+    assert "js/map.js" in page
+    assert "data-map-point" in page

@@ -71,7 +71,8 @@ def test_a_move_added_to_the_registry_appears_on_the_page_in_the_api_and_in_the_
     api.force_authenticate(officer_a)
     answer = api.post(reverse("api-item-fast-track", args=[by_api.id]), {"note": "Khẩn"}, format="json")
     assert answer.status_code == 200
-    assert answer.json()["changed"] is True and answer.json()["item"]["status"] == "accepted"
+    assert answer.json()["changed"] is True
+    assert answer.json()["item"]["status"] == "accepted"
     from feedback.api import staff
 
     assert staff.MOVE_APIS["fast_track"].__name__ == "ItemFastTrackApi"
@@ -79,7 +80,8 @@ def test_a_move_added_to_the_registry_appears_on_the_page_in_the_api_and_in_the_
     # the schema documents it, with the row's input
     schema = json.loads(client.get("/api/schema/", HTTP_ACCEPT="application/json").content)
     operation = schema["paths"]["/api/v1/items/{item_id}/fast-track/"]["post"]
-    assert operation["operationId"] == "item_fast_track" and operation["summary"] == "Fast-track the item"
+    assert operation["operationId"] == "item_fast_track"
+    assert operation["summary"] == "Fast-track the item"
     body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert set(schema["components"]["schemas"][body]["properties"]) == {"note"}
 
@@ -90,7 +92,8 @@ def test_the_registry_covers_every_staff_move_and_names_each_api_class():
     from feedback.api import staff
 
     names = {move: cls.__name__ for move, cls in staff.MOVE_APIS.items()}
-    assert names[Move.FORWARD] == "ItemForwardApi" and names[Move.SEND_BACK] == "ItemSendBackApi"
+    assert names[Move.FORWARD] == "ItemForwardApi"
+    assert names[Move.SEND_BACK] == "ItemSendBackApi"
     assert names[Move.CANNOT_RESOLVE] == "ItemCannotResolveApi"
 
 

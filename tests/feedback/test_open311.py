@@ -128,7 +128,8 @@ def test_unknown_service_is_a_404_in_the_spec_error_shape(client, world, fmt):
         assert response.json()[0]["code"] == 404
     else:
         root = xml(response)
-        assert root.tag == "errors" and root.find("error/code").text == "404"
+        assert root.tag == "errors"
+        assert root.find("error/code").text == "404"
 
 
 def test_post_creates_an_item_through_the_intake_service(client, world, django_capture_on_commit_callbacks):
@@ -145,7 +146,8 @@ def test_post_creates_an_item_through_the_intake_service(client, world, django_c
     assert (item.consent_processing, item.consent_publish, item.consent_contact) == (True, True, False)
     assert item.commune == world["commune"]
     assert item.title == "Cầu tràn qua suối bị cuốn trôi."
-    assert item.submitter_name == "Lò Văn Bình" and item.submitter_phone == "+84912345678"
+    assert item.submitter_name == "Lò Văn Bình"
+    assert item.submitter_phone == "+84912345678"
     assert item.events.get().kind == "submitted"
     assert str(item.latitude) == "21.385600"
 
@@ -219,7 +221,8 @@ def test_public_list_shows_only_published_items_and_no_personal_data(client, wor
 
     validate(body, schemas.REQUESTS)
     assert [r["service_request_id"] for r in body] == [published.tracking_code]
-    assert "Lò Thị Mai" not in str(body) and "912345678" not in str(body)
+    assert "Lò Thị Mai" not in str(body)
+    assert "912345678" not in str(body)
     assert body[0]["status"] == "open"
 
 
@@ -264,7 +267,8 @@ def test_filters_and_the_default_window(client, world):
     by_id = client.get(f"{BASE}/requests.json", {"service_request_id": f"{old.tracking_code},{recent.tracking_code}"})
 
     assert default == {recent.tracking_code, land.tracking_code}
-    assert by_code == [land.tracking_code] and closed == [land.tracking_code]
+    assert by_code == [land.tracking_code]
+    assert closed == [land.tracking_code]
     assert [r["service_request_id"] for r in window] == [old.tracking_code]
     assert {r["service_request_id"] for r in by_id.json()} == {old.tracking_code, recent.tracking_code}
 

@@ -33,8 +33,11 @@ def test_json_submission_returns_a_receipt(client, payload):
     assert response.status_code == 201, response.content
     body = response.json()
     item = Item.objects.get(tracking_code=body["tracking_code"])
-    assert body["secret"] and body["triage_due_date"] == item.triage_due_date.isoformat()
-    assert item.channel == Channel.API and item.consent_method == "api" and item.privacy_notice_version
+    assert body["secret"]
+    assert body["triage_due_date"] == item.triage_due_date.isoformat()
+    assert item.channel == Channel.API
+    assert item.consent_method == "api"
+    assert item.privacy_notice_version
 
 
 def test_multipart_submission_with_attachments(client, payload):
@@ -62,7 +65,8 @@ def test_idempotency_key_reuse_with_other_content_is_409(client, payload):
     headers = {"HTTP_IDEMPOTENCY_KEY": "7f1c2a6e-2b7a-4c55-9d1e-0a9b8c7d6e5f"}
     client.post(URL, payload, content_type="application/json", **headers)
     response = client.post(URL, {**payload, "content": "khác"}, content_type="application/json", **headers)
-    assert response.status_code == 409 and response.json()["error"]["code"] == "idempotency_key_reused"
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "idempotency_key_reused"
 
 
 @pytest.mark.parametrize(
@@ -133,7 +137,8 @@ def test_oversized_and_too_many_files(client, payload, settings):
     settings.FEEDBACK_MAX_ATTACHMENT_BYTES = 1024
     big = SimpleUploadedFile("to.pdf", PDF + b"0" * 2048, "application/pdf")
     response = client.post(URL, {**payload, "attachments": [big]})
-    assert response.status_code == 400 and response.json()["error"]["code"] == "attachment_too_large"
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "attachment_too_large"
     settings.FEEDBACK_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
     six = [SimpleUploadedFile(f"{n}.png", png_bytes(), "image/png") for n in range(6)]
     response = client.post(URL, {**payload, "attachments": six})
@@ -143,7 +148,8 @@ def test_oversized_and_too_many_files(client, payload, settings):
 
 def test_honeypot_is_refused(client, payload):
     response = client.post(URL, {**payload, "fax_number": "http://spam.example"}, content_type="application/json")
-    assert response.status_code == 400 and not Item.objects.exists()
+    assert response.status_code == 400
+    assert not Item.objects.exists()
 
 
 def test_rate_limit_per_client_address_is_in_the_shared_cache(client, payload, settings):
@@ -208,9 +214,12 @@ def test_lookup_with_the_secret_shows_public_side_only(client, submitted):
     response = client.get(f"{URL}{item.tracking_code}/", HTTP_X_TRACKING_SECRET=secret)
     assert response.status_code == 200
     body = response.json()
-    assert body["public_status"] == "received" and body["history"][0]["kind"] == "submitted"
+    assert body["public_status"] == "received"
+    assert body["history"][0]["kind"] == "submitted"
     text = json.dumps(body, ensure_ascii=False)
-    assert "Pánh" not in text and "912345678" not in text and "submitter" not in text
+    assert "Pánh" not in text
+    assert "912345678" not in text
+    assert "submitter" not in text
 
 
 def test_lookup_without_the_secret_reveals_nothing(client, submitted):
@@ -243,11 +252,14 @@ def test_wrong_lookups_are_throttled_per_address(client, submitted, settings):
 def test_public_api_is_in_the_openapi_schema(client, admin_user):
     client.force_login(admin_user)
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
-    assert "/api/v1/public/items/" in schema and "/api/v1/public/items/{code}/" in schema
-    assert "public_item_submit" in schema and "Idempotency-Key" in schema
+    assert "/api/v1/public/items/" in schema
+    assert "/api/v1/public/items/{code}/" in schema
+    assert "public_item_submit" in schema
+    assert "Idempotency-Key" in schema
 
 
 def test_categories_are_listed_publicly(client, category, django_assert_max_num_queries):
     with django_assert_max_num_queries(1):
         response = client.get("/api/v1/public/categories/")
-    assert response.status_code == 200 and response.json()[0]["name_vi"] == "Đất đai"
+    assert response.status_code == 200
+    assert response.json()[0]["name_vi"] == "Đất đai"

@@ -117,9 +117,12 @@ def test_wrong_role_is_403_wrong_state_409_bad_input_400(officer_a, agency_offic
     )
     bad = _client(officer_a).post(reverse("api-item-reject", args=[received.id]), {"reason": "  "}, format="json")
 
-    assert role.status_code == 403 and role.json()["error"]["code"] == "move_not_allowed_for_role"
-    assert state.status_code == 409 and state.json()["error"]["code"] == "move_not_allowed_in_state"
-    assert bad.status_code == 400 and "reason" in bad.json()["error"]["fields"]
+    assert role.status_code == 403
+    assert role.json()["error"]["code"] == "move_not_allowed_for_role"
+    assert state.status_code == 409
+    assert state.json()["error"]["code"] == "move_not_allowed_in_state"
+    assert bad.status_code == 400
+    assert "reason" in bad.json()["error"]["fields"]
 
 
 def test_extension_endpoints(officer_a, agency_officer_a, officer_b, commune_a, agency_a):
@@ -138,7 +141,8 @@ def test_extension_endpoints(officer_a, agency_officer_a, officer_b, commune_a, 
 
     assert asked.status_code == 201
     assert outsider.status_code == 404
-    assert granted.status_code == 200 and granted.json()["status"] == "granted"
+    assert granted.status_code == 200
+    assert granted.json()["status"] == "granted"
 
 
 def test_list_is_scoped_filtered_and_searchable_without_accents(officer_a, commune_a, commune_b, agency_a):
@@ -161,7 +165,9 @@ def test_detail_hides_the_denouncer_from_the_agency(agency_officer_a, commune_a,
 
     body = _client(agency_officer_a).get(reverse("api-item", args=[item.id])).json()
 
-    assert body["submitter_name"] == "" and body["submitter_phone"] == "" and body["identity_hidden"] is True
+    assert body["submitter_name"] == ""
+    assert body["submitter_phone"] == ""
+    assert body["identity_hidden"] is True
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -184,7 +190,8 @@ def test_cursor_pages_through_everything(province_officer, commune_a):
         body = client.get(url).json()
         seen += [row["id"] for row in body["results"]]
         url = body["next"]
-    assert sorted(seen, reverse=True) == seen and len(set(seen)) == Item.objects.count() == 7
+    assert sorted(seen, reverse=True) == seen
+    assert len(set(seen)) == Item.objects.count() == 7
 
 
 ACCESS_URLS = [

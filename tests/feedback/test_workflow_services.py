@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from feedback.models import EventKind, ExtensionRequest, HandlingLevel, Item, ItemEvent, Status
+from feedback.models import EventKind, ExtensionRequest, HandlingLevel, Item, ItemEvent, Notification, Status
 from feedback.services import workflow as wf
 from feedback.workflow import Move
 from mttq_portal.errors import ApplicationError, ConflictError, NotAllowedError, NotFoundError
@@ -87,7 +87,8 @@ def test_each_legal_move_through_the_services(state, move, users, commune_a, age
 def test_each_move_is_refused_in_a_state_it_does_not_leave(move, users, commune_a, agency_a, agency_b):
     state = REFUSED_IN[move]
     # the oracle agrees this is a refusal, not a repeat
-    assert (state, move) not in LEGAL and state not in {to for (_s, m), to in LEGAL.items() if m == move}
+    assert (state, move) not in LEGAL
+    assert state not in {to for (_s, m), to in LEGAL.items() if m == move}
     item = item_in(state, commune=commune_a, agency=agency_a)
     ctx = {"target": ItemFactory(commune=commune_a), "agency_a": agency_a, "agency_b": agency_b}
 
@@ -96,7 +97,8 @@ def test_each_move_is_refused_in_a_state_it_does_not_leave(move, users, commune_
 
     assert refusal.value.code == "move_not_allowed_in_state"
     item.refresh_from_db()
-    assert item.status == state and _transitions(item) == []
+    assert item.status == state
+    assert _transitions(item) == []
 
 
 @pytest.mark.parametrize("move", STAFF_MOVES)
@@ -168,10 +170,12 @@ def test_forwarding_sets_one_agency_and_the_rule_due_date(officer_a, commune_a, 
     result = wf.item_forward(user=officer_a, item_id=item.id, agency_id=agency_a.id)
 
     item.refresh_from_db()
-    assert item.current_agency == agency_a and item.status == Status.FORWARDED
+    assert item.current_agency == agency_a
+    assert item.status == Status.FORWARDED
     assert item.due_rule.item_type == "complaint"
     event = result.event
-    assert event.data["days"] == 60 and "Khiếu nại" in event.data["legal_reference"]
+    assert event.data["days"] == 60
+    assert "Khiếu nại" in event.data["legal_reference"]
     assert item.due_date == event.due_date == item.answer_due_date
     assert item.triage_on_time is True
 
@@ -182,7 +186,8 @@ def test_forwarding_outside_the_province_or_without_agency_is_refused(officer_a,
         wf.item_forward(user=officer_a, item_id=item.id, agency_id="")
     with pytest.raises(ApplicationError) as not_an_agency:
         wf.item_forward(user=officer_a, item_id=item.id, agency_id=front_a.id)
-    assert "agency" in no_agency.value.fields and not_an_agency.value.code == "unknown_agency"
+    assert "agency" in no_agency.value.fields
+    assert not_an_agency.value.code == "unknown_agency"
 
 
 def test_extension_asked_granted_and_limited(officer_a, agency_officer_a, commune_a, agency_a):
@@ -196,8 +201,10 @@ def test_extension_asked_granted_and_limited(officer_a, agency_officer_a, commun
 
     item.refresh_from_db()
     assert again.pk == request.pk
-    assert decided.status == "granted" and decided.decided_by == officer_a
-    assert item.due_date == request.requested_due_date > old_due and item.extension_count == 1
+    assert decided.status == "granted"
+    assert decided.decided_by == officer_a
+    assert item.due_date == request.requested_due_date > old_due
+    assert item.extension_count == 1
     assert ItemEvent.objects.filter(item=item, data__move="extend").count() == 1
     with pytest.raises(ConflictError) as limit:
         wf.extension_request(user=agency_officer_a, item_id=item.id, reason="Thêm lần nữa", requested_days=5)
@@ -226,7 +233,8 @@ def test_merge_keeps_both_histories_and_the_duplicate_follows_the_result(officer
     wf.item_close(user=officer_a, item_id=target.id, result=Move.RESOLVE, public_answer="Đã sửa xong đường.")
 
     duplicate.refresh_from_db()
-    assert duplicate.status == Status.MERGED and duplicate.merged_into == target
+    assert duplicate.status == Status.MERGED
+    assert duplicate.merged_into == target
     assert duplicate.public_answer == "Đã sửa xong đường."
     assert target.events.filter(data__merged_item=duplicate.id).exists()
     assert duplicate.events.filter(is_public=True, data__follows=target.id).exists()
@@ -278,7 +286,8 @@ def test_answer_freezes_the_on_time_flag_and_later_edits_do_not_change_it(
     wf.item_close(user=officer_a, item_id=item.id, result=Move.RESOLVE, public_answer="Xong")
 
     item.refresh_from_db()
-    assert item.answer_on_time is False and item.answered_at is not None
+    assert item.answer_on_time is False
+    assert item.answered_at is not None
 
 
 @pytest.mark.django_db(transaction=True)
@@ -316,3 +325,30 @@ def test_bad_requested_dates_get_a_clear_message(agency_officer_a, commune_a, ag
         wf.extension_request(user=agency_officer_a, item_id=item.id, reason="x", requested_due_date="31/02/2026")
     assert bad.value.code == "invalid_date"
     assert not ExtensionRequest.objects.exists()
+
+
+@pytest.mark.parametrize("move", [Move.REFORWARD, Move.RETURN])
+def test_a_pending_extension_made_moot_is_refused_with_an_event_and_a_notice(
+    move, officer_a, agency_officer_a, commune_a, agency_a, agency_b
+):
+    # given a forwarded item whose agency asked for more time
+    item = item_in(Status.FORWARDED, commune=commune_a, agency=agency_a)
+    request = pending_extension(item, agency_a)
+
+    # when the Front sends it to another agency, or the agency returns it
+    if move == Move.REFORWARD:
+        wf.item_reforward(user=officer_a, item_id=item.id, agency_id=agency_b.id, note="Sai thẩm quyền")
+    else:
+        wf.item_return(user=agency_officer_a, item_id=item.id, reason="Không thuộc thẩm quyền")
+
+    # then the request is refused, the history says so, and the agency that asked is told
+    request.refresh_from_db()
+    assert request.status == "refused"
+    assert request.decided_at is not None
+    refusal = ItemEvent.objects.get(item=item, kind=EventKind.EXTENSION_REFUSED)
+    assert refusal.data == {"extension_request": request.id, "automatic": True}
+    assert refusal.agency_id == agency_a.id
+    assert refusal.note == request.decision_note
+    told = Notification.objects.filter(item=item, template="extension_closed")
+    assert {n.recipient_user_id for n in told} == {agency_officer_a.id}
+    assert item.tracking_code in told.first().context["subject"]

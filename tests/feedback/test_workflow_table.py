@@ -50,7 +50,8 @@ def test_repeating_a_move_is_detected_but_reforward_and_extend_are_new_decisions
     assert repeats == {
         (target, move) for (_source, move), target in LEGAL.items() if move not in NEW_DECISION_EACH_TIME
     }
-    assert ("rejected", "reject") in repeats and ("forwarded", "reforward") not in repeats
+    assert ("rejected", "reject") in repeats
+    assert ("forwarded", "reforward") not in repeats
 
 
 def test_the_agency_can_only_answer_or_return_a_forwarded_item():

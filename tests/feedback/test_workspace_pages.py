@@ -31,7 +31,8 @@ def test_an_officer_takes_an_item_from_received_to_resolved(
     # forwarding shows the due date, then sets it
     client.post(reverse("workspace-item-move", args=[item.id, "forward"]), {"agency": agency_a.id})
     item.refresh_from_db()
-    assert item.status == Status.FORWARDED and item.due_date is not None
+    assert item.status == Status.FORWARDED
+    assert item.due_date is not None
 
     # the agency answers from its inbox
     client.force_login(agency_officer_a)
@@ -42,7 +43,8 @@ def test_an_officer_takes_an_item_from_received_to_resolved(
     client.force_login(officer_a)
     client.post(reverse("workspace-item-move", args=[item.id, "resolve"]), {"public_answer": "Đã khắc phục xong."})
     item.refresh_from_db()
-    assert item.status == Status.RESOLVED and item.public_answer == "Đã khắc phục xong."
+    assert item.status == Status.RESOLVED
+    assert item.public_answer == "Đã khắc phục xong."
     assert item.events.filter(kind="transition").count() == 4  # accept, forward, answer, resolve
 
 
@@ -55,7 +57,8 @@ def test_a_refused_move_is_a_message_not_an_error(client, officer_a, commune_a):
     )
     empty_reason = client.post(reverse("workspace-item-move", args=[item.id, "reject"]), {"reason": ""}, follow=True)
 
-    assert response.status_code == 200 and "không thể" in response.content.decode().lower()
+    assert response.status_code == 200
+    assert "không thể" in response.content.decode().lower()
     assert "lý do" in empty_reason.content.decode()
     assert client.post(reverse("workspace-item-move", args=[item.id, "nonsense"])).status_code == 404
 
@@ -102,7 +105,8 @@ def test_agency_page_hides_the_denouncer(client, agency_officer_a, commune_a, ag
 
     page = client.get(reverse("workspace-item", args=[item.id])).content.decode()
 
-    assert "Lò Văn Páo" not in page and "0912345678" not in page
+    assert "Lò Văn Páo" not in page
+    assert "0912345678" not in page
 
 
 def _workbook(rows, header=None):
@@ -139,8 +143,10 @@ def test_import_all_or_nothing_with_a_report_per_row(client, officer_a, commune_
     )
     assert ok.context["report"].imported == 1
     item = Item.objects.get()
-    assert item.channel == "voter_meeting" and item.consent_method == "meeting_record"
-    assert item.received_at.date() == date(2026, 3, 15) and item.created_by == officer_a
+    assert item.channel == "voter_meeting"
+    assert item.consent_method == "meeting_record"
+    assert item.received_at.date() == date(2026, 3, 15)
+    assert item.created_by == officer_a
 
 
 def test_import_refuses_wrong_columns_and_non_excel(client, officer_a):
@@ -155,7 +161,8 @@ def test_import_refuses_wrong_columns_and_non_excel(client, officer_a):
         reverse("workspace-import"), {"file": text, "channel": "voter_meeting", "consent_method": "meeting_record"}
     )
     assert "Ngày tiếp nhận" in wrong.context["report"].file_error
-    assert junk.context["report"].file_error and junk.status_code == 200
+    assert junk.context["report"].file_error
+    assert junk.status_code == 200
 
 
 def test_template_download_has_the_columns(client, officer_a):
@@ -184,8 +191,10 @@ def test_recording_for_a_citizen(client, officer_a, commune_a, commune_b, rules)
     other = client.post(reverse("workspace-record"), {**data, "commune": commune_b.id, "title": "Khác"})
 
     item = Item.objects.get()
-    assert item.created_by == officer_a and item.consent_method == "meeting_record"
-    assert other.status_code == 200 and Item.objects.count() == 1
+    assert item.created_by == officer_a
+    assert item.consent_method == "meeting_record"
+    assert other.status_code == 200
+    assert Item.objects.count() == 1
 
 
 def _urls(item, request_id):
@@ -233,7 +242,8 @@ def test_every_workspace_url_refuses_an_officer_of_another_commune_or_agency(
     queue = client.get(reverse("workspace-queue"))
     assert queue.status_code == 403 or item.tracking_code not in queue.content.decode()
     item.refresh_from_db()
-    assert item.status == Status.FORWARDED and item.events.count() == 0
+    assert item.status == Status.FORWARDED
+    assert item.events.count() == 0
 
 
 def test_board_viewer_and_anonymous_are_refused(client, board_viewer):
@@ -242,3 +252,35 @@ def test_board_viewer_and_anonymous_are_refused(client, board_viewer):
     client.force_login(board_viewer)
     for name in ["workspace-queue", "workspace-inbox", "workspace-record", "workspace-import"]:
         assert client.get(reverse(name)).status_code == 403
+
+
+def test_the_page_offers_an_extension_only_while_the_rule_allows_one(client, agency_officer_a, commune_a, agency_a):
+    # given two forwarded items under a rule allowing one extension, one of which already had it
+    fresh = item_in(Status.FORWARDED, commune=commune_a, agency=agency_a)
+    extended = item_in(Status.FORWARDED, commune=commune_a, agency=agency_a, extension_count=1)
+    client.force_login(agency_officer_a)
+
+    offered = client.get(reverse("workspace-item", args=[fresh.id])).content.decode()
+    used_up = client.get(reverse("workspace-item", args=[extended.id])).content.decode()
+
+    ask = reverse("workspace-extension-request", args=[fresh.id])
+    assert ask in offered
+    assert reverse("workspace-extension-request", args=[extended.id]) not in used_up
+
+
+def test_the_page_offers_escalation_only_for_a_commune_item_still_open(client, officer_a, commune_a):
+    open_item = ItemFactory(commune=commune_a)
+    closed = ItemFactory(commune=commune_a, status=Status.REJECTED)
+    escalated = ItemFactory(commune=commune_a, handling_level="province")
+    client.force_login(officer_a)
+
+    pages = {
+        item.id: client.get(reverse("workspace-item", args=[item.id])).content.decode() for item in (open_item, closed)
+    }
+
+    assert reverse("workspace-item-escalate", args=[open_item.id]) in pages[open_item.id]
+    assert reverse("workspace-item-escalate", args=[closed.id]) not in pages[closed.id]
+    # once escalated, the commune officer still sees it but can no longer escalate it
+    page = client.get(reverse("workspace-item", args=[escalated.id]))
+    assert page.status_code == 200
+    assert reverse("workspace-item-escalate", args=[escalated.id]) not in page.content.decode()

@@ -43,7 +43,8 @@ def test_officer_records_an_activity_with_evidence_areas_and_items(programmes, o
     evidence = EvidenceFile.objects.get(activity=activity)
     assert evidence.content_type == "application/pdf"
     assert evidence.original_name == "bien-ban.pdf"
-    assert "bien-ban" not in evidence.file.name and len(evidence.file.name) > 40
+    assert "bien-ban" not in evidence.file.name
+    assert len(evidence.file.name) > 40
     assert ProgrammeEvent.objects.filter(activity=activity, kind="activity_recorded").count() == 1
 
 
@@ -208,7 +209,8 @@ def test_api_records_an_activity(client, programmes, officer_a, front_a):
 
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["programme"] == 2 and body["commune"] == front_a.unit_id
+    assert body["programme"] == 2
+    assert body["commune"] == front_a.unit_id
     listed = client.get("/api/v1/activities/?programme=2").json()
     assert [a["id"] for a in listed["results"]] == [body["id"]]
 

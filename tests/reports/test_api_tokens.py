@@ -104,4 +104,5 @@ def test_administrator_revokes_keys_with_the_admin_action(client, admin_user, pr
     )
 
     token.refresh_from_db()
-    assert token.revoked_at is not None and token.revoked_by == admin_user
+    assert token.revoked_at is not None
+    assert token.revoked_by == admin_user

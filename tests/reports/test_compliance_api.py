@@ -66,7 +66,8 @@ def test_an_incremental_refresh_picks_up_a_new_item(client, figures_world, provi
     result = summary_refresh()
 
     rows = get(client, province_key, group_by="commune", period="2026-H1").json()["results"]
-    assert result["full"] is False and result["days"] >= 1
+    assert result["full"] is False
+    assert result["days"] >= 1
     assert {r["name"]: r["received"] for r in rows} == {"Xã Mường Phăng": 4, "Xã Nà Tấu": 3}
 
 

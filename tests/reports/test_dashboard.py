@@ -53,9 +53,11 @@ def test_province_dashboard_page_shows_the_figures_and_links(client, figures_wor
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'id="dashboard-data"' in html and "reports/dashboard.js" in html
+    assert 'id="dashboard-data"' in html
+    assert "reports/dashboard.js" in html
     assert "<script>" not in html.replace('<script id="dashboard-data" type="application/json">', "")
-    assert "measure=overdue" in html and "measure=waiting_overdue" in html
+    assert "measure=overdue" in html
+    assert "measure=waiting_overdue" in html
 
 
 def test_the_board_sees_figures_with_links_to_the_items_behind_them(client, figures_world, board_viewer):
@@ -63,7 +65,8 @@ def test_the_board_sees_figures_with_links_to_the_items_behind_them(client, figu
 
     html = client.get(reverse("reports-dashboard"), {"period": "2026-H1"}).content.decode()
 
-    assert "Xã Mường Phăng" in html and "Xã Nà Tấu" in html
+    assert "Xã Mường Phăng" in html
+    assert "Xã Nà Tấu" in html
     assert "measure=overdue" in html
 
 
@@ -74,7 +77,8 @@ def test_a_commune_officer_sees_only_their_commune(client, figures_world, office
     other = client.get(reverse("reports-commune-dashboard", args=[commune_b.pk]), {"period": "2026-H1"})
     province = client.get(reverse("reports-dashboard"), {"period": "2026-H1"}).content.decode()
 
-    assert own.status_code == 200 and other.status_code == 404
+    assert own.status_code == 200
+    assert other.status_code == 404
     assert "Xã Nà Tấu" not in province
 
 

@@ -47,7 +47,9 @@ def test_the_menu_folds_behind_a_toggle_without_javascript(client, officer_a):
 
     html = client.get(reverse("workspace-queue")).content.decode()
 
-    assert 'id="nav-toggle"' in html and 'for="nav-toggle"' in html and 'id="main-menu"' in html
+    assert 'id="nav-toggle"' in html
+    assert 'for="nav-toggle"' in html
+    assert 'id="main-menu"' in html
     css = (Path(settings.BASE_DIR) / "static/css/portal.css").read_text(encoding="utf-8")
     assert re.search(r"max-width: 767\.98px\).*?\.portal-menu \{ display: none", css, re.S)
 
@@ -59,4 +61,5 @@ def test_every_dashboard_table_scrolls_inside_its_box(client, province_officer):
 
     tables = html.count("<table")
     wrapped = len(re.findall(r'<div class="table-responsive">\s*<table', html))
-    assert tables and tables == wrapped
+    assert tables
+    assert tables == wrapped

@@ -96,5 +96,6 @@ def test_t4_counts_front_committees_that_received_triaged_and_closed_items(
     assert (t4.numerator, t4.denominator) == (1, 3)  # front A of A, B and the province
     assert t4.status == ValueStatus.AT_RISK  # a 2030 target: still time
     row_a = _value("T4.1", Dimension.ORGANIZATION, front_a.id)
-    assert row_a.numerator == 1 and row_a.details["closed"] == 1
+    assert row_a.numerator == 1
+    assert row_a.details["closed"] == 1
     assert _value("T4.1", Dimension.ORGANIZATION, front_b.id).details == {"received": 1, "triaged": 2, "closed": 0}

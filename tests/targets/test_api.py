@@ -36,9 +36,11 @@ def test_values_filter_by_period_unit_status(client, targets_seeded, province_of
     body = client.get(f"/api/v1/indicator-values/?period=2026&indicator=A1.1&unit={commune_a.id}").json()
     assert [(r["dimension"], r["unit"]) for r in body["results"]] == [("commune", commune_a.id)]
     no_data = client.get("/api/v1/indicator-values/?period=2026-Q1&status=no_data&page_size=200").json()
-    assert no_data["results"] and {r["status"] for r in no_data["results"]} == {"no_data"}
+    assert no_data["results"]
+    assert {r["status"] for r in no_data["results"]} == {"no_data"}
     bad = client.get("/api/v1/indicator-values/?status=tot")
-    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
+    assert bad.status_code == 400
+    assert bad.json()["error"]["code"] == "invalid"
 
 
 @pytest.mark.django_db
@@ -67,7 +69,8 @@ def test_report_use_cases_through_the_api(client, targets_seeded, officer_a, fro
     assert created.status_code == 201, created.content
     report_id = created.json()["id"]
     refused = client.post(f"/api/v1/target-reports/{report_id}/approve/")
-    assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_approver"
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "not_approver"
     too_many = client.post(
         "/api/v1/target-reports/submit/",
         {"indicator": "A3.1", "period": "2026", "organization": front_a.id, "numerator": 10, "denominator": 9},
@@ -77,7 +80,8 @@ def test_report_use_cases_through_the_api(client, targets_seeded, officer_a, fro
 
     client.force_login(province_officer)
     approved = client.post(f"/api/v1/target-reports/{report_id}/approve/")
-    assert approved.status_code == 200 and approved.json()["status"] == ReportStatus.APPROVED
+    assert approved.status_code == 200
+    assert approved.json()["status"] == ReportStatus.APPROVED
 
 
 @pytest.mark.django_db

@@ -1,10 +1,9 @@
 """The targets pages in a real headless Chromium (JavaScript off): the provincial Front reads the overview,
 opens a target, and approves a reported value from the queue."""
 
-from datetime import date
-
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -39,7 +38,7 @@ def _login(browser, live_server, client, user):
 def test_provincial_front_reads_the_targets_and_approves_a_report(
     browser, live_server, client, targets_seeded, province, commune_a, officer_a, front_a, province_officer
 ):
-    year = date.today().year
+    year = timezone.localdate().year
     report = submit(officer_a, front_a, Indicator.objects.get(code="A3.1"), period=str(year))
     rollup_compliance(year=year)
     _login(browser, live_server, client, province_officer)

@@ -44,8 +44,10 @@ def test_target_page_lists_communes_sortable_with_links_to_the_items(
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert commune_a.name in html and commune_b.name in html
-    assert "answer_due_from=2026-01-01" in html and f"commune={commune_a.id}" in html
+    assert commune_a.name in html
+    assert commune_b.name in html
+    assert "answer_due_from=2026-01-01" in html
+    assert f"commune={commune_a.id}" in html
     assert "Kiến nghị hợp pháp" in html  # the verbatim text is quoted
 
 
@@ -105,7 +107,8 @@ def test_reports_and_evidence_of_another_commune_are_not_visible(client, targets
 
     client.force_login(officer_a)
     download = client.get(f"/chi-tieu/bao-cao/{report.id}/minh-chung/{evidence.id}/")
-    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
 
 
 @pytest.mark.django_db

@@ -45,7 +45,8 @@ def submit(user, org, indicator, numerator=9, denominator=10, period="2026", evi
 def test_report_is_approved_and_becomes_the_organisations_value(a3_1, officer_a, front_a, province_officer):
     # given a commune Front officer reports 9 of 10 organisations rated good
     report = submit(officer_a, front_a, a3_1, note="Theo kết quả đánh giá cuối năm")
-    assert report.status == ReportStatus.SUBMITTED and report.evidence.count() == 1
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.evidence.count() == 1
     assert report.evidence.get().content_type == "application/pdf"
 
     # when the provincial Front approves it
@@ -55,7 +56,9 @@ def test_report_is_approved_and_becomes_the_organisations_value(a3_1, officer_a,
     value = IndicatorValue.objects.get(indicator=a3_1, period__code="2026", dimension=Dimension.ORGANIZATION)
     assert (value.numerator, value.denominator, str(value.value)) == (9, 10, "90.00")
     assert value.status == ValueStatus.AT_RISK  # 2026 is not over and "= 100%" is not reached
-    assert value.reported_by == officer_a and value.report == report and value.origin == "reported"
+    assert value.reported_by == officer_a
+    assert value.report == report
+    assert value.origin == "reported"
     province = IndicatorValue.objects.get(indicator=a3_1, period__code="2026", dimension=Dimension.PROVINCE)
     assert (province.numerator, province.denominator) == (9, 10)
     assert list(ReportEvent.objects.filter(report=report).values_list("kind", flat=True)) == ["submitted", "approved"]
@@ -67,13 +70,16 @@ def test_returned_report_is_corrected_and_resubmitted(a3_1, officer_a, front_a, 
 
     report_return(user=province_officer, report_id=report.id, reason="Thiếu biên bản họp đánh giá")
     report.refresh_from_db()
-    assert report.status == ReportStatus.RETURNED and report.return_reason == "Thiếu biên bản họp đánh giá"
+    assert report.status == ReportStatus.RETURNED
+    assert report.return_reason == "Thiếu biên bản họp đánh giá"
     with pytest.raises(ConflictError):
         report_approve(user=province_officer, report_id=report.id)
 
     # a correction needs no new file (the first one stays) and waits again
     again = submit(officer_a, front_a, a3_1, numerator=10, evidence=[])
-    assert again.id == report.id and again.status == ReportStatus.SUBMITTED and again.numerator == 10
+    assert again.id == report.id
+    assert again.status == ReportStatus.SUBMITTED
+    assert again.numerator == 10
     report_approve(user=province_officer, report_id=report.id)
     kinds = list(ReportEvent.objects.filter(report=report).values_list("kind", flat=True))
     assert kinds == ["submitted", "returned", "resubmitted", "approved"]

@@ -19,7 +19,9 @@ def test_command_rolls_up_a_year_and_refuses_a_bad_period(targets_seeded, provin
         call_command("rollup_compliance", "--period", "2026", stdout=out)
 
     run = RollupRun.objects.get()
-    assert run.state == RollupState.DONE and run.trigger == "command" and run.rows > 0
+    assert run.state == RollupState.DONE
+    assert run.trigger == "command"
+    assert run.rows > 0
     assert f"{run.rows} rows" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("rollup_compliance", "--period", "2026-Q1", stdout=StringIO())

@@ -25,7 +25,8 @@ def test_target_texts_are_verbatim_from_the_seed_file():
     annual = _section_items(text, "2.2.1. Mục tiêu hằng năm", "2.2.2. Mục tiêu đến năm 2030")
     by_2030 = _section_items(text, "2.2.2. Mục tiêu đến năm 2030", "II- NHIỆM VỤ")[:4]
 
-    assert len(annual) == 7 and len(by_2030) == 4
+    assert len(annual) == 7
+    assert len(by_2030) == 4
     for number, sentence in enumerate(annual, start=1):
         assert TARGET_TEXTS[f"A{number}"] == sentence
     for number, sentence in enumerate(by_2030, start=1):

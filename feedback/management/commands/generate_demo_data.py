@@ -1,5 +1,5 @@
 import random
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         end = None
         if until:
             try:
-                end = timezone.make_aware(datetime.combine(datetime.strptime(until, "%Y-%m-%d").date(), time(23)))
+                end = timezone.make_aware(datetime.combine(date.fromisoformat(until), time(23)))
             except ValueError as exc:
                 raise CommandError("--until must be a date such as 2026-11-30.") from exc
         rng = random.Random(seed)
