@@ -82,3 +82,22 @@ def drop(token: str) -> None:
         default_storage.delete(entry["path"])
     if token and _TOKEN.match(token) and default_storage.exists(f"{_root(token)}/manifest.json"):
         default_storage.delete(f"{_root(token)}/manifest.json")
+
+
+def held_uploads_sweep() -> int:
+    """Remove held sets older than ``HELD_UPLOAD_HOURS`` (abandoned attempts); safe to run twice."""
+    removed = 0
+    try:
+        tokens, _files = default_storage.listdir("held")
+    except FileNotFoundError:
+        return 0
+    for token in tokens:
+        if not _TOKEN.match(token):
+            continue
+        if _manifest(token):
+            continue  # still fresh
+        _dirs, names = default_storage.listdir(_root(token))
+        for name in names:
+            default_storage.delete(f"{_root(token)}/{name}")
+        removed += 1
+    return removed

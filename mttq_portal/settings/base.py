@@ -222,6 +222,8 @@ CELERY_BEAT_SCHEDULE["programs-milestone-reminders"] = {
     "task": "programs.send_milestone_reminders",
     "schedule": crontab(hour=7, minute=0),
 }
+# Files held across a failed form submission (feedback/held_uploads.py): abandoned sets removed hourly.
+CELERY_BEAT_SCHEDULE["feedback-held-uploads-sweep"] = {"task": "feedback.held_uploads_sweep", "schedule": 3600.0}
 # Targets: the compliance rollup every night at 01:30 (Asia/Ho_Chi_Minh).
 CELERY_BEAT_SCHEDULE["targets-nightly-rollup"] = {
     "task": "targets.rollup_compliance",

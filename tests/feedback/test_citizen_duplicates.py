@@ -107,3 +107,23 @@ def test_a_private_or_closed_item_is_not_offered_and_cannot_be_joined(client, su
     assert "tracking-code" in response.content.decode()  # sent directly: nothing public to show
     assert joined.status_code == 409
     assert ItemSupport.objects.count() == 0
+
+
+def test_abandoned_held_files_are_swept_after_a_day(client, submit_kwargs, form, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from feedback import held_uploads
+
+    first = client.post(reverse("feedback-submit"), {**form, "title": "", "attachments": _photo()}).content.decode()
+    token = first.split('name="held_files" value="', 1)[1].split('"', 1)[0]
+    assert held_uploads.held_uploads_sweep() == 0  # still fresh
+    assert held_uploads.held_names(token)
+
+    later = timezone.now() + timedelta(hours=held_uploads.HELD_UPLOAD_HOURS + 1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    swept = held_uploads.held_uploads_sweep()
+
+    assert swept == 1
+    assert held_uploads.held_names(token) == []
