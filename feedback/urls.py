@@ -22,6 +22,7 @@ urlpatterns = [
     path("qua-han/", deadline_views.board_overdue_view, name="board-overdue"),
     path("thong-bao/", notifications.notification_list, name="notifications"),
     path("thong-bao/chua-doc/", notifications.notification_unread_badge, name="notifications-unread"),
+    path("thong-bao/den-han/", notifications.due_today_badge, name="workspace-due-today"),
     path("thong-bao/da-doc/", notifications.notification_mark_read, name="notifications-mark-read"),
     # The officers' workspace.
     path("can-bo/viec/", workspace.queue_view, name="workspace-queue"),

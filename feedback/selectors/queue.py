@@ -243,3 +243,16 @@ def duplicate_suggestions(*, user, item: Item, limit: int = 5, days: int = DUPLI
         limit=limit,
         days=days,
     )
+
+
+def due_today_count(*, user) -> int:
+    """Open items in the user's scope whose due date is today or has passed: the header's "to do today"."""
+    from ..models import OPEN_STATUSES
+
+    today = timezone.localdate()
+    return (
+        items_for_user(user=user)
+        .filter(status__in=sorted(s.value for s in OPEN_STATUSES), due_date__lte=today)
+        .exclude(status=Status.ANSWERED)
+        .count()
+    )

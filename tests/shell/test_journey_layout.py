@@ -63,3 +63,25 @@ def test_every_dashboard_table_scrolls_inside_its_box(client, province_officer):
     wrapped = len(re.findall(r'<div class="table-responsive">\s*<table', html))
     assert tables
     assert tables == wrapped
+
+
+def test_the_header_counts_what_is_due_today_or_overdue(client, officer_a, commune_a, agency_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from feedback.models import Status
+    from tests.feedback.workflow_fixtures import item_in
+
+    today = timezone.localdate()
+    item_in(Status.FORWARDED, commune=commune_a, agency=agency_a, due_date=today)
+    item_in(Status.FORWARDED, commune=commune_a, agency=agency_a, due_date=today - timedelta(days=2))
+    item_in(Status.FORWARDED, commune=commune_a, agency=agency_a, due_date=today + timedelta(days=5))
+    client.force_login(officer_a)
+
+    page = client.get(reverse("workspace-queue")).content.decode()
+    badge = client.get(reverse("workspace-due-today")).content.decode()
+
+    assert reverse("workspace-due-today") in page
+    assert "data-due-today>2<" in badge
+    assert "đến hạn hôm nay hoặc quá hạn" in badge
