@@ -33,8 +33,13 @@ run: compilemessages seed
 test: compilemessages
 	DJANGO_SETTINGS_MODULE=mttq_portal.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# ruff (with the DTZ, PT, T20 and C901 rule sets), the formatter, the template linter, the type check of the
+# services and selectors (pyproject.toml [tool.mypy]) and the migrations.
 check: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
+	DJANGO_SETTINGS_MODULE=mttq_portal.settings.test $(VENV)/bin/mypy
 	DJANGO_SETTINGS_MODULE=mttq_portal.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 lint: check

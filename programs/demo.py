@@ -132,7 +132,12 @@ def generate_demo_data(*, rng, stdout, scale) -> None:
         batch_size=500,
     )
 
-    # Past milestones: most done (a quarter of them late), the rest left late for the dashboards.
+    done, late = _milestones_done(rng=rng, user=user, today=today)
+    stdout.write(f"  programmes: {len(created)} activities, {done} milestones done on time, {late} done late")
+
+
+def _milestones_done(*, rng, user, today: datetime.date) -> tuple[int, int]:
+    """Past milestones: most done (a quarter of them late), the rest left late for the dashboards."""
     done = late = 0
     events = []
     past = Milestone.objects.filter(due_date__lt=today, done_on__isnull=True).order_by("due_date", "id")
@@ -161,4 +166,4 @@ def generate_demo_data(*, rng, stdout, scale) -> None:
             )
         )
     ProgrammeEvent.objects.bulk_create(events)
-    stdout.write(f"  programmes: {len(created)} activities, {done} milestones done on time, {late} done late")
+    return done, late

@@ -165,22 +165,8 @@ def activity_record(
     _check_range(session_count, low=1, high=MAX_SESSIONS, field="session_count", label=_("Number of sessions"))
     organization = _organization_in_scope(user=user, organization_id=organization_id)
     commune = _commune_for(user=user, organization=organization, commune_id=commune_id)
-    area_ids = set(residential_area_ids)
-    areas = list(ResidentialArea.objects.filter(id__in=area_ids, commune=commune)) if area_ids else []
-    if len(areas) != len(area_ids):
-        raise ApplicationError(
-            _("Residential areas must belong to the activity's commune."),
-            code="area_outside_commune",
-            fields={"residential_areas": [_("Not in the commune.")]},
-        )
-    wanted_items = set(item_ids)
-    items = list(linkable_items(user=user).filter(id__in=wanted_items).values_list("id", flat=True))
-    if len(items) != len(wanted_items):
-        raise NotAllowedError(
-            _("Some feedback items do not exist or are outside your scope."),
-            code="item_out_of_scope",
-            fields={"items": [_("Outside your scope.")]},
-        )
+    areas = _areas_in(commune, residential_area_ids)
+    items = _linkable_item_ids(user=user, item_ids=item_ids)
     checked = _check_files(evidence)
 
     activity = Activity.objects.create(
@@ -209,6 +195,30 @@ def activity_record(
         data={"kind": kind, "held_on": held_on.isoformat(), "items": sorted(items), "evidence": [e.id for e in stored]},
     )
     return activity
+
+
+def _areas_in(commune, residential_area_ids: Iterable[int]) -> list[ResidentialArea]:
+    area_ids = set(residential_area_ids)
+    areas = list(ResidentialArea.objects.filter(id__in=area_ids, commune=commune)) if area_ids else []
+    if len(areas) != len(area_ids):
+        raise ApplicationError(
+            _("Residential areas must belong to the activity's commune."),
+            code="area_outside_commune",
+            fields={"residential_areas": [_("Not in the commune.")]},
+        )
+    return areas
+
+
+def _linkable_item_ids(*, user, item_ids: Iterable[int]) -> list[int]:
+    wanted_items = set(item_ids)
+    items = list(linkable_items(user=user).filter(id__in=wanted_items).values_list("id", flat=True))
+    if len(items) != len(wanted_items):
+        raise NotAllowedError(
+            _("Some feedback items do not exist or are outside your scope."),
+            code="item_out_of_scope",
+            fields={"items": [_("Outside your scope.")]},
+        )
+    return items
 
 
 @transaction.atomic

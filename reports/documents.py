@@ -298,20 +298,7 @@ def report_docx(report: ReportFile) -> bytes:
         p.paragraph_format.first_line_indent = Cm(1)
     for roman, (key, (heading, group)) in zip(("II", "III", "IV"), GROUP_TITLES.items(), strict=True):
         para(doc, f"{roman}. KẾT QUẢ {heading.upper()}", bold=True, align=WD_ALIGN_PARAGRAPH.LEFT)
-        rows = table_rows(getattr(report, key))
-        table = doc.add_table(rows=1, cols=len(TABLE_HEADERS))
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, TABLE_HEADERS, strict=True):
-            cell.text = text.format(group=group)
-            for run in cell.paragraphs[0].runs:
-                run.bold = True
-                run.font.size = Pt(10)
-        for row in rows:
-            cells = table.add_row().cells
-            for cell, value in zip(cells, row, strict=True):
-                cell.text = str(value)
-                for run in cell.paragraphs[0].runs:
-                    run.font.size = Pt(10)
+        _docx_table(doc, table_rows(getattr(report, key)), group=group)
         doc.add_paragraph()
 
     signature = doc.add_table(rows=1, cols=2)
@@ -328,6 +315,24 @@ def report_docx(report: ReportFile) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _docx_table(doc, rows: list, *, group: str) -> None:
+    from docx.shared import Pt
+
+    table = doc.add_table(rows=1, cols=len(TABLE_HEADERS))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, TABLE_HEADERS, strict=True):
+        cell.text = text.format(group=group)
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+            run.font.size = Pt(10)
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = str(value)
+            for run in cell.paragraphs[0].runs:
+                run.font.size = Pt(10)
 
 
 def report_xlsx(report: ReportFile) -> bytes:
@@ -352,15 +357,7 @@ def report_xlsx(report: ReportFile) -> bytes:
             sheet.merge_cells(start_row=row, start_column=col, end_row=row, end_column=merge_to)
         return cell
 
-    left_lines = [*report.issuer_parent, report.issuer, report.number]
-    right_lines = [NATIONAL_NAME, NATIONAL_MOTTO, report.place_and_date]
-    for i in range(max(len(left_lines), len(right_lines))):
-        if i < len(left_lines):
-            write(i + 1, 1, left_lines[i], font=bold if i == len(left_lines) - 2 else plain, merge_to=3)
-        if i < len(right_lines):
-            italic = Font(name="Times New Roman", italic=True)
-            write(i + 1, 5, right_lines[i], font=italic if i == 2 else bold, merge_to=width)
-    row = max(len(left_lines), len(right_lines)) + 2
+    row = _xlsx_heading(write, report, width=width, bold=bold, plain=plain)
     write(row, 1, report.title, font=Font(name="Times New Roman", bold=True, size=14), merge_to=width)
     write(row + 1, 1, report.subtitle, font=bold, merge_to=width)
     row += 3
@@ -409,6 +406,21 @@ def report_xlsx(report: ReportFile) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _xlsx_heading(write, report: ReportFile, *, width: int, bold, plain) -> int:
+    """The issuer on the left, the national name and the date on the right; returns the next free row."""
+    from openpyxl.styles import Font
+
+    left_lines = [*report.issuer_parent, report.issuer, report.number]
+    right_lines = [NATIONAL_NAME, NATIONAL_MOTTO, report.place_and_date]
+    for i in range(max(len(left_lines), len(right_lines))):
+        if i < len(left_lines):
+            write(i + 1, 1, left_lines[i], font=bold if i == len(left_lines) - 2 else plain, merge_to=3)
+        if i < len(right_lines):
+            italic = Font(name="Times New Roman", italic=True)
+            write(i + 1, 5, right_lines[i], font=italic if i == 2 else bold, merge_to=width)
+    return max(len(left_lines), len(right_lines)) + 2
 
 
 def report_groups(report: ReportFile) -> list[dict]:

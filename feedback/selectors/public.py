@@ -95,9 +95,9 @@ def public_record_items(
     the agency answered but whose answer the Front has not yet approved is not published (it has none)."""
     from mttq_portal.text import fold_vietnamese
 
-    qs = Item.objects.filter(consent_publish=True, status__in=ANSWERED_STATUSES, merged_into__isnull=True).exclude(
-        public_answer=""
-    )
+    qs: QuerySet = Item.objects.filter(
+        consent_publish=True, status__in=ANSWERED_STATUSES, merged_into__isnull=True
+    ).exclude(public_answer="")
     qs = _filtered(qs, commune_id=commune_id, category_id=category_id, period=period)
     folded = fold_vietnamese(query or "").strip()[:100]
     if folded:
@@ -331,7 +331,7 @@ def item_public_timeline(*, item: Item) -> list[TimelineStep]:
         .select_related("agency")
         .order_by("created_at", "id")
     )
-    agency_ids = {_data(e).get("agency") for e in events if _data(e).get("agency")}
+    agency_ids = [int(a) for a in {_data(e).get("agency") for e in events} if a]
     names = dict(Organization.objects.filter(pk__in=agency_ids).values_list("pk", "name")) if agency_ids else {}
     story = _Story(item=item, agency_names=names)
     steps = []
@@ -439,5 +439,5 @@ def public_duplicates(*, commune_id, category_id, title: str, latitude=None, lon
         limit=limit,
     )
     for item in found:
-        item.summary = public_summary(item)
+        item.summary = public_summary(item)  # type: ignore[attr-defined]
     return found

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import django_filters
 from django.db import connection
@@ -14,13 +15,16 @@ from mttq_portal.text import fold_vietnamese
 from ..models import CLOSED_STATUSES, OPEN_STATUSES, TRIAGE_STATUSES, Channel, Item, ItemType, Status
 from .items import items_for_user
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 DUE_SOON_DAYS = 3
 
 
 @dataclass(frozen=True)
 class Tab:
     key: str
-    label: str
+    label: "StrOrPromise"
 
 
 TABS = [

@@ -15,7 +15,7 @@ from ..models import CategoryRoute, Item
 def proposed_agency_id(*, category_id: int, commune_id: int) -> int | None:
     """The default agency of the category for this commune, else for the whole province; None without one."""
     routes = CategoryRoute.objects.filter(Q(commune_id=commune_id) | Q(commune__isnull=True), category_id=category_id)
-    ids = dict(routes.values_list("commune_id", "agency_id"))
+    ids: dict[int | None, int] = dict(routes.values_list("commune_id", "agency_id"))
     return ids.get(commune_id) or ids.get(None)
 
 

@@ -245,7 +245,7 @@ def item_submit(
     lng = _coordinate(longitude, "longitude", 180)
     if (lat is None) != (lng is None):
         raise _field_error("latitude", _("Give both latitude and longitude, or neither."))
-    if lat is not None:
+    if lat is not None and lng is not None:
         box = province_bbox()
         if box is not None and not box.contains(float(lat), float(lng)):
             raise _field_error(

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -43,6 +44,9 @@ from ..models import (
 from ..phones import is_vn_mobile
 from ..workflow import MOVES, Move
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 logger = logging.getLogger(__name__)
 
 
@@ -54,8 +58,8 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Wording:
-    subject: str
-    message: str
+    subject: "StrOrPromise"
+    message: "StrOrPromise"
 
 
 WORDING: dict[str, Wording] = {
@@ -376,7 +380,9 @@ def _write(rows: Sequence[Notification]) -> list[int]:
     if not rows:
         return []
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    forget_unread(r.recipient_user_id for r in rows if r.channel == NotificationChannel.IN_APP)
+    forget_unread(
+        r.recipient_user_id for r in rows if r.channel == NotificationChannel.IN_APP and r.recipient_user_id is not None
+    )
     return list(
         Notification.objects.filter(key__in=[r.key for r in rows], status=NotificationStatus.PENDING)
         .order_by("id")
@@ -403,7 +409,7 @@ def _citizen_context(item: Item, event: ItemEvent | None, move: str) -> dict:
     """What the citizen's message says, fixed when the decision is made (a later re-forwarding must not
     change what an earlier message said)."""
     context = _item_context(item)
-    context["agency"] = item.current_agency.name if item.current_agency_id else ""
+    context["agency"] = item.current_agency.name if item.current_agency is not None else ""
     if event is not None:
         if event.due_date:
             context["due_date"] = event.due_date.isoformat()
@@ -716,7 +722,7 @@ def message_context(notification: Notification) -> dict:
             code=item.tracking_code,
             title=item.title,
             commune=item.commune.name,
-            agency=item.current_agency.name if item.current_agency_id else "",
+            agency=item.current_agency.name if item.current_agency else "",
         )
     ctx.update({k: v for k, v in notification.context.items() if isinstance(v, str | int)})
     if ctx.get("due_date"):
@@ -760,7 +766,7 @@ def _item_url(notification: Notification) -> str:
 
 
 def _send_email(notification: Notification) -> None:
-    to = notification.recipient_user.email if notification.recipient_user_id else notification.recipient_address
+    to = notification.recipient_user.email if notification.recipient_user else notification.recipient_address
     if not to:
         raise ValueError("no email address")
     with translation.override(notification.language):

@@ -6,7 +6,7 @@ import hashlib
 import io
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.db import transaction
 from django.utils import timezone
@@ -217,9 +217,9 @@ class _Lookups:
     communes: dict
     categories: dict
     types: dict
-    today: object
+    today: date
     channel: str
-    calendar: object
+    calendar: WorkingCalendar
     rules: list
 
 

@@ -62,6 +62,54 @@ def report_submit(
     evidence=(),
 ) -> Report:
     """Create or correct the organisation's report for the indicator and period; it waits for approval."""
+    indicator, organization = _checked_scope(
+        user=user, indicator_id=indicator_id, organization_id=organization_id, period_code=period_code
+    )
+    num, den = _checked_figures(numerator, denominator)
+    files = list(evidence or ())
+    if len(files) > MAX_EVIDENCE_FILES:
+        raise ApplicationError(_("Attach at most 5 files."), code="too_many_files")
+    checked = [(f.name, *evidence_check(f)) for f in files]
+    note = (note or "").strip()[:MAX_REASON]
+    period = period_ensure(period_code)
+    now = timezone.now()
+    with transaction.atomic():
+        report = (
+            Report.objects.select_for_update()
+            .filter(indicator=indicator, period=period, organization=organization)
+            .first()
+        )
+        report, event_kind = _report_row(
+            report,
+            fields={"indicator": indicator, "period": period, "organization": organization},
+            numerator=num,
+            denominator=den,
+            note=note,
+            user=user,
+            now=now,
+            has_evidence=bool(checked),
+        )
+        for original_name, content, mime, extension in checked:
+            stored, digest = evidence_content_file(content, extension)
+            ReportEvidence.objects.create(
+                report=report,
+                file=stored,
+                original_name=original_name[:255],
+                content_type=mime,
+                size=len(content),
+                sha256=digest,
+                uploaded_by=user,
+            )
+        ReportEvent.objects.create(
+            report=report, kind=event_kind, actor=user, numerator=num, denominator=den, note=note
+        )
+    return report
+
+
+def _checked_scope(
+    *, user, indicator_id: int, organization_id: int, period_code: str
+) -> tuple[Indicator, Organization]:
+    """The reported indicator and the organisation the user may report for, in a period that has started."""
     indicator = Indicator.objects.select_related("target").filter(id=indicator_id).first()
     if indicator is None or indicator.source != Source.REPORTED:
         raise ApplicationError(_("This indicator is computed by the portal, not reported."), code="not_reported")
@@ -87,6 +135,10 @@ def report_submit(
             % {"period": period_code},
             code="period_in_future",
         )
+    return indicator, organization
+
+
+def _checked_figures(numerator, denominator) -> tuple[int, int]:
     num = _count(numerator, field="numerator", label=_("The numerator"))
     den = _count(denominator, field="denominator", label=_("The denominator"))
     if den == 0:
@@ -99,71 +151,48 @@ def report_submit(
             code="numerator_above_denominator",
             fields={"numerator": []},
         )
-    files = list(evidence or ())
-    if len(files) > MAX_EVIDENCE_FILES:
-        raise ApplicationError(_("Attach at most 5 files."), code="too_many_files")
-    checked = [(f.name, *evidence_check(f)) for f in files]
-    note = (note or "").strip()[:MAX_REASON]
-    period = period_ensure(period_code)
-    now = timezone.now()
-    with transaction.atomic():
-        report = (
-            Report.objects.select_for_update()
-            .filter(indicator=indicator, period=period, organization=organization)
-            .first()
+    return num, den
+
+
+def _report_row(report, *, fields, numerator, denominator, note, user, now, has_evidence) -> tuple[Report, str]:
+    """The new report (evidence required), or the existing one corrected and waiting again."""
+    num, den = numerator, denominator
+    if report is None:
+        if not has_evidence:
+            raise ApplicationError(
+                _("Attach at least one evidence file (the decision, the minutes or the report)."),
+                code="evidence_required",
+                fields={"evidence": []},
+            )
+        report = Report.objects.create(
+            **fields,
+            numerator=num,
+            denominator=den,
+            note=note,
+            submitted_by=user,
+            submitted_at=now,
         )
-        if report is None:
-            if not checked:
-                raise ApplicationError(
-                    _("Attach at least one evidence file (the decision, the minutes or the report)."),
-                    code="evidence_required",
-                    fields={"evidence": []},
-                )
-            report = Report.objects.create(
-                indicator=indicator,
-                period=period,
-                organization=organization,
-                numerator=num,
-                denominator=den,
-                note=note,
-                submitted_by=user,
-                submitted_at=now,
-            )
-            event_kind = ReportEventKind.SUBMITTED
-        else:
-            report.numerator, report.denominator, report.note = num, den, note
-            report.status, report.return_reason = ReportStatus.SUBMITTED, ""
-            report.submitted_by, report.submitted_at = user, now
-            report.decided_by, report.decided_at = None, None
-            report.save(
-                update_fields=[
-                    "numerator",
-                    "denominator",
-                    "note",
-                    "status",
-                    "return_reason",
-                    "submitted_by",
-                    "submitted_at",
-                    "decided_by",
-                    "decided_at",
-                ]
-            )
-            event_kind = ReportEventKind.RESUBMITTED
-        for original_name, content, mime, extension in checked:
-            stored, digest = evidence_content_file(content, extension)
-            ReportEvidence.objects.create(
-                report=report,
-                file=stored,
-                original_name=original_name[:255],
-                content_type=mime,
-                size=len(content),
-                sha256=digest,
-                uploaded_by=user,
-            )
-        ReportEvent.objects.create(
-            report=report, kind=event_kind, actor=user, numerator=num, denominator=den, note=note
+        event_kind = ReportEventKind.SUBMITTED
+    else:
+        report.numerator, report.denominator, report.note = num, den, note
+        report.status, report.return_reason = ReportStatus.SUBMITTED, ""
+        report.submitted_by, report.submitted_at = user, now
+        report.decided_by, report.decided_at = None, None
+        report.save(
+            update_fields=[
+                "numerator",
+                "denominator",
+                "note",
+                "status",
+                "return_reason",
+                "submitted_by",
+                "submitted_at",
+                "decided_by",
+                "decided_at",
+            ]
         )
-    return report
+        event_kind = ReportEventKind.RESUBMITTED
+    return report, event_kind
 
 
 def _locked_submitted(report_id: int, *, user) -> Report:
