@@ -407,6 +407,9 @@ class Item(models.Model):
     def __str__(self) -> str:
         return f"{self.tracking_code} · {self.title}"
 
+    # Set by the scoping selector on the instance it returns (not a column): the submitter is masked for this viewer.
+    identity_hidden: bool = False
+
     @property
     def public_status(self) -> str:
         return PUBLIC_STATUS[Status(self.status)]

@@ -64,7 +64,7 @@ def programme_list(*, user) -> QuerySet[Programme]:
     return Programme.objects.prefetch_related("lead_organizations", "sub_rows").order_by("number")
 
 
-def programme_get_for_user(*, user, number: int) -> Programme:
+def programme_get_for_user(*, user, number: int) -> Programme | None:
     require_viewer(user=user)
     return (
         Programme.objects.prefetch_related("lead_organizations", "coordinating_organizations", "sub_rows", "quantities")
@@ -165,7 +165,7 @@ def evidence_get_for_user(*, user, evidence_id: int) -> EvidenceFile | None:
         return evidence
     units = scope.front_unit_ids
     owner = evidence.activity or evidence.skilful_model
-    if owner.commune_id in units or owner.organization.unit_id in units:
+    if owner is not None and (owner.commune_id in units or owner.organization.unit_id in units):
         return evidence
     return None
 
@@ -255,7 +255,16 @@ def milestone_progress_by_programme(*, year: int, today: datetime.date) -> dict[
             open=Count("id", filter=Q(done_on__isnull=True, due_date__gte=today)),
         )
     )
-    return {row.pop("programme_id"): MilestoneProgress(**row) for row in rows}
+    return {
+        row["programme_id"]: MilestoneProgress(
+            due=row["due"],
+            done_on_time=row["done_on_time"],
+            done_late=row["done_late"],
+            late=row["late"],
+            open=row["open"],
+        )
+        for row in rows
+    }
 
 
 def _activities_in_year(scope, year: int) -> QuerySet[Activity]:

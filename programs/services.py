@@ -260,7 +260,8 @@ def milestone_complete(
         raise ApplicationError(_("Unknown milestone."), code="unknown_milestone")
     if not milestone.can_be_completed():
         raise ConflictError(
-            _("This milestone was already marked done on %(date)s.") % {"date": milestone.done_on.strftime("%d/%m/%Y")},
+            _("This milestone was already marked done on %(date)s.")
+            % {"date": milestone.done_on.strftime("%d/%m/%Y") if milestone.done_on else ""},
             code="milestone_already_done",
         )
     _check_date(done_on, field="done_on", today=today or timezone.localdate())

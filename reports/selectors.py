@@ -7,6 +7,7 @@ agency the items forwarded to it.
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
@@ -380,7 +381,8 @@ _GROUPING_COLUMNS = {
 def _where(*, user, filters: FigureFilters) -> tuple[str, list] | None:
     """The WHERE clause ``_narrow`` builds, in SQL, for the one-scan query below."""
     scope = user_scope(user=user)
-    clauses, params = ["day >= %s", "day < %s"], [filters.period.start, filters.period.end]
+    clauses: list[str] = ["day >= %s", "day < %s"]
+    params: list[Any] = [filters.period.start, filters.period.end]
     if not (scope.sees_whole_province or scope.is_board_viewer):
         if not (scope.front_unit_ids or scope.agency_ids):
             return None

@@ -207,7 +207,7 @@ def _lookup_tables(user):
     ):
         for key in (code, name_vi, name_en):
             categories[fold_vietnamese(key)] = cat_id
-    types = {fold_vietnamese(label): value for value, label in TYPE_LABELS_VI.items()}
+    types: dict[str, str] = {fold_vietnamese(label): value for value, label in TYPE_LABELS_VI.items()}
     types.update({value: value for value in ItemType.values})
     return communes, categories, types
 

@@ -418,7 +418,7 @@ def item_answer(*, user, item_id: int, answer: str, attachments=()) -> MoveResul
             actor=Actor.AGENCY,
             data=MoveData(note=answer, extra={"answer": answer}),
         )
-        if result.changed and attachments:
+        if result.event is not None and attachments:
             count = _store_attachments(item=result.item, event=result.event, files=attachments, user=user, public=False)
             result.event.data = {**result.event.data, "attachments": count}
             result.event.save(update_fields=["data"])
@@ -459,8 +459,9 @@ def extension_request(*, user, item_id: int, reason: str, requested_days=None, r
         pending = ExtensionRequest.objects.filter(item=item, status=ExtensionStatus.PENDING).first()
         if pending is not None:
             return pending  # a repeat: one open request at a time
-        if not item.can_request_extension:
-            if item.status not in ANSWER_STATUSES or item.due_date is None:
+        due_date, agency_id = item.due_date, item.current_agency_id
+        if not item.can_request_extension or due_date is None or agency_id is None:
+            if item.status not in ANSWER_STATUSES or due_date is None or agency_id is None:
                 raise ConflictError(
                     _("An extension can only be asked while the item waits for your answer."), code="extension_state"
                 )
@@ -469,14 +470,14 @@ def extension_request(*, user, item_id: int, reason: str, requested_days=None, r
                 % {"allowed": item.extensions_allowed},
                 code="extension_limit",
             )
-        new_date = _requested_date(item, requested_days, requested_due_date)
+        new_date = _requested_date(item, due_date, requested_days, requested_due_date)
         request = ExtensionRequest.objects.create(
             item=item,
-            agency_id=item.current_agency_id,
+            agency_id=agency_id,
             reason=reason,
-            requested_days=(new_date - item.due_date).days,
+            requested_days=(new_date - due_date).days,
             requested_due_date=new_date,
-            previous_due_date=item.due_date,
+            previous_due_date=due_date,
             requested_by=user,
         )
         event = ItemEvent.objects.create(
@@ -493,7 +494,7 @@ def extension_request(*, user, item_id: int, reason: str, requested_days=None, r
     return request
 
 
-def _requested_date(item: Item, requested_days, requested_due_date) -> date:
+def _requested_date(item: Item, due_date: date, requested_days, requested_due_date) -> date:
     if requested_due_date in (None, "") and requested_days in (None, ""):
         rule = item.due_rule
         requested_days = rule.extension_days if rule and rule.extension_days else None
@@ -519,10 +520,10 @@ def _requested_date(item: Item, requested_days, requested_due_date) -> date:
         if not 1 <= days <= 365:
             message = _("Ask between 1 and 365 extra days.")
             raise ApplicationError(message, code="invalid", fields={"requested_days": [message]})
-        new_date = WorkingCalendar.load().add_calendar_days(item.due_date, days)
-    if new_date <= item.due_date:
+        new_date = WorkingCalendar.load().add_calendar_days(due_date, days)
+    if new_date <= due_date:
         message = _("The new due date must be after the current one (%(date)s).") % {
-            "date": item.due_date.strftime("%d/%m/%Y")
+            "date": due_date.strftime("%d/%m/%Y")
         }
         raise ApplicationError(message, code="invalid_date", fields={"requested_due_date": [message]})
     return new_date

@@ -10,7 +10,7 @@ import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
@@ -62,7 +62,7 @@ class _Context:
     year: int
     as_of: date
     run: RollupRun
-    now: object
+    now: datetime
     province_id: int | None
     periods: dict[str, Period] = field(default_factory=dict)
     rows: dict[tuple, dict] = field(default_factory=dict)
@@ -115,7 +115,7 @@ class _Context:
         if dimension == Dimension.PROVINCE:
             row["unit_id"] = self.province_id
         else:
-            row[_KEY_COLUMN[dimension]] = key
+            row[_KEY_COLUMN[Dimension(dimension)]] = key
         self.rows[(indicator.id, period.id, dimension, key)] = row
 
 
