@@ -5,6 +5,7 @@ from .models import (
     CalendarException,
     Campaign,
     Category,
+    CategoryRoute,
     DeadlineChase,
     DeadlineRule,
     Item,
@@ -20,6 +21,14 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name_vi", "name_en", "code", "order", "protects_identity", "is_active"]
     list_editable = ["order", "protects_identity", "is_active"]
     search_fields = ["name_vi", "name_en", "code"]
+
+
+@admin.register(CategoryRoute)
+class CategoryRouteAdmin(admin.ModelAdmin):
+    list_display = ("category", "commune", "agency")
+    list_filter = ("category",)
+    autocomplete_fields = ("agency",)
+    raw_id_fields = ("commune",)
 
 
 @admin.register(DeadlineRule)

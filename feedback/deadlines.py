@@ -198,6 +198,14 @@ class RuleSpec:
 
 # Defaults of DOMAIN §3 "Deadlines", seeded into the admin-editable table (ADR 0141).
 DEFAULT_RULES = [
+    # The Front's review of a disputed result: no article sets it; the province's own rule, labelled so.
+    RuleSpec(
+        Step.DISPUTE,
+        "",
+        10,
+        DayCount.WORKING,
+        "Quy định của tỉnh (không có điều luật quy định thời hạn xem xét lại kết quả)",
+    ),
     RuleSpec(
         Step.TRIAGE,
         "",

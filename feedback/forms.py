@@ -6,6 +6,7 @@ import secrets
 from django import forms
 from django.conf import settings
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mttq_portal.errors import ApplicationError
@@ -268,25 +269,60 @@ class RecordForm(SubmitForm):
     consent_method = forms.ChoiceField(label=_("How the citizen's consent was obtained"), choices=())
     is_mass_petition = forms.BooleanField(label=_("Mass petition (5 or more signatories)"), required=False)
     is_complex = forms.BooleanField(label=_("Complex case"), required=False)
+    received_on = forms.DateField(
+        label=_("Received on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        required=False,
+        help_text=_("Left empty: today."),
+        error_messages={
+            "invalid": _("Give the day the matter was received as dd/mm/yyyy."),
+        },
+    )
+
+    field_order = ["received_on", "channel", "commune", "type", "category"]
 
     def __init__(self, *args, user, **kwargs):
-        from organizations.selectors import units_for_user
+        from organizations.selectors import units_for_user, user_scope
 
         from .models import Channel, ConsentMethod, ItemType
         from .services.recording import OFFICER_CHANNELS, OFFICER_CONSENT
 
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = ItemType.choices
+        # The widget is replaced first: a new widget carries no choices of its own, so setting the field's
+        # choices afterwards is what fills the dropdown.
         self.fields["type"].widget = forms.Select(attrs={"class": "form-select"})
+        self.fields["type"].choices = [("", _("— choose the type —")), *ItemType.choices]
+        self.fields["type"].label = _("Type of matter")
+        self.fields["is_anonymous"].label = _("The citizen does not give a name or contact")
+        self.fields["title"].label = _("Title of the matter")
+        self.fields["content"].label = _("What the citizen raised")
+        self.fields["request_text"].label = _("What the citizen asks (optional)")
+        self.fields["attachments"].label = _("Documents handed in (optional, at most 5)")
+        self.fields["submitter_name"].label = _("Citizen's full name")
+        self.fields["submitter_phone"].label = _("Citizen's phone")
+        self.fields["submitter_email"].label = _("Citizen's email")
+        self.fields["submitter_address"].label = _("Citizen's address")
+        self.fields["received_on"].initial = timezone.localdate()
         self.fields["channel"].choices = [(c.value, Channel(c).label) for c in OFFICER_CHANNELS]
         self.fields["consent_method"].choices = [(c.value, ConsentMethod(c).label) for c in OFFICER_CONSENT]
-        self.fields["commune"].queryset = units_for_user(user=user).only("id", "name")
+        communes = units_for_user(user=user).only("id", "name")
+        self.fields["commune"].queryset = communes
+        own = sorted(user_scope(user=user).front_unit_ids)
+        if len(own) == 1:
+            self.fields["commune"].initial = own[0]
         self.fields["consent_processing"].label = _(
             "The citizen agreed that the Front processes the matter and forwards it (required)."
         )
         self.fields["consent_contact"].label = _("The citizen agreed to be contacted about it.")
         self.fields["consent_publish"].label = _("The citizen agreed to publication without name or contact.")
         style_widgets(self)
+
+    def clean_received_on(self):
+        received = self.cleaned_data.get("received_on") or timezone.localdate()
+        if received > timezone.localdate():
+            raise forms.ValidationError(_("The day received cannot be in the future."))
+        return received
 
 
 class ImportForm(forms.Form):

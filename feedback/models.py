@@ -111,10 +111,11 @@ NOT_COUNTED_STATUSES = frozenset({Status.REJECTED, Status.MERGED, Status.WITHDRA
 
 
 class Step(models.TextChoices):
-    """The two clocks: the Front's triage and the agency's answer."""
+    """The clocks: the Front's triage, the agency's answer, and the Front's review of a disputed result."""
 
     TRIAGE = "triage", _("Triage by the Front")
     ANSWER = "answer", _("Answer by the agency")
+    DISPUTE = "dispute", _("Review of a disputed result by the Front")
 
 
 class HandlingLevel(models.TextChoices):
@@ -168,6 +169,40 @@ class Category(models.Model):
         from django.utils.translation import get_language
 
         return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+
+
+class CategoryRoute(models.Model):
+    """Admin-editable routing: the agency proposed first when an item of this category is forwarded, for one
+    commune or (commune empty) for the whole province. The officer still chooses; the proposal only orders
+    the list."""
+
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="routes")
+    commune = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("commune"),
+        help_text=_("Empty: for every commune of the province without a rule of its own."),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        Organization, verbose_name=_("default agency"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("default agency of a category")
+        verbose_name_plural = _("default agencies of categories")
+        ordering = ["category", "commune"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "commune"], name="route_one_per_category_commune"),
+            models.UniqueConstraint(
+                fields=["category"], condition=Q(commune__isnull=True), name="route_one_province_wide_per_category"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} → {self.agency}"
 
 
 class Campaign(models.Model):
@@ -356,6 +391,10 @@ class Item(models.Model):
     anonymized_at = models.DateTimeField(null=True, blank=True)
     # Set when the acknowledgement and other after-commit work has been queued; the sweeper finds the rest.
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # Citizens who said "this happens to me too" on the form instead of sending the same matter again.
+    support_count = models.PositiveIntegerField(_("citizens who reported the same matter"), default=0)
+    # The language the citizen used (vi or en): every message to them is written in it.
+    submitter_language = models.CharField(_("submitter's language"), max_length=10, blank=True, default="")
 
     objects = ItemQuerySet.as_manager()
 
@@ -465,6 +504,7 @@ class EventKind(models.TextChoices):
     DATA_REQUEST = "data_request", _("Citizen's request about their data")
     REMINDER = "reminder", _("Reminder sent")
     COMPLEXITY_SET = "complexity_set", _("Complexity decided")
+    SUPPORTED = "supported", _("Another citizen reported the same matter")
 
 
 class ItemEvent(models.Model):
@@ -487,11 +527,46 @@ class ItemEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("item event")
+        verbose_name_plural = _("item events")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["item", "created_at"], name="event_item_time_idx")]
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.kind} {self.from_status}->{self.to_status}"
+
+    @property
+    def actor_display(self) -> str:
+        """Who acted, in the reader's language: the user's name, or what ``actor_label`` stands for."""
+        if self.actor_id and self.actor is not None:
+            return self.actor.get_full_name() or self.actor.get_username()
+        labels = {
+            "citizen": _("the citizen"),
+            "system": _("the system"),
+            "front": _("the Front"),
+            "agency": _("the agency"),
+        }
+        return str(labels.get(self.actor_label, self.actor_label))
+
+
+class ItemSupport(models.Model):
+    """A citizen who met the same matter ("tôi cũng gặp việc này") and joined an existing item instead of
+    sending it again. Contact details only with consent; anonymised with the item's other personal data."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="supports")
+    submitter_email = models.CharField(_("email"), max_length=254, blank=True)
+    submitter_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    consent_contact = models.BooleanField(_("agreed to be contacted"), default=False)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("citizen reporting the same matter")
+        verbose_name_plural = _("citizens reporting the same matter")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} +1"
 
 
 class Attachment(models.Model):
@@ -648,6 +723,10 @@ class PersonalDataAccess(AppendOnlyModel):
     action = models.CharField(max_length=10, choices=Action.choices)
     detail = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.item_id}"

@@ -64,11 +64,27 @@ class AgencyInput(serializers.Serializer):
     note = _note()
 
 
+class ForwardInput(AgencyInput):
+    due_date = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=10,
+        help_text="Optional: a due date earlier than the rule's (dd/mm/yyyy or yyyy-mm-dd), never later.",
+    )
+    due_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, help_text="Why the due date is earlier (required then)."
+    )
+
+
 class AnswerInput(serializers.Serializer):
     answer = _text()
     attachments = serializers.ListField(
         child=serializers.FileField(), required=False, max_length=settings.FEEDBACK_MAX_ATTACHMENTS
     )
+
+
+class UpholdInput(serializers.Serializer):
+    explanation = _text(help_text="Why the result stands; the citizen reads it.")
 
 
 class CloseInput(serializers.Serializer):
@@ -90,6 +106,10 @@ class StaffMove:
     # Statuses from which the service first makes another move to reach this one's source (forwarding accepts
     # first): the move is offered there too.
     also_from: frozenset[Status] = field(default_factory=frozenset)
+    # The main move of its states (forward, answer, close as resolved) is offered first and open; a refusal
+    # (reject, return, withdraw, merge) after the others, never open.
+    primary: bool = False
+    refusal: bool = False
 
     @property
     def rule(self) -> MoveRule:
@@ -137,8 +157,18 @@ STAFF_MOVES: dict[str, StaffMove] = {
     row.move: row
     for row in (
         StaffMove(Move.ACCEPT, wf.item_accept, NoteInput, "ItemAcceptApi", "accept", "Accept as lawful and legitimate"),
-        StaffMove(Move.REJECT, wf.item_reject, ReasonInput, "ItemRejectApi", "reject", "Reject with a public reason"),
-        StaffMove(Move.MERGE, wf.item_merge, MergeInput, "ItemMergeApi", "merge", "Merge into another item"),
+        StaffMove(
+            Move.REJECT,
+            wf.item_reject,
+            ReasonInput,
+            "ItemRejectApi",
+            "reject",
+            "Reject with a public reason",
+            refusal=True,
+        ),
+        StaffMove(
+            Move.MERGE, wf.item_merge, MergeInput, "ItemMergeApi", "merge", "Merge into another item", refusal=True
+        ),
         StaffMove(
             Move.WITHDRAW,
             wf.item_withdraw_on_request,
@@ -146,21 +176,31 @@ STAFF_MOVES: dict[str, StaffMove] = {
             "ItemWithdrawApi",
             "withdraw",
             "Record the citizen's withdrawal",
+            refusal=True,
         ),
         StaffMove(
             Move.FORWARD,
             wf.item_accept_and_forward,
-            AgencyInput,
+            ForwardInput,
             "ItemForwardApi",
             "forward",
             "Accept if needed and forward to one agency",
             also_from=MOVES[Move.ACCEPT].sources,
+            primary=True,
         ),
         StaffMove(
             Move.REFORWARD, wf.item_reforward, AgencyInput, "ItemReforwardApi", "reforward", "Forward to another agency"
         ),
-        StaffMove(Move.RETURN, wf.item_return, ReasonInput, "ItemReturnApi", "return", "Return: not our competence"),
-        StaffMove(Move.ANSWER, wf.item_answer, AnswerInput, "ItemAnswerApi", "answer", "Answer (agency)"),
+        StaffMove(
+            Move.RETURN,
+            wf.item_return,
+            ReasonInput,
+            "ItemReturnApi",
+            "return",
+            "Return: not our competence",
+            refusal=True,
+        ),
+        StaffMove(Move.ANSWER, wf.item_answer, AnswerInput, "ItemAnswerApi", "answer", "Answer (agency)", primary=True),
         StaffMove(
             Move.SEND_BACK,
             wf.item_send_back,
@@ -176,6 +216,7 @@ STAFF_MOVES: dict[str, StaffMove] = {
             "ItemResolveApi",
             "resolve",
             "Close as resolved",
+            primary=True,
         ),
         StaffMove(
             Move.ROADMAP,
@@ -193,11 +234,20 @@ STAFF_MOVES: dict[str, StaffMove] = {
             "cannot-resolve",
             "Close as cannot be resolved",
         ),
+        StaffMove(
+            Move.UPHOLD,
+            wf.item_uphold,
+            UpholdInput,
+            "ItemUpholdApi",
+            "uphold",
+            "After a dispute, keep the result with an explanation for the citizen",
+        ),
     )
 }
 
 
 def moves_offered(status: Status | str, *, actors: set[Actor]) -> list[StaffMove]:
-    """The rows a user holding ``actors`` may make now; a move reached through another one comes first."""
+    """The rows a user holding ``actors`` may make now: the main move of the state first (a move reached
+    through another one, e.g. accept-and-forward), then the other moves, the refusals last."""
     offered = [row for row in STAFF_MOVES.values() if row.offered(status, actors)]
-    return sorted(offered, key=lambda row: status not in row.also_from)
+    return sorted(offered, key=lambda row: (row.refusal, not row.primary, status not in row.also_from))

@@ -43,3 +43,13 @@ def normalize_vn_phone(raw: str) -> str:
 def phone_last_digits(phone: str, count: int = 4) -> str:
     digits = re.sub(r"\D", "", phone or "")
     return digits[-count:] if len(digits) >= count else ""
+
+
+def is_vn_mobile(phone: str) -> bool:
+    """A Vietnamese mobile number (an SMS can reach it): 9 national digits starting 3, 5, 7, 8 or 9.
+    Landlines (2xx area codes) and anything malformed are not."""
+    try:
+        national = normalize_vn_phone(phone).removeprefix("+84")
+    except ApplicationError:
+        return False
+    return len(national) == 9 and national[0] in "35789"

@@ -60,3 +60,10 @@ def anonymise_closed_items() -> int:
     from .services.retention import closed_items_anonymise
 
     return closed_items_anonymise()
+
+
+@shared_task(name="feedback.held_uploads_sweep", acks_late=True, ignore_result=True)
+def held_uploads_sweep() -> int:
+    from .held_uploads import held_uploads_sweep as sweep
+
+    return sweep()

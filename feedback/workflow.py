@@ -38,6 +38,7 @@ class Move(StrEnum):
     ROADMAP = "roadmap"
     CANNOT_RESOLVE = "cannot_resolve"
     REOPEN = "reopen"
+    UPHOLD = "uphold"
 
 
 MOVE_LABELS: dict[str, str] = {
@@ -55,6 +56,7 @@ MOVE_LABELS: dict[str, str] = {
     Move.ROADMAP: gettext_lazy("Close as on the roadmap"),
     Move.CANNOT_RESOLVE: gettext_lazy("Close as cannot be resolved"),
     Move.REOPEN: gettext_lazy("Dispute the result"),
+    Move.UPHOLD: gettext_lazy("Keep the result and explain why"),
 }
 
 
@@ -65,6 +67,9 @@ class MoveRule:
     actors: frozenset[Actor]
     # The notification template the move sends (its audiences: ``AUDIENCES`` in services/notifications.py).
     notice: str = ""
+    # What the citizen is told besides, when ``notice`` is for staff (forwarded to whom until when, extended
+    # and why, answered, reopened); refused and closed already tell the citizen through ``notice``.
+    citizen_notice: str = ""
 
 
 S = Status
@@ -76,18 +81,21 @@ MOVES: dict[str, MoveRule] = {
     Move.REJECT: MoveRule(frozenset({S.RECEIVED, S.ACCEPTED, S.RETURNED}), S.REJECTED, _FRONT, "rejected"),
     Move.MERGE: MoveRule(frozenset({S.RECEIVED, S.ACCEPTED, S.RETURNED}), S.MERGED, _FRONT),
     Move.WITHDRAW: MoveRule(WITHDRAWABLE_STATUSES, S.WITHDRAWN, frozenset({Actor.CITIZEN, Actor.FRONT})),
-    Move.FORWARD: MoveRule(frozenset({S.ACCEPTED}), S.FORWARDED, _FRONT, "forwarded"),
+    Move.FORWARD: MoveRule(frozenset({S.ACCEPTED}), S.FORWARDED, _FRONT, "forwarded", "citizen_forwarded"),
     # Re-forwarding replaces the focal point; the previous agency stays in the history.
-    Move.REFORWARD: MoveRule(frozenset({S.FORWARDED}), S.FORWARDED, _FRONT, "forwarded"),
+    Move.REFORWARD: MoveRule(frozenset({S.FORWARDED}), S.FORWARDED, _FRONT, "forwarded", "citizen_forwarded"),
     # An extension replaces the due date (asked by the agency, granted by the Front).
-    Move.EXTEND: MoveRule(frozenset({S.FORWARDED}), S.FORWARDED, _FRONT, "extension_decided"),
+    Move.EXTEND: MoveRule(frozenset({S.FORWARDED}), S.FORWARDED, _FRONT, "extension_decided", "citizen_extended"),
     Move.RETURN: MoveRule(frozenset({S.FORWARDED}), S.RETURNED, _AGENCY, "returned"),
-    Move.ANSWER: MoveRule(frozenset({S.FORWARDED}), S.ANSWERED, _AGENCY, "answered"),
+    Move.ANSWER: MoveRule(frozenset({S.FORWARDED}), S.ANSWERED, _AGENCY, "answered", "citizen_answered"),
     Move.SEND_BACK: MoveRule(frozenset({S.ANSWERED}), S.FORWARDED, _FRONT, "sent_back"),
     Move.RESOLVE: MoveRule(frozenset({S.ANSWERED}), S.RESOLVED, _FRONT, "result"),
     Move.ROADMAP: MoveRule(frozenset({S.ANSWERED}), S.ON_ROADMAP, _FRONT, "result"),
     Move.CANNOT_RESOLVE: MoveRule(frozenset({S.ANSWERED}), S.CANNOT_RESOLVE, _FRONT, "result"),
-    Move.REOPEN: MoveRule(RESULT_STATUSES, S.REOPENED, frozenset({Actor.CITIZEN}), "disputed"),
+    Move.REOPEN: MoveRule(RESULT_STATUSES, S.REOPENED, frozenset({Actor.CITIZEN}), "disputed", "citizen_reopened"),
+    # After a dispute the Front re-forwards (accept, forward) or keeps the result with an explanation the
+    # citizen reads. The result kept is the one disputed (services/transitions.py); resolved is named here.
+    Move.UPHOLD: MoveRule(frozenset({S.REOPENED}), S.RESOLVED, _FRONT, "", "citizen_upheld"),
 }
 
 # Moves that keep the status (a repeat of them is not a no-op: each is a new decision).

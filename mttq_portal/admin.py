@@ -16,3 +16,16 @@ class PortalAdminSite(admin.AdminSite):
 
 class PortalAdminConfig(AdminConfig):
     default_site = "mttq_portal.admin.PortalAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from django.apps import apps
+
+        from . import third_party_words  # noqa: F401 (their words are in the project's catalogue)
+
+        # django-axes names its application by its package name only.
+        if apps.is_installed("axes"):
+            apps.get_app_config("axes").verbose_name = _("Login protection")
+        # django-celery-beat writes this one label as a plain string (not marked for translation).
+        if apps.is_installed("django_celery_beat"):
+            apps.get_model("django_celery_beat", "PeriodicTask")._meta.get_field("task").verbose_name = _("Task Name")

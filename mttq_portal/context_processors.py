@@ -26,4 +26,18 @@ def portal(request):
         "portal_front_name": f"Ủy ban MTTQ Việt Nam {province}",
         "scope": scope,
         "nav_items": nav_items_for(scope),
+        "map_config": _map_config(),
+    }
+
+
+def _map_config() -> dict:
+    """What the map script needs (tile source, attribution, the province's box); rendered with json_script."""
+    from organizations.geography import province_bbox
+
+    box = province_bbox()
+    return {
+        "tileUrl": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "bounds": [[box.south, box.west], [box.north, box.east]] if box else None,
+        "centre": list(box.centre) if box else [16.0, 106.0],
     }

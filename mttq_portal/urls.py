@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", HealthCheckView.as_view(checks=READINESS_CHECKS), name="readyz"),
     path("metrics", metrics_view, name="metrics"),
+    path("bat-dau/", views.staff_landing, name="staff-landing"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("organizations.urls")),
     path("webauthn/", include("organizations.webauthn")),

@@ -1,11 +1,13 @@
 import logging
 import sys
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -23,6 +25,27 @@ NOT_ECHOED = {"csrfmiddlewaretoken", "attachments", "secret", "phone_digits", "p
 @require_GET
 def home(request):
     return render(request, "home.html")
+
+
+@login_required
+@require_GET
+def staff_landing(request):
+    """After login each role lands on its work: the Front on its queue, an agency on its inbox, the board on
+    the dashboard. A ``next`` given to the login page still wins (Django handles it before this)."""
+    from organizations.selectors import user_scope
+
+    scope = user_scope(user=request.user)
+    for wanted, name in (
+        (scope.is_front_officer or scope.is_admin, "workspace-queue"),
+        (scope.is_agency_officer, "workspace-inbox"),
+        (scope.is_board_viewer, "reports-dashboard"),
+    ):
+        if wanted:
+            try:
+                return redirect(reverse(name))
+            except NoReverseMatch:
+                continue
+    return redirect("home")
 
 
 @never_cache

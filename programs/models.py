@@ -385,6 +385,8 @@ class EvidenceFile(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -424,6 +426,8 @@ class ProgrammeEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("programme event")
+        verbose_name_plural = _("programme events")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -441,6 +445,8 @@ class MilestoneReminder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("milestone reminder")
+        verbose_name_plural = _("milestone reminders")
         constraints = [
             models.UniqueConstraint(fields=["milestone", "days_before"], name="one_reminder_per_milestone_and_day")
         ]

@@ -12,7 +12,7 @@ class ReportsConfig(AppConfig):
         items = []
         if scope.sees_aggregates:
             items.append(NavItem(label=_("Dashboard"), url_name="reports-dashboard", order=50))
-        if scope.is_admin or scope.is_front_officer:
+        if scope.sees_aggregates:
             items.append(NavItem(label=_("Report files"), url_name="reports-files", order=51))
         return items
 

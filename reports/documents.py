@@ -30,6 +30,18 @@ class ReportKind:
     CAMPAIGN = "campaign"
 
 
+# File names officers recognise: "bao-cao-6-thang-2026-H2.docx", not the internal kind.
+FILE_NAME_KINDS = {
+    ReportKind.HALF_YEAR: "6-thang",
+    ReportKind.YEAR: "nam",
+    ReportKind.CAMPAIGN: "thang-nghe-dan-noi",
+}
+
+
+def report_file_name(*, kind: str, period_code: str, fmt: str) -> str:
+    return f"bao-cao-{FILE_NAME_KINDS.get(kind, kind)}-{period_code}.{fmt}"
+
+
 @dataclass
 class ReportFile:
     kind: str
@@ -208,6 +220,20 @@ def table_rows(rows: list[dict]) -> list[list]:
     ]
 
 
+RATE_COLUMNS = (8, 9, 10)
+
+
+def xlsx_rows(rows: list[dict]) -> list[list]:
+    """The table rows for a spreadsheet: rates as numbers (a fraction, shown with a percent format) so a
+    spreadsheet can sum and chart them, instead of the text of the Word file."""
+    table = table_rows(rows)
+    for values, source in zip(table, rows, strict=True):
+        for name, col in zip(("answered_rate", "on_time_rate", "resolved_rate"), RATE_COLUMNS, strict=True):
+            rate = source[name]
+            values[col - 1] = None if rate is None else round(float(rate) / 100, 4)
+    return table
+
+
 def summary_sentences(report: ReportFile) -> list[str]:
     t = report.totals
     return [
@@ -346,16 +372,18 @@ def report_xlsx(report: ReportFile) -> bytes:
         row += 1
         for col, text in enumerate(TABLE_HEADERS, start=1):
             write(row, col, text.format(group=group), font=bold, border=grid)
-        for values in table_rows(getattr(report, key)):
+        rows = getattr(report, key)
+        for values in xlsx_rows(rows):
             row += 1
             for col, value in enumerate(values, start=1):
-                write(
+                cell = write(
                     row,
                     col,
                     value,
                     border=grid,
                     align=Alignment(horizontal="left" if col == 2 else "center", wrap_text=True),
                 )
+                cell.number_format = "0.0%" if col >= RATE_COLUMNS[0] else cell.number_format
         row += 1
     row += 1
     write(

@@ -220,8 +220,11 @@ def figures_by_month(*, user, filters: FigureFilters, today: date | None = None,
         }
     empty = dict.fromkeys(_measures(today), 0)
     months = []
+    current = today.replace(day=1)
     for month in filters.period.months():
-        row = {**empty, **rows.get(month, {}), "month": month}
+        if month > current:
+            break  # months to come are not drawn as zeros
+        row = {**empty, **rows.get(month, {}), "month": month, "in_progress": month == current}
         row.pop("key", None)
         months.append(_with_rates(row))
     return months

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from feedback.selectors.items import items_for_user
+from feedback.selectors.items import item_get_for_figures, items_for_figures
+from feedback.selectors.public import item_public_timeline
 from feedback.selectors.statistics import MEASURE_LABELS, items_for_measure
 from mttq_portal.errors import ApplicationError
 from organizations.mfa import mfa_reauth_redirect
@@ -24,6 +25,7 @@ from .documents import (
     campaigns_for_reports,
     report_build,
     report_docx,
+    report_file_name,
     report_groups,
     report_xlsx,
     summary_sentences,
@@ -49,7 +51,7 @@ def _filters(request, **fixed) -> FigureFilters:
 def _list_link_maker(request, filters: FigureFilters):
     """Links from a number to the items behind it; None for viewers who see figures but no items."""
     scope = user_scope(user=request.user)
-    if not (scope.is_admin or scope.is_front_officer or scope.is_agency_officer):
+    if not (scope.is_admin or scope.is_front_officer or scope.is_agency_officer or scope.is_board_viewer):
         return None
     base = reverse("reports-items")
     query = filters.as_query()
@@ -64,7 +66,10 @@ def _render_dashboard(request, *, filters, title, commune=None):
     board = dashboard_build(user=request.user, filters=filters, with_league=commune is None)
     link = _list_link_maker(request, filters)
     chart_data = {
-        "months": [m["month"].strftime("%m/%Y") for m in board.months],
+        "months": [
+            m["month"].strftime("%m/%Y") + (f" ({_('in progress')})" if m.get("in_progress") else "")
+            for m in board.months
+        ],
         "received": [m["received"] for m in board.months],
         "answered": [m["answered"] for m in board.months],
         "resolved": [m["resolved"] for m in board.months],
@@ -150,7 +155,7 @@ def item_list(request):
     if measure not in MEASURE_LABELS:
         messages.error(request, _("Unknown figure; showing the items received."))
         measure = "received"
-    qs = items_for_user(user=request.user)
+    qs = items_for_figures(user=request.user)
     qs = items_for_measure(
         qs, measure=measure, start=filters.period.start, end=filters.period.end, today=timezone.localdate()
     )
@@ -173,7 +178,7 @@ def item_list(request):
             user=request.user,
             items=qs,
             fmt=export,
-            what=f"items-{measure}",
+            what=f"danh-sach-{EXPORT_NAMES.get(measure, measure)}",
             filters={**filters.as_query(), "measure": measure},
         )
         response = HttpResponse(content, content_type=content_type)
@@ -190,8 +195,43 @@ def item_list(request):
             "measure_label": MEASURE_NAMES().get(measure, measure),
             "filters": filters,
             "query": urlencode(query),
+            "item_url_name": "workspace-item" if _handles_items(scope) else "reports-item",
         },
     )
+
+
+# Export file names in Vietnamese without accents (what officers see in their downloads folder).
+EXPORT_NAMES = {
+    "received": "da-tiep-nhan",
+    "answered": "da-tra-loi",
+    "answered_on_time": "tra-loi-dung-han",
+    "resolved": "da-giai-quyet",
+    "due": "den-han",
+    "due_answered": "den-han-da-tra-loi",
+    "due_on_time": "den-han-dung-han",
+    "due_resolved": "den-han-da-giai-quyet",
+    "open": "dang-xu-ly",
+    "overdue": "qua-han",
+    "waiting": "cho-co-quan",
+    "waiting_overdue": "cho-co-quan-qua-han",
+}
+
+
+def _handles_items(scope) -> bool:
+    """Officers open an item in their workspace; the board, which handles none, in the read-only page."""
+    return scope.is_admin or scope.is_front_officer or scope.is_agency_officer
+
+
+@login_required
+def item_detail(request, item_id: int):
+    """One item behind a number, read-only and without the submitter's identity, for the board."""
+    scope = user_scope(user=request.user)
+    if _handles_items(scope):
+        return redirect("workspace-item", item_id=item_id)
+    if not scope.is_board_viewer:
+        raise PermissionDenied
+    item = item_get_for_figures(user=request.user, item_id=item_id)
+    return render(request, "reports/item_detail.html", {"item": item, "timeline": item_public_timeline(item=item)})
 
 
 def MEASURE_NAMES() -> dict:
@@ -270,5 +310,6 @@ def report_download(request):
         content = report_xlsx(report)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-{kind}-{report.period.code}.{fmt}"'
+    name = report_file_name(kind=kind, period_code=report.period.code, fmt=fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -94,6 +94,35 @@ def items_for_user(*, user) -> QuerySet[Item]:
     return qs.mask_rows(mask) if mask else qs
 
 
+def _hide_identity(item: Item) -> None:
+    for name in SUBMITTER_IDENTITY_FIELDS:
+        setattr(item, name, "")
+    item.identity_hidden = True
+
+
+def items_for_figures(*, user) -> QuerySet[Item]:
+    """The items behind a dashboard's numbers: what ``items_for_user`` gives, and for the provincial board
+    (which reads aggregates, no personal data) every item of the province with the submitter's identity
+    blanked, so a number can be opened down to its items."""
+    scope = user_scope(user=user)
+    if _scope_filter(scope) is not None:
+        return items_for_user(user=user)
+    if not scope.is_board_viewer:
+        return Item.objects.none()
+    return (
+        Item.objects.select_related("category", "commune", "current_agency")
+        .defer(*SUBMITTER_IDENTITY_FIELDS)
+        .mask_rows(_hide_identity)
+    )
+
+
+def item_get_for_figures(*, user, item_id) -> Item:
+    try:
+        return items_for_figures(user=user).get(pk=int(item_id))
+    except (Item.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such item.") from None
+
+
 def item_get_for_user(*, user, item_id: int, for_update: bool = False) -> Item:
     """One item the user may see, with everything the item page shows; 404 outside the scope (an officer
     of another commune learns nothing, not even that the item exists)."""

@@ -6,16 +6,17 @@ lookup shows the citizen their own item's public side (status, public history, p
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mttq_portal.errors import ApplicationError
 from mttq_portal.periods import Period, PeriodForm, period_parse
 
 from .. import tracking
-from ..models import ANSWERED_STATUSES, Attachment, Item, ItemEvent, ItemType
+from ..models import ANSWERED_STATUSES, Attachment, Item, ItemEvent, ItemType, Status
 from ..phones import phone_last_digits
 from . import figures
 
@@ -107,10 +108,18 @@ def published_items() -> QuerySet[Item]:
     ).exclude(type=ItemType.DENUNCIATION)
 
 
-def public_record_items(*, commune_id=None, category_id=None, period: Period | None = None) -> QuerySet:
-    """Answered and closed items whose submitter consented to publication; only anonymised fields."""
-    qs: QuerySet = published_items()
+def public_record_items(
+    *, commune_id=None, category_id=None, period: Period | None = None, query: str = ""
+) -> QuerySet:
+    """Items with a public answer whose submitter consented to publication; only anonymised fields. An item
+    the agency answered but whose answer the Front has not yet approved is not published (it has none)."""
+    from mttq_portal.text import fold_vietnamese
+
+    qs: QuerySet = published_items().exclude(public_answer="")
     qs = _filtered(qs, commune_id=commune_id, category_id=category_id, period=period)
+    folded = fold_vietnamese(query or "").strip()[:100]
+    if folded:
+        qs = qs.filter(search_text__contains=folded)
     return (
         qs.select_related("commune", "category", "current_agency")
         .only(
@@ -123,6 +132,8 @@ def public_record_items(*, commune_id=None, category_id=None, period: Period | N
             "received_at",
             "answered_at",
             "answer_on_time",
+            "latitude",
+            "longitude",
             "submitter_name",
             "submitter_phone",
             "submitter_email",
@@ -191,3 +202,262 @@ def public_figures_by_agency(*, commune_id=None, category_id=None, period: Perio
         period=period,
     )
     return _figures(qs, "current_agency_id", "current_agency__name")
+
+
+# ---- the citizen's timeline ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """One public step of an item: what happened, when, who handles it and until when."""
+
+    at: datetime
+    text: str
+    agency: str = ""
+    due_date: date | None = None
+    due_reason: str = ""
+    detail: str = ""
+
+
+@dataclass
+class _Story:
+    """What the timeline has learnt so far while reading the events in order."""
+
+    item: Item
+    agency_names: dict
+    current_agency: str = ""
+
+
+def _data(event: ItemEvent) -> dict:
+    return event.data if isinstance(event.data, dict) else {}
+
+
+def _step_submitted(event, story: _Story) -> TimelineStep:
+    return TimelineStep(
+        event.created_at,
+        _("Received by the Front of %(commune)s") % {"commune": story.item.commune.name},
+        due_date=story.item.triage_due_date,
+        due_reason=_("the Front decides whether to accept and forward it by this day"),
+    )
+
+
+def _step_forwarded(event, story: _Story) -> TimelineStep:
+    story.current_agency = event.agency.name if event.agency else ""
+    data = _data(event)
+    if data.get("due_reason"):
+        why = _("set earlier than the rule's date by the Front: %(reason)s") % {"reason": data["due_reason"]}
+    elif data.get("legal_reference"):
+        why = _("answer due by this day (%(rule)s)") % {"rule": data["legal_reference"]}
+    else:
+        why = ""
+    text = (
+        _("Forwarded to %(agency)s") if data.get("move") == "forward" else _("Forwarded to another agency: %(agency)s")
+    )
+    return TimelineStep(
+        event.created_at,
+        text % {"agency": story.current_agency},
+        agency=story.current_agency,
+        due_date=event.due_date,
+        due_reason=why,
+    )
+
+
+def _step_extended(event, story: _Story) -> TimelineStep:
+    previous = _data(event).get("previous_due_date")
+    reason = _("extension granted at the agency's request")
+    if previous:
+        reason = _("extended from %(date)s") % {"date": date.fromisoformat(previous).strftime("%d/%m/%Y")}
+    return TimelineStep(
+        event.created_at,
+        _("The deadline was extended"),
+        agency=story.current_agency,
+        due_date=event.due_date,
+        due_reason=reason,
+        detail=event.note,
+    )
+
+
+def _step_sent_back(event, story: _Story) -> TimelineStep:
+    return TimelineStep(
+        event.created_at,
+        _("The Front asked %(agency)s to complete its answer") % {"agency": story.current_agency},
+        agency=story.current_agency,
+        due_date=event.due_date,
+        due_reason=_("new answer due by this day"),
+    )
+
+
+def _step_returned(event, story: _Story) -> TimelineStep:
+    returned_by = story.agency_names.get(_data(event).get("agency"), story.current_agency)
+    story.current_agency = ""
+    return TimelineStep(
+        event.created_at,
+        _("%(agency)s said the matter is not its competence; the Front is choosing the right body")
+        % {"agency": returned_by},
+    )
+
+
+def _step_reopened(event, story: _Story) -> TimelineStep:
+    return TimelineStep(
+        event.created_at,
+        _("You disagreed with the result; the Front is looking at it again"),
+        due_date=event.due_date,
+        due_reason=_("the Front decides by this day") if event.due_date else "",
+        detail=event.note,
+    )
+
+
+def _simple(text, *, with_note: bool = False, with_agency: bool = False):
+    def build(event, story: _Story) -> TimelineStep:
+        label = str(text() if callable(text) else text)
+        if with_agency:
+            label = label % {"agency": story.current_agency}
+        return TimelineStep(event.created_at, label, detail=event.note if with_note else "")
+
+    return build
+
+
+# One builder per public step. Internal notes (forwarding notes, the agency's draft answer) are not shown;
+# a reason the citizen is owed (refusal, extension, dispute, the kept result) is.
+_STEPS = {
+    "submitted": _step_submitted,
+    "escalated": _simple(lambda: _("Handed to the provincial Front")),
+    "accept": _simple(lambda: _("Accepted as lawful and legitimate")),
+    "reject": _simple(lambda: _("Not accepted by the Front"), with_note=True),
+    "merge": _simple(lambda: _("Handled together with the same matter"), with_note=True),
+    "forward": _step_forwarded,
+    "reforward": _step_forwarded,
+    "extend": _step_extended,
+    "send_back": _step_sent_back,
+    "return": _step_returned,
+    "answer": _simple(lambda: _("Answered by %(agency)s"), with_agency=True),
+    "resolve": _simple(lambda: _("Closed: resolved")),
+    "roadmap": _simple(lambda: _("Closed: put on the roadmap")),
+    "cannot_resolve": _simple(lambda: _("Closed: cannot be resolved, with written grounds")),
+    "reopen": _step_reopened,
+    "withdraw": _simple(lambda: _("Withdrawn"), with_note=True),
+    "uphold": _simple(lambda: _("The Front looked again and keeps the result"), with_note=True),
+}
+
+
+def item_public_timeline(*, item: Item) -> list[TimelineStep]:
+    """Every public step of the item with its date, the agency by name, each due date and why it changed:
+    who handles the matter and until when is the citizen's business (Law on Citizen Reception 2013, Art. 28),
+    whatever flag the event row carries."""
+    from organizations.models import Organization
+
+    events = list(
+        ItemEvent.objects.filter(item=item, kind__in=["submitted", "transition", "escalated"])
+        .select_related("agency")
+        .order_by("created_at", "id")
+    )
+    agency_ids = [int(a) for a in {_data(e).get("agency") for e in events} if a]
+    names = dict(Organization.objects.filter(pk__in=agency_ids).values_list("pk", "name")) if agency_ids else {}
+    story = _Story(item=item, agency_names=names)
+    steps = []
+    for event in events:
+        key = event.kind if event.kind in ("submitted", "escalated") else _data(event).get("move", "")
+        build = _STEPS.get(key)
+        if build is not None:
+            steps.append(build(event, story))
+    return steps
+
+
+ITEM_LINK_SALT = "feedback.item-link"
+
+
+def item_link_token(item_id: int) -> str:
+    """The one stable signed token of an item's public page: a plain (untimed) signature of the id, so every
+    message points to the same address; no secret inside."""
+    from django.core import signing
+
+    return signing.Signer(salt=ITEM_LINK_SALT).sign(str(int(item_id)))
+
+
+def item_from_link_token(token: str) -> Item | None:
+    from django.core import signing
+
+    try:
+        item_id = int(signing.Signer(salt=ITEM_LINK_SALT).unsign(token))
+    except (signing.BadSignature, ValueError):
+        return None
+    return Item.objects.select_related("commune", "category", "current_agency").filter(pk=item_id).first()
+
+
+def item_for_link_grant(*, code: str, granted_ids) -> Item | None:
+    """The item whose signed link was opened in this browser session (the session holds the grant)."""
+    try:
+        ids = [int(i) for i in granted_ids or ()]
+    except (TypeError, ValueError):
+        return None
+    return (
+        Item.objects.select_related("commune", "category", "current_agency")
+        .filter(tracking_code=code, pk__in=ids)
+        .first()
+    )
+
+
+def public_record_item(*, item_id: int) -> Item | None:
+    """One published item of the public record (the same rule as the list), or None. Addressed by its id,
+    never by its tracking code (the code is half of the citizen's credentials)."""
+    return public_record_items().filter(pk=item_id).first()
+
+
+def public_period_choices(*, today: date) -> list[tuple[str, str, bool]]:
+    """(code, label, in progress) for the period picker: the last three years, the quarters of this year and
+    the last, the last twelve months. The period that contains today is marked as in progress."""
+    from django.utils.translation import gettext as _
+
+    choices: list[tuple[str, str, bool]] = []
+    for year in range(today.year, today.year - 3, -1):
+        choices.append((str(year), _("Year %(year)s") % {"year": year}, year == today.year))
+    for year in (today.year, today.year - 1):
+        for quarter in range(4, 0, -1):
+            if year == today.year and 3 * quarter - 2 > today.month:
+                continue
+            label = _("Quarter %(quarter)s/%(year)s") % {"quarter": quarter, "year": year}
+            current = year == today.year and 3 * quarter - 2 <= today.month <= 3 * quarter
+            choices.append((f"{year}-Q{quarter}", label, current))
+    year, month = today.year, today.month
+    for _step in range(12):
+        label = _("Month %(month)s/%(year)s") % {"month": f"{month:02d}", "year": year}
+        choices.append((f"{year}-{month:02d}", label, (year, month) == (today.year, today.month)))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return choices
+
+
+JOINABLE_STATUSES = (
+    Status.RECEIVED,
+    Status.ACCEPTED,
+    Status.FORWARDED,
+    Status.RETURNED,
+    Status.ANSWERED,
+    Status.REOPENED,
+)
+
+
+def item_joinable(item: Item) -> bool:
+    """A citizen may join an item (same matter) while it is being handled and its sender agreed to publish it
+    (the public sees its cleaned summary only then)."""
+    return item.consent_publish and item.status in JOINABLE_STATUSES
+
+
+def public_duplicates(*, commune_id, category_id, title: str, latitude=None, longitude=None, limit: int = 3):
+    """Likely the same matter as the one being written, for the citizen before sending: the officers' rule
+    (``duplicate_candidates``) over items the public may see, each with its cleaned summary only."""
+    from .queue import duplicate_candidates
+
+    qs = Item.objects.filter(consent_publish=True, status__in=JOINABLE_STATUSES).select_related("commune", "category")
+    found = duplicate_candidates(
+        qs,
+        commune_id=commune_id,
+        category_id=category_id,
+        title=title,
+        received_at=timezone.now(),
+        latitude=latitude,
+        longitude=longitude,
+        limit=limit,
+    )
+    for item in found:
+        item.summary = public_summary(item)  # type: ignore[attr-defined]
+    return found

@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import django_filters
-from django.contrib.postgres.search import TrigramSimilarity
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -150,17 +150,118 @@ def agency_inbox(*, user) -> QuerySet[Item]:
     )
 
 
-def duplicate_suggestions(*, user, item: Item, limit: int = 5, days: int = 180) -> list[Item]:
-    """Likely duplicates: same commune, received within ``days``, similar folded text (trigram similarity)."""
-    since = item.received_at - timedelta(days=days)
-    qs = (
-        items_for_user(user=user)
-        .filter(commune_id=item.commune_id, received_at__gte=since)
-        .exclude(pk=item.pk)
-        .exclude(status=Status.MERGED)
+# Likely duplicates (docs/adr/0130-duplicates-that-mean-something.md): how close the words of the new item's
+# title must be to another item's text, how near two pins must be, and how far back to look.
+DUPLICATE_WORD_SIMILARITY = 0.6
+DUPLICATE_NEAR_METRES = 300
+DUPLICATE_DAYS = 90
+_METRES_PER_DEGREE = 111_320
+
+
+def _near_box(latitude, longitude, metres: int) -> Q:
+    """Pins within a box of ±``metres`` (cheap); the exact distance is computed in Python afterwards."""
+    import math
+
+    lat, lng = float(latitude), float(longitude)
+    dlat = metres / _METRES_PER_DEGREE
+    dlng = metres / (_METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    return Q(
+        latitude__gte=round(lat - dlat, 6),
+        latitude__lte=round(lat + dlat, 6),
+        longitude__gte=round(lng - dlng, 6),
+        longitude__lte=round(lng + dlng, 6),
     )
-    return list(
-        qs.annotate(similarity=TrigramSimilarity("search_text", item.search_text[:500]))
-        .filter(similarity__gte=0.3)
-        .order_by("-similarity", "-received_at")[:limit]
+
+
+def distance_metres(lat1, lng1, lat2, lng2) -> float:
+    import math
+
+    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
+    dp, dl = p2 - p1, math.radians(float(lng2) - float(lng1))
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+def duplicate_candidates(
+    qs: QuerySet,
+    *,
+    commune_id: int,
+    category_id: int,
+    title: str,
+    received_at,
+    latitude=None,
+    longitude=None,
+    exclude_pk=None,
+    limit: int = 5,
+    days: int = DUPLICATE_DAYS,
+) -> list[Item]:
+    """Items of ``qs`` that are likely the same matter: the same commune and the same category, received
+    within ``days`` before (or after) ``received_at``, and either most words of the title found in the other
+    item's text (trigram word similarity) or both pinned within ``DUPLICATE_NEAR_METRES``. Each result
+    carries ``duplicate_reasons`` (words and/or distance) for the person deciding."""
+    window = timedelta(days=days)
+    qs = (
+        qs.filter(
+            commune_id=commune_id,
+            category_id=category_id,
+            received_at__gte=received_at - window,
+            received_at__lte=received_at + window,
+        )
+        .exclude(status__in=[Status.MERGED, Status.REJECTED, Status.WITHDRAWN])
+        .exclude(pk=exclude_pk)
+    )
+    folded = fold_vietnamese(title)[:200]
+    pinned = latitude is not None and longitude is not None
+    qs = qs.annotate(similarity=TrigramWordSimilarity(folded, "search_text"))
+    condition = Q(similarity__gte=DUPLICATE_WORD_SIMILARITY)
+    if pinned:
+        condition |= _near_box(latitude, longitude, DUPLICATE_NEAR_METRES)
+    found = list(qs.filter(condition).order_by("-received_at")[: limit * 3])
+    for other in found:
+        reasons = []
+        similarity = getattr(other, "similarity", None)
+        if similarity is None or similarity >= DUPLICATE_WORD_SIMILARITY:
+            reasons.append(
+                _("same field, similar words (%(percent)s%%)") % {"percent": round(100 * similarity)}
+                if similarity is not None
+                else _("same field, similar words")
+            )
+        other.distance = None
+        if pinned and other.latitude is not None and other.longitude is not None:
+            other.distance = distance_metres(latitude, longitude, other.latitude, other.longitude)
+            if other.distance <= DUPLICATE_NEAR_METRES:
+                reasons.append(_("same field, %(metres)s m away") % {"metres": round(other.distance)})
+        other.duplicate_reasons = [str(r) for r in reasons]
+        other.rank = (similarity or 0) + (1 - (other.distance or DUPLICATE_NEAR_METRES) / DUPLICATE_NEAR_METRES)
+    found = [o for o in found if o.duplicate_reasons]
+    found.sort(key=lambda o: -o.rank)
+    return found[:limit]
+
+
+def duplicate_suggestions(*, user, item: Item, limit: int = 5, days: int = DUPLICATE_DAYS) -> list[Item]:
+    """Likely duplicates of ``item`` among what the officer sees (see ``duplicate_candidates``)."""
+    return duplicate_candidates(
+        items_for_user(user=user),
+        commune_id=item.commune_id,
+        category_id=item.category_id,
+        title=item.title,
+        received_at=item.received_at,
+        latitude=item.latitude,
+        longitude=item.longitude,
+        exclude_pk=item.pk,
+        limit=limit,
+        days=days,
+    )
+
+
+def due_today_count(*, user) -> int:
+    """Open items in the user's scope whose due date is today or has passed: the header's "to do today"."""
+    from ..models import OPEN_STATUSES
+
+    today = timezone.localdate()
+    return (
+        items_for_user(user=user)
+        .filter(status__in=sorted(s.value for s in OPEN_STATUSES), due_date__lte=today)
+        .exclude(status=Status.ANSWERED)
+        .count()
     )

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from mttq_portal.errors import ApplicationError, ConflictError
 from mttq_portal.text import fold_vietnamese
+from organizations.geography import province_bbox
 from organizations.models import AdministrativeUnit, Organization, ResidentialArea, UnitKind
 
 from .. import refcache, tracking, uploads
@@ -213,6 +214,7 @@ def item_submit(
     idempotency_key: str | None = None,
     created_by=None,
     received_at: datetime | None = None,
+    submitter_language: str = "",
 ) -> SubmitResult:
     # A repeated key is found by the unique constraint at INSERT time (no SELECT first: retries are rare).
     key = validate_idempotency_key(idempotency_key)
@@ -244,6 +246,17 @@ def item_submit(
     lng = _coordinate(longitude, "longitude", 180)
     if (lat is None) != (lng is None):
         raise _field_error("latitude", _("Give both latitude and longitude, or neither."))
+    if lat is not None and lng is not None:
+        box = province_bbox()
+        if box is not None and not box.contains(float(lat), float(lng)):
+            raise _field_error(
+                "latitude",
+                _(
+                    "The place marked on the map is outside the province. Move the pin into the province, or "
+                    "remove it and describe the place in words."
+                ),
+                code="outside_province",
+            )
 
     try:
         commune = _communes()[int(commune_id)]
@@ -350,6 +363,7 @@ def item_submit(
         "submitter_phone": submitter_phone,
         "submitter_email": submitter_email,
         "submitter_address": submitter_address,
+        "submitter_language": submitter_language if submitter_language in ("vi", "en") else "",
         "consent_processing": True,
         "consent_contact": bool(consent_contact),
         "consent_publish": bool(consent_publish),

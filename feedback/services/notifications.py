@@ -44,7 +44,8 @@ from ..models import (
     NotificationStatus,
     Step,
 )
-from ..workflow import MOVES
+from ..phones import is_vn_mobile
+from ..workflow import MOVES, Move
 from . import claims
 
 if TYPE_CHECKING:
@@ -73,9 +74,28 @@ WORDING: dict[str, Wording] = {
     "acknowledgement": Wording(
         _("We have received your feedback %(code)s"),
         _(
-            "The Fatherland Front has received your feedback “%(title)s”. Your tracking code is %(code)s; "
-            "keep it with your secret to follow its progress."
+            "The Fatherland Front has received your feedback “%(title)s”. Its tracking code is %(code)s; keep it "
+            "with your secret. By %(due_date)s the Front will tell you whether it is accepted and who handles it."
         ),
+    ),
+    "citizen_forwarded": Wording(
+        _("Your feedback %(code)s was forwarded to %(agency)s"),
+        _("Your feedback %(code)s “%(title)s” was forwarded to %(agency)s, which must answer by %(due_date)s."),
+    ),
+    "citizen_extended": Wording(
+        _("More time was given to answer your feedback %(code)s"),
+        _("%(agency)s now has until %(due_date)s to answer your feedback %(code)s. Reason: %(reason)s"),
+    ),
+    "citizen_answered": Wording(
+        _("%(agency)s has answered your feedback %(code)s"),
+        _(
+            "%(agency)s has answered your feedback %(code)s “%(title)s”. The Front is checking the answer and "
+            "will tell you the result."
+        ),
+    ),
+    "citizen_reopened": Wording(
+        _("The Front is looking again at your feedback %(code)s"),
+        _("The Front received your disagreement with the result of your feedback %(code)s and is looking at it again."),
     ),
     "forwarded": Wording(
         _("Feedback item %(code)s forwarded to your agency"),
@@ -109,13 +129,17 @@ WORDING: dict[str, Wording] = {
         _("Feedback item %(code)s escalated to the provincial Front"),
         _("Feedback item %(code)s “%(title)s” of %(commune)s was escalated to the provincial Front."),
     ),
+    "citizen_upheld": Wording(
+        _("The Front has looked again at your feedback %(code)s"),
+        _("The Front looked again at the result of your feedback %(code)s and keeps it. Why: %(reason)s"),
+    ),
     "rejected": Wording(
         _("Your feedback %(code)s was not accepted"),
-        _("The Fatherland Front did not accept your feedback %(code)s “%(title)s”. Look it up for the reason."),
+        _("The Fatherland Front did not accept your feedback %(code)s “%(title)s”. Reason: %(reason)s"),
     ),
     "result": Wording(
         _("Your feedback %(code)s has a result"),
-        _("Your feedback %(code)s “%(title)s” has a result. Look it up with your tracking code and secret."),
+        _("Your feedback %(code)s “%(title)s” is closed: %(result)s. Answer: %(answer)s"),
     ),
     "due_soon": Wording(
         _("Reminder: feedback item %(code)s is due on %(due_date)s"),
@@ -145,7 +169,24 @@ WORDING: dict[str, Wording] = {
     ),
 }
 
-CITIZEN_TEMPLATES = frozenset({"acknowledgement", "rejected", "result"})
+CITIZEN_TEMPLATES = frozenset(
+    {
+        "acknowledgement",
+        "citizen_forwarded",
+        "citizen_extended",
+        "citizen_answered",
+        "citizen_reopened",
+        "citizen_upheld",
+        "rejected",
+        "result",
+    }
+)
+RESULT_LABELS = {
+    Move.RESOLVE: _("resolved"),
+    Move.ROADMAP: _("put on the roadmap"),
+    Move.CANNOT_RESOLVE: _("cannot be resolved, with written grounds"),
+}
+SMS_ANSWER_CHARS = 120
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -178,6 +219,15 @@ AUDIENCES: dict[str, tuple[Audience, ...]] = {
     "escalated_to_province": (Audience.PROVINCE_FRONT,),
     "rejected": (Audience.CITIZEN,),
     "result": (Audience.CITIZEN,),
+    "citizen_forwarded": (Audience.CITIZEN,),
+    "citizen_extended": (Audience.CITIZEN,),
+    "citizen_answered": (Audience.CITIZEN,),
+    "citizen_reopened": (Audience.CITIZEN,),
+    "citizen_upheld": (Audience.CITIZEN,),
+    "due_soon:dispute": (Audience.ITEM_FRONT,),
+    "overdue:dispute": (Audience.ITEM_FRONT,),
+    "escalated:dispute": (Audience.PROVINCE_FRONT,),
+    "board_overdue:dispute": (Audience.BOARD,),
     "due_soon:triage": (Audience.ITEM_FRONT,),
     "due_soon:answer": (Audience.AGENCY,),
     "overdue:triage": (Audience.ITEM_FRONT,),
@@ -254,7 +304,7 @@ def _rows_for_item(*, item: Item, template: str, ref: str, event_id: int | None,
                     )
                 )
     if Audience.CITIZEN in audiences and citizen_may_be_contacted(item):
-        language = settings.LANGUAGE_CODE
+        language = item.submitter_language or settings.LANGUAGE_CODE
         if item.submitter_email:
             rows.append(
                 Notification(
@@ -265,7 +315,7 @@ def _rows_for_item(*, item: Item, template: str, ref: str, event_id: int | None,
                     **base,
                 )
             )
-        if item.submitter_phone:
+        if item.submitter_phone and is_vn_mobile(item.submitter_phone):  # no SMS to a landline
             rows.append(
                 Notification(
                     key=f"{template}:{ref}:sms:citizen",
@@ -302,6 +352,8 @@ def notify_item_submitted(item_id: int) -> list[int]:
     """After a submission commits: the Front officers of the commune, and the citizen's acknowledgement."""
     item = Item.objects.get(pk=item_id)
     context = _item_context(item)
+    if item.triage_due_date:
+        context["due_date"] = item.triage_due_date.isoformat()
     rows = _rows_for_item(item=item, template="item_received", ref=f"i{item.id}", event_id=None, context=context)
     rows += _rows_for_item(item=item, template="acknowledgement", ref=f"i{item.id}", event_id=None, context=context)
     with transaction.atomic():
@@ -311,16 +363,38 @@ def notify_item_submitted(item_id: int) -> list[int]:
     return ids
 
 
+def _citizen_context(item: Item, event: ItemEvent | None, move: str) -> dict:
+    """What the citizen's message says, fixed when the decision is made (a later re-forwarding must not
+    change what an earlier message said)."""
+    context = _item_context(item)
+    context["agency"] = item.current_agency.name if item.current_agency is not None else ""
+    if event is not None:
+        if event.due_date:
+            context["due_date"] = event.due_date.isoformat()
+        if move in (Move.EXTEND, Move.REJECT, Move.UPHOLD):
+            context["reason"] = event.note
+    if move in RESULT_LABELS:
+        context["result"] = str(move)
+        context["answer"] = item.public_answer
+    return context
+
+
 def notify_item_moved(item_id: int, event_id: int, move: str) -> list[int]:
-    """What a move tells is its rule's ``notice`` (feedback/workflow.py); to whom, ``AUDIENCES``."""
+    """What a move tells is its rule's ``notice`` and ``citizen_notice`` (feedback/workflow.py); to whom,
+    ``AUDIENCES``."""
     rule = MOVES.get(move)
     template = rule.notice if rule else ""
-    if not template:
+    citizen_template = rule.citizen_notice if rule else ""
+    if not template and not citizen_template:
         return []
-    item = Item.objects.get(pk=item_id)
-    rows = _rows_for_item(
-        item=item, template=template, ref=f"e{event_id}", event_id=event_id, context=_item_context(item)
-    )
+    item = Item.objects.select_related("current_agency").get(pk=item_id)
+    event = ItemEvent.objects.filter(pk=event_id).first()
+    rows = []
+    for name in (template, citizen_template):
+        if not name:
+            continue
+        context = _citizen_context(item, event, move) if name in CITIZEN_TEMPLATES else _item_context(item)
+        rows += _rows_for_item(item=item, template=name, ref=f"e{event_id}", event_id=event_id, context=context)
     return _write(rows)
 
 
@@ -634,7 +708,18 @@ def notification_deliver(*, notification_id: int) -> tuple[Outcome, int]:
 def message_context(notification: Notification) -> dict:
     """Placeholders for the wording, from the item as it is now and the decision's own context."""
     item = notification.item
-    ctx = {"code": "", "title": "", "commune": "", "agency": "", "due_date": "", "step": "", "count": ""}
+    ctx = {
+        "code": "",
+        "title": "",
+        "commune": "",
+        "agency": "",
+        "due_date": "",
+        "step": "",
+        "count": "",
+        "reason": "",
+        "answer": "",
+        "result": "",
+    }
     if item is not None:
         ctx.update(
             code=item.tracking_code,
@@ -649,6 +734,11 @@ def message_context(notification: Notification) -> dict:
     if ctx.get("step"):
         with contextlib.suppress(ValueError):
             ctx["step"] = str(Step(ctx["step"]).label)
+    if ctx.get("result"):
+        with contextlib.suppress(ValueError):
+            ctx["result"] = str(RESULT_LABELS[Move(ctx["result"])])
+    if notification.channel == NotificationChannel.SMS and len(str(ctx["answer"])) > SMS_ANSWER_CHARS:
+        ctx["answer"] = str(ctx["answer"])[: SMS_ANSWER_CHARS - 1].rstrip() + "…"
     return ctx
 
 
@@ -663,10 +753,19 @@ def render_message(notification: Notification) -> tuple[str, str]:
 
 
 def _item_url(notification: Notification) -> str:
+    """Citizens get the item's one stable signed link; staff the item's page in their workspace."""
+    from django.urls import reverse
+
+    from ..selectors.public import item_link_token
+
     base = settings.PORTAL_BASE_URL.rstrip("/")
+    if notification.item_id is None:
+        return base + reverse("notifications")
     if notification.recipient_user_id is None:
-        return base + "/"
-    return base + "/thong-bao/"
+        return base + reverse("feedback-item-link", args=[item_link_token(notification.item_id)])
+    if notification.template.startswith("board_overdue"):
+        return base + reverse("reports-item", args=[notification.item_id])
+    return base + reverse("workspace-item", args=[notification.item_id])
 
 
 def _send_email(notification: Notification) -> None:
@@ -705,7 +804,12 @@ def _send_sms(notification: Notification) -> None:
     if not phone:
         raise ValueError("no phone number")
     _subject, message = render_message(notification)
-    get_sms_backend().send(to=phone, text=message, key=notification.key)
+    url = _item_url(notification)
+    # The link must survive the gateway's length limit: the message gives way, not the link.
+    room = settings.SMS_MAX_LENGTH - len(url) - 1
+    if len(message) > room:
+        message = message[: max(room - 1, 0)].rstrip() + "…"
+    get_sms_backend().send(to=phone, text=f"{message} {url}", key=notification.key)
 
 
 UNREAD_CACHE_SECONDS = 60

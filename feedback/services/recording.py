@@ -19,7 +19,9 @@ from mttq_portal.spreadsheets import spreadsheet_row
 from mttq_portal.text import fold_vietnamese
 from organizations.selectors import units_for_user, user_scope
 
-from ..models import Category, Channel, ConsentMethod, ItemType
+from ..deadlines import WorkingCalendar, compute_due_date
+from ..models import Category, Channel, ConsentMethod, DeadlineRule, ItemType, Step
+from ..phones import normalize_vn_phone
 from ..vndates import parse_vietnamese_date
 from .intake import SubmitResult, item_submit
 
@@ -107,6 +109,7 @@ class RowReport:
     status: str  # "ok", "skipped", "error", "duplicate"
     messages: list[str] = field(default_factory=list)
     tracking_code: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -120,37 +123,65 @@ class ImportReport:
         return not self.file_error and not any(r.status == "error" for r in self.rows)
 
 
-def import_template() -> bytes:
-    """The .xlsx the import page offers: the columns, an example row and the accepted values."""
+TEMPLATE_ROWS = 300
+
+
+def import_template(*, user=None) -> bytes:
+    """The .xlsx the import page offers: the columns, dropdowns (data validation) for the commune, type and
+    category from a hidden list sheet, the commune filled when the officer has one, and no example row (an
+    example is a row the import would take)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    communes = list(units_for_user(user=user).order_by("name").values_list("name", flat=True)) if user else []
+    categories = list(
+        Category.objects.filter(is_active=True).order_by("order", "name_vi").values_list("name_vi", flat=True)
+    )
+    types = list(TYPE_LABELS_VI.values())
     wb = Workbook()
     ws = wb.active
     ws.title = "Danh sách"
     ws.append(spreadsheet_row(label for _key, label, _req in COLUMNS))
-    ws.append(
-        [
-            "15/03/2026",
-            "Xã Mường Phăng",
-            "Kiến nghị",
-            "Giao thông",
-            "Đường vào bản Co Đứa bị sạt lở",
-            "Sau mưa lớn đoạn đường vào bản bị sạt, xe máy không đi được.",
-            "Đề nghị khắc phục trước mùa mưa.",
-            "Lò Văn Páo",
-            "0912345678",
-            "Bản Co Đứa",
-        ]
-    )
-    for column in "ABCDEFGHIJ":
-        ws.column_dimensions[column].width = 24
+    lists = wb.create_sheet("Danh mục")
+    for column, values in enumerate((communes, types, categories), start=1):
+        for row, value in enumerate(values, start=1):
+            lists.cell(row=row, column=column, value=value)
+    lists.sheet_state = "hidden"
+    keys = [key for key, _label, _req in COLUMNS]
+    last = TEMPLATE_ROWS + 1
+    for list_column, key, values in ((1, "commune", communes), (2, "type", types), (3, "category", categories)):
+        if not values:
+            continue
+        letter = get_column_letter(keys.index(key) + 1)
+        source = get_column_letter(list_column)
+        validation = DataValidation(
+            type="list",
+            formula1=f"='Danh mục'!${source}$1:${source}${len(values)}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Giá trị không có trong danh sách",
+            error="Chọn một giá trị trong danh sách.",
+        )
+        validation.add(f"{letter}2:{letter}{last}")
+        ws.add_data_validation(validation)
+    date_letter = get_column_letter(keys.index("received") + 1)
+    for row in range(2, last + 1):
+        ws[f"{date_letter}{row}"].number_format = "DD/MM/YYYY"
+    if len(communes) == 1:
+        letter = get_column_letter(keys.index("commune") + 1)
+        for row in range(2, last + 1):
+            ws[f"{letter}{row}"] = communes[0]
+    for index in range(1, len(COLUMNS) + 1):
+        ws.column_dimensions[get_column_letter(index)].width = 24
+    ws.freeze_panes = "A2"
     guide = wb.create_sheet("Hướng dẫn")
     guide.append(["Cột", "Bắt buộc", "Giá trị"])
-    guide.append(["Ngày tiếp nhận", "có", "ngày/tháng/năm, ví dụ 15/03/2026"])
-    guide.append(["Loại", "có", "; ".join(TYPE_LABELS_VI.values())])
-    guide.append(
-        ["Lĩnh vực", "có", "; ".join(Category.objects.filter(is_active=True).values_list("name_vi", flat=True))]
-    )
-    guide.append(["Xã/phường", "có", "tên xã, phường (có dấu hoặc không dấu)"])
-    guide.append(["Dòng trống", "", "được bỏ qua và ghi trong báo cáo"])
+    guide.append(["Ngày tiếp nhận", "có", "ngày/tháng/năm, ví dụ 15/03/2026; không được sau hôm nay"])
+    guide.append(["Xã/phường", "có", "chọn trong danh sách (địa bàn của cán bộ)"])
+    guide.append(["Loại", "có", "chọn trong danh sách"])
+    guide.append(["Lĩnh vực", "có", "chọn trong danh sách"])
+    guide.append(["Số điện thoại", "không", "số di động hoặc cố định Việt Nam, ví dụ 0912 345 678"])
+    guide.append(["Dòng chỉ có xã/phường", "", "được coi là dòng trống và bỏ qua"])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -182,62 +213,52 @@ def _lookup_tables(user):
     return communes, categories, types
 
 
-def items_import(*, user, upload, channel: str, consent_method: str = ConsentMethod.MEETING_RECORD) -> ImportReport:
-    """Validate every row, then import all of them in one transaction, or none: a report per row either way.
-    Uploading the same file again imports nothing twice (each row's idempotency key comes from the file)."""
-    scope = user_scope(user=user)
-    if not (scope.is_front_officer or scope.is_admin):
-        raise NotAllowedError(_("Only Front officers import items."))
-    if channel not in OFFICER_CHANNELS:
-        return ImportReport(rows=[], file_error=_("Choose where the list was collected."))
-    if consent_method not in OFFICER_CONSENT:
-        return ImportReport(rows=[], file_error=_("Choose how the citizens' consent was obtained."))
+@dataclass
+class _Lookups:
+    communes: dict
+    categories: dict
+    types: dict
+    today: date
+    channel: str
+    calendar: WorkingCalendar
+    rules: list
+
+
+def _read_sheet(upload) -> tuple[list, str, str]:
+    """(rows, digest, file error): the rows of the first sheet, or why the file cannot be read."""
     data = upload.read(MAX_BYTES + 1)
-    rows_or_error = _sheet_rows(data)
-    if isinstance(rows_or_error, str):
-        return ImportReport(rows=[], file_error=rows_or_error)
-    digest = hashlib.sha256(data).hexdigest()[:24]
-    lookups = _lookup_tables(user)
-    today = timezone.localdate()
-    reports, parsed = [], []
-    for number, raw in enumerate(rows_or_error[1:], start=2):
-        report, fields = _checked_row(number, raw, lookups=lookups, today=today, digest=digest)
-        reports.append(report)
-        if fields is not None:
-            parsed.append((report, fields))
-    result = ImportReport(rows=reports)
-    if not result.ok:
-        return result  # nothing is imported while one row is wrong
-    return _import_rows(result, parsed, user=user, channel=channel, consent_method=consent_method)
-
-
-def _sheet_rows(data: bytes) -> list | str:
-    """The rows of the first sheet, header first, or what is wrong with the file."""
     if len(data) > MAX_BYTES:
-        return _("The file is larger than 5 MB.")
+        return [], "", _("The file is larger than 5 MB.")
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
         rows = list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2))
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, TypeError):
-        return _("This is not an Excel .xlsx file. Download the template and fill it.")
+        return [], "", _("This is not an Excel .xlsx file. Download the template and fill it.")
     if not rows:
-        return _("The file is empty.")
+        return [], "", _("The file is empty.")
     header = [fold_vietnamese(_cell_text(v)) for v in rows[0]]
     expected = [fold_vietnamese(label) for _k, label, _r in COLUMNS]
     if header[: len(expected)] != expected or any(header[len(expected) :]):
-        return _("The columns are not those of the template. Expected, in this order: %(columns)s.") % {
-            "columns": ", ".join(label for _k, label, _r in COLUMNS)
-        }
+        return (
+            [],
+            "",
+            _("The columns are not those of the template. Expected, in this order: %(columns)s.")
+            % {"columns": ", ".join(label for _k, label, _r in COLUMNS)},
+        )
     if len(rows) > MAX_ROWS + 1:
-        return _("At most %(max)s rows per file.") % {"max": MAX_ROWS}
-    return rows
+        return [], "", _("At most %(max)s rows per file.") % {"max": MAX_ROWS}
+    return rows, hashlib.sha256(data).hexdigest()[:24], ""
 
 
-def _checked_row(number: int, raw, *, lookups, today: date, digest: str) -> tuple[RowReport, dict | None]:
-    """The row's report and, when it is right, the fields ``item_record`` takes."""
-    values = {key: _cell_text(raw[i] if i < len(raw) else None) for i, (key, _l, _r) in enumerate(COLUMNS)}
-    if not any(values.values()):
-        return RowReport(number, "skipped", [_("Empty row, skipped.")]), None
+def _known(table: dict, value: str, message: str, problems: list):
+    found = table.get(fold_vietnamese(value)) if value else None
+    if value and found is None:
+        problems.append(message % {"value": value})
+    return found
+
+
+def _row_problems(values: dict, raw, lk: _Lookups) -> tuple[list, dict]:
+    """Every problem of one row (not only the first), and what was understood of it."""
     problems = [
         _("“%(column)s” is empty.") % {"column": label}
         for key, label, required in COLUMNS
@@ -246,16 +267,46 @@ def _checked_row(number: int, raw, *, lookups, today: date, digest: str) -> tupl
     received = parse_vietnamese_date(raw[0] if raw else None) if values["received"] else None
     if values["received"] and received is None:
         problems.append(_("The date “%(value)s” is not a date dd/mm/yyyy.") % {"value": values["received"]})
-    elif received and received > today:
+    elif received and received > lk.today:
         problems.append(_("The date %(value)s is in the future.") % {"value": received.strftime("%d/%m/%Y")})
-    found, unknown = _looked_up(values, lookups)
-    problems += unknown
+    understood = {
+        "received": received,
+        "commune_id": _known(
+            lk.communes, values["commune"], _("Unknown commune “%(value)s” (or not in your area)."), problems
+        ),
+        "type": _known(lk.types, values["type"], _("Unknown type “%(value)s”."), problems),
+        "category_id": _known(lk.categories, values["category"], _("Unknown field “%(value)s”."), problems),
+    }
     if len(values["title"]) > 200:
         problems.append(_("The title is longer than 200 characters."))
-    if problems or received is None:
-        return RowReport(number, "error", problems), None
-    return RowReport(number, "ok"), {
-        **found,
+    if values["submitter_phone"]:
+        try:
+            normalize_vn_phone(values["submitter_phone"])
+        except ApplicationError as error:
+            problems.append(error.message)
+    return problems, understood
+
+
+def _triage_warning(received, item_type, lk: _Lookups) -> str:
+    """A row received so long ago that the Front's triage deadline has passed: imported, but it counts late."""
+    if not (received and item_type and received <= lk.today):
+        return ""
+    triage = compute_due_date(
+        step=Step.TRIAGE, item_type=item_type, channel=lk.channel, start=received, cal=lk.calendar, rules=lk.rules
+    ).due_date
+    if triage >= lk.today:
+        return ""
+    return _(
+        "Received on %(received)s: the deadline to accept or refuse (%(due)s) has already passed;"
+        " the item will count as late."
+    ) % {"received": received.strftime("%d/%m/%Y"), "due": triage.strftime("%d/%m/%Y")}
+
+
+def _row_fields(values: dict, understood: dict, key: str) -> dict:
+    return {
+        "type": understood["type"],
+        "category_id": understood["category_id"],
+        "commune_id": understood["commune_id"],
         "title": values["title"],
         "content": values["content"],
         "request_text": values["request_text"],
@@ -263,33 +314,20 @@ def _checked_row(number: int, raw, *, lookups, today: date, digest: str) -> tupl
         "submitter_phone": values["submitter_phone"],
         "submitter_address": values["submitter_address"],
         "is_anonymous": not values["submitter_name"],
-        "received_at": timezone.make_aware(datetime.combine(received, time(8))),
-        "idempotency_key": f"xlsx-{digest}-{number}",
+        "received_at": timezone.make_aware(datetime.combine(understood["received"], time(8))),
+        "idempotency_key": key,
     }
 
 
-def _looked_up(values: dict, lookups) -> tuple[dict, list[str]]:
-    """The commune, type and field named in the row, and a message for each name that is not known."""
-    communes, categories, types = lookups
-    found: dict = {}
-    unknown: list[str] = []
-    for column, table, field_name, message in (
-        ("commune", communes, "commune_id", _("Unknown commune “%(value)s” (or not in your area).")),
-        ("type", types, "type", _("Unknown type “%(value)s”.")),
-        ("category", categories, "category_id", _("Unknown field “%(value)s”.")),
-    ):
-        found[field_name] = table.get(fold_vietnamese(values[column])) if values[column] else None
-        if values[column] and found[field_name] is None:
-            unknown.append(message % {"value": values[column]})
-    return found, unknown
-
-
-def _import_rows(result: ImportReport, parsed, *, user, channel: str, consent_method: str) -> ImportReport:
-    """All the checked rows in one transaction, or none of them."""
+def _record_all(result: ImportReport, parsed: list, *, user, channel: str, consent_method: str) -> ImportReport:
+    """One pass: every row that passed the checks also goes through the service (its own rules, in a savepoint),
+    even when another row is wrong, so the report names every error at once. Nothing is kept unless every row
+    is right."""
     with transaction.atomic():
         for report, fields in parsed:
             try:
-                submitted = item_record(user=user, channel=channel, consent_method=consent_method, **fields)
+                with transaction.atomic():
+                    submitted = item_record(user=user, channel=channel, consent_method=consent_method, **fields)
             except ApplicationError as error:
                 report.status, report.messages = "error", [error.message]
                 continue
@@ -304,3 +342,45 @@ def _import_rows(result: ImportReport, parsed, *, user, channel: str, consent_me
             return result
     result.imported = sum(1 for r in result.rows if r.status == "ok")
     return result
+
+
+def items_import(*, user, upload, channel: str, consent_method: str = ConsentMethod.MEETING_RECORD) -> ImportReport:
+    """Check every row, then import all of them in one transaction, or none: a report per row either way, with
+    all the problems of each row at once. Uploading the same file again imports nothing twice (each row's
+    idempotency key comes from the file)."""
+    scope = user_scope(user=user)
+    if not (scope.is_front_officer or scope.is_admin):
+        raise NotAllowedError(_("Only Front officers import items."))
+    if channel not in OFFICER_CHANNELS:
+        return ImportReport(rows=[], file_error=_("Choose where the list was collected."))
+    if consent_method not in OFFICER_CONSENT:
+        return ImportReport(rows=[], file_error=_("Choose how the citizens' consent was obtained."))
+    rows, digest, file_error = _read_sheet(upload)
+    if file_error:
+        return ImportReport(rows=[], file_error=file_error)
+    communes, categories, types = _lookup_tables(user)
+    lk = _Lookups(
+        communes=communes,
+        categories=categories,
+        types=types,
+        today=timezone.localdate(),
+        channel=channel,
+        calendar=WorkingCalendar.load(),
+        rules=list(DeadlineRule.objects.filter(is_active=True)),
+    )
+    reports, parsed = [], []
+    for number, raw in enumerate(rows[1:], start=2):
+        values = {key: _cell_text(raw[i] if i < len(raw) else None) for i, (key, _l, _r) in enumerate(COLUMNS)}
+        # The template fills the commune on every row: a row with nothing else is an empty row.
+        if not any(v for k, v in values.items() if k != "commune"):
+            reports.append(RowReport(number, "skipped", [_("Empty row, skipped.")]))
+            continue
+        problems, understood = _row_problems(values, raw, lk)
+        report = RowReport(number, "error" if problems else "ok", problems)
+        warning = _triage_warning(understood["received"], understood["type"], lk)
+        if warning:
+            report.warnings.append(warning)
+        reports.append(report)
+        if not problems:
+            parsed.append((report, _row_fields(values, understood, f"xlsx-{digest}-{number}")))
+    return _record_all(ImportReport(rows=reports), parsed, user=user, channel=channel, consent_method=consent_method)

@@ -16,6 +16,8 @@ from ..models import CLOSED_STATUSES, EventKind, Item, ItemEvent, Status, Step
 from ..workflow import Actor, Move, check_move, is_repeat
 from .notifications import on_item_moved
 
+UPHELD_RESULTS = frozenset({Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE})
+
 
 @dataclass
 class MoveResult:
@@ -55,6 +57,8 @@ def item_move(
             return MoveResult(item=item, event=None, changed=False)
         previous = Status(item.status)
         target = check_move(previous, move, actor=actor)
+        if move == Move.UPHOLD:
+            target = _upheld_result(data, target)
         item.status = target
         updated = {"status", "updated_at"} | _apply(item, move, target, data, now=timezone.now())
         item.save(update_fields=sorted(updated))
@@ -148,10 +152,21 @@ def _apply_closing(item: Item, move: str, target: Status, data: MoveData, now) -
         item.due_date = None
         updated |= {"closed_at", "due_date"}
     if move == Move.REOPEN:
+        # A dispute opens its own step with its own due date (the dispute rule of the deadline table).
         item.closed_at = None
-        item.due_step, item.due_date = Step.TRIAGE, None
+        item.due_step, item.due_date = Step.DISPUTE, data.due_date
         updated |= {"closed_at", "due_step", "due_date"}
     return updated
+
+
+def _upheld_result(data: MoveData, named: Status) -> Status:
+    """Keeping the result after a dispute restores the result that was disputed (resolved, on the roadmap or
+    cannot be resolved); the table names resolved, the most common one."""
+    try:
+        target = Status(data.extra.get("upheld_status") or named)
+    except ValueError:
+        return named
+    return target if target in UPHELD_RESULTS else named
 
 
 def _close_triage(item: Item, today, now, updated: set) -> None:

@@ -254,42 +254,84 @@ def _agency_id(agency_id) -> int:
     return agency_id
 
 
-def _forward_data(item: Item, agency_id: int, note: str) -> MoveData:
+def _earlier_due_date(computed: date, wanted, reason: str) -> tuple[date, str] | None:
+    """An officer may set a due date earlier than the rule's (an urgent matter), never later, with a reason
+    that is recorded. None when no earlier date is asked."""
+    if wanted in (None, ""):
+        return None
+    if isinstance(wanted, str):
+        from ..vndates import parse_vietnamese_date
+
+        parsed = parse_vietnamese_date(wanted)
+        if parsed is None:
+            try:
+                parsed = date.fromisoformat(wanted)
+            except ValueError:
+                parsed = None
+        if parsed is None:
+            message = _("Write the date as dd/mm/yyyy.")
+            raise ApplicationError(message, code="invalid_date", fields={"due_date": [message]})
+        wanted = parsed
+    if wanted == computed:
+        return None
+    if wanted > computed:
+        message = _("The due date cannot be later than the one the rule gives (%(date)s).") % {
+            "date": computed.strftime("%d/%m/%Y")
+        }
+        raise ApplicationError(message, code="due_date_too_late", fields={"due_date": [message]})
+    if wanted <= timezone.localdate():
+        message = _("The due date must be after today.")
+        raise ApplicationError(message, code="invalid_date", fields={"due_date": [message]})
+    reason = _required_text(reason, "due_reason", _("why the due date is earlier than the rule's"), max_length=500)
+    return wanted, reason
+
+
+def _forward_data(item: Item, agency_id: int, note: str, due_date=None, due_reason: str = "") -> MoveData:
     due = forward_due_date(item=item)
+    earlier = _earlier_due_date(due.due_date, due_date, due_reason)
+    extra = {}
+    if earlier:
+        extra = {"rule_due_date": due.due_date.isoformat(), "due_reason": earlier[1]}
     return MoveData(
         note=note,
         agency_id=agency_id,
-        due_date=due.due_date,
+        due_date=earlier[0] if earlier else due.due_date,
         due_rule_id=due.rule.pk if due.rule else None,
         extra={
             "rule_id": due.rule.pk if due.rule else None,
             "days": due.days,
             "day_count": due.day_count,
             "legal_reference": due.rule.legal_reference if due.rule else "",
+            **extra,
         },
     )
 
 
-def item_forward(*, user, item_id: int, agency_id, note: str = "") -> MoveResult:
-    """Forward an accepted item to one agency; the due date comes from the answer rule and is recorded."""
+def item_forward(*, user, item_id: int, agency_id, note: str = "", due_date=None, due_reason: str = "") -> MoveResult:
+    """Forward an accepted item to one agency; the due date comes from the answer rule and is recorded (or an
+    earlier one the officer sets, with the reason)."""
     note = _optional_text(note, "note")
     return _move(
         user=user,
         item_id=item_id,
         move=Move.FORWARD,
         actor=Actor.FRONT,
-        before=lambda item: _forward_data(item, _agency_id(agency_id), note),
+        before=lambda item: _forward_data(item, _agency_id(agency_id), note, due_date, due_reason),
     )
 
 
-def item_accept_and_forward(*, user, item_id: int, agency_id, note: str = "") -> MoveResult:
+def item_accept_and_forward(
+    *, user, item_id: int, agency_id, note: str = "", due_date=None, due_reason: str = ""
+) -> MoveResult:
     """The usual triage in one step: accept (if not yet) and forward, in one transaction."""
     with transaction.atomic():
         item = _locked_for(user=user, item_id=item_id, actor=Actor.FRONT, move=Move.FORWARD)
         agency_id = _agency_id(agency_id)
         if item.status in MOVES[Move.ACCEPT].sources:
             item_accept(user=user, item_id=item_id)
-        return item_forward(user=user, item_id=item_id, agency_id=agency_id, note=note)
+        return item_forward(
+            user=user, item_id=item_id, agency_id=agency_id, note=note, due_date=due_date, due_reason=due_reason
+        )
 
 
 def item_reforward(*, user, item_id: int, agency_id, note: str) -> MoveResult:
@@ -630,6 +672,32 @@ def item_close(*, user, item_id: int, result: Move | str, public_answer: str, no
         if moved.changed:
             _follow_target(target=moved.item, move=move, user=user)
     return moved
+
+
+def item_uphold(*, user, item_id: int, explanation: str) -> MoveResult:
+    """After a dispute, the Front keeps the result it disputed, with an explanation the citizen reads. The
+    dispute step closes; whether it closed by its due date is recorded on the event."""
+    explanation = _required_text(explanation, "explanation", _("the explanation for the citizen"))
+
+    def data(item: Item) -> MoveData:
+        reopened = (
+            ItemEvent.objects.filter(item=item, kind=EventKind.TRANSITION, data__move=Move.REOPEN)
+            .order_by("-id")
+            .values_list("data", flat=True)
+            .first()
+        ) or {}
+        today = timezone.localdate()
+        return MoveData(
+            note=explanation,
+            is_public=True,
+            extra={
+                "upheld_status": reopened.get("previous_status") or Status.RESOLVED,
+                "dispute_due_date": item.due_date.isoformat() if item.due_date else None,
+                "dispute_on_time": item.due_date is None or today <= item.due_date,
+            },
+        )
+
+    return _move(user=user, item_id=item_id, move=Move.UPHOLD, actor=Actor.FRONT, before=data)
 
 
 def _follow_target(*, target: Item, move: Move, user) -> None:

@@ -29,3 +29,22 @@ def notification_mark_read(request):
 def notification_unread_badge(request):
     """The bell's badge, loaded by htmx after the page (so the shell adds no query to every page)."""
     return render(request, "feedback/notifications/_unread_badge.html", {"count": unread_count(user=request.user)})
+
+
+@login_required
+@require_GET
+def due_today_badge(request):
+    """The header's count of items due today or overdue, loaded by htmx after the page."""
+    from organizations.selectors import user_scope
+
+    from ..selectors.queue import due_today_count
+
+    scope = user_scope(user=request.user)
+    if not (scope.is_front_officer or scope.is_agency_officer or scope.is_admin):
+        return render(request, "feedback/notifications/_due_today.html", {"count": 0})
+    target = "workspace-queue" if scope.is_front_officer or scope.is_admin else "workspace-inbox"
+    return render(
+        request,
+        "feedback/notifications/_due_today.html",
+        {"count": due_today_count(user=request.user), "target": target},
+    )

@@ -6,7 +6,8 @@ import logging
 from django.conf import settings
 from django.core import signing
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -16,11 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mttq_portal.errors import ApplicationError, NotAllowedError
 from organizations.models import AdministrativeUnit, UnitKind
 
-from .. import ratelimit
+from .. import held_uploads, ratelimit
 from ..forms import LookupForm, RateForm, ReasonForm, SubmitForm
 from ..models import Category, Channel, ConsentMethod, PublicStatus
 from ..selectors import public as public_selectors
-from ..services.citizen import item_dispute, item_rate, item_withdraw
+from ..services.citizen import item_dispute, item_rate, item_support, item_withdraw
 from ..services.intake import item_submit
 
 logger = logging.getLogger(__name__)
@@ -56,9 +57,30 @@ def submit_view(request):
             context,
             _("Too many submissions from this connection. Please try again in an hour, or call the Front."),
         )
+    held_token = (request.POST.get("held_files") or "")[:40]
     if not form.is_valid():
+        _hold_files(
+            form,
+            context,
+            held_token,
+            form.cleaned_data.get("attachments") if "attachments" in form.cleaned_data else (),
+        )
         return render(request, "feedback/public/submit.html", context, status=400)
     data = form.cleaned_data
+    if not request.POST.get("confirm_new"):
+        duplicates = public_selectors.public_duplicates(
+            commune_id=data["commune"].id,
+            category_id=data["category"].id,
+            title=data["title"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+        )
+        if duplicates:
+            # Shown before sending: the citizen may join one ("this happens to me too") or send anyway.
+            context["duplicates"] = duplicates
+            _hold_files(form, context, held_token, data["attachments"])
+            return render(request, "feedback/public/submit.html", context)
+    attachments = [*held_uploads.take(held_token), *data["attachments"]]
     try:
         result = item_submit(
             type=data["type"],
@@ -82,16 +104,58 @@ def submit_view(request):
             submitter_phone=data["submitter_phone"],
             submitter_email=data["submitter_email"],
             submitter_address=data["submitter_address"],
-            attachments=data["attachments"],
+            attachments=attachments,
             idempotency_key=data["idempotency_key"] or None,
+            submitter_language=(get_language() or "vi")[:2],
         )
     except ApplicationError as error:
         form.add_service_errors(error)
+        if "attachments" not in (error.fields or {}):
+            _hold_files(form, context, held_token, data["attachments"])
         return render(request, "feedback/public/submit.html", context, status=error.http_status)
+    held_uploads.drop(held_token)
     if result.created:
         ratelimit.submit_record(request)
     # The item is committed; the receipt is rendered in this response (no code or secret in any URL).
     return render(request, "feedback/public/receipt.html", {"item": result.item, "secret": result.secret})
+
+
+def _hold_files(form, context: dict, token: str, files) -> None:
+    """Keep the files already chosen for the next attempt (see ``held_uploads``); a bad file is named."""
+    try:
+        token, names = held_uploads.hold(files or (), token=token)
+    except ApplicationError as error:
+        form.add_error("attachments", error.message)
+        token, names = token, [entry["name"] for entry in held_uploads.held_names(token)]
+    if names:
+        context["held_token"], context["held_names"] = token, names
+
+
+@never_cache
+@require_POST
+def support_view(request):
+    """ "This happens to me too": the citizen joins a likely duplicate instead of sending the same matter."""
+    if ratelimit.submit_limited(request):
+        return _too_many(
+            request,
+            "feedback/public/supported.html",
+            {},
+            _("Too many submissions from this connection. Please try again in an hour, or call the Front."),
+        )
+    try:
+        item = item_support(
+            item_id=_int_or_none(request.POST.get("item")) or 0,
+            email=request.POST.get("submitter_email", ""),
+            phone=request.POST.get("submitter_phone", ""),
+            consent_contact=request.POST.get("consent_contact") == "on",
+            language=(get_language() or "vi")[:2],
+        )
+    except ApplicationError as error:
+        return render(request, "feedback/public/supported.html", {"error": error.message}, status=error.http_status)
+    ratelimit.submit_record(request)
+    held_uploads.drop((request.POST.get("held_files") or "")[:40])
+    item.summary = public_selectors.public_summary(item)
+    return render(request, "feedback/public/supported.html", {"item": item})
 
 
 def _lookup_context(item, credentials: dict, **extra) -> dict:
@@ -118,6 +182,7 @@ def _lookup_context(item, credentials: dict, **extra) -> dict:
         "item": item,
         "public_status_label": PublicStatus(item.public_status).label,
         "history": public_selectors.public_history(item=item),
+        "timeline": public_selectors.item_public_timeline(item=item),
         "attachments": attachments,
         "credentials": credentials,
         "rate_form": extra.pop("rate_form", None) or RateForm(),
@@ -159,7 +224,8 @@ def _verified_item(request, form: LookupForm):
 @require_http_methods(["GET", "POST"])
 def lookup_view(request):
     if request.method == "GET":
-        return render(request, "feedback/public/lookup.html", {"form": LookupForm()})
+        form = LookupForm(initial={"code": request.GET.get("code", "")[:40]})
+        return render(request, "feedback/public/lookup.html", {"form": form})
     form = LookupForm(request.POST)
     if not form.is_valid():
         return render(request, "feedback/public/lookup.html", {"form": form}, status=400)
@@ -167,6 +233,33 @@ def lookup_view(request):
     if error:
         return error
     return render(request, "feedback/public/item.html", _lookup_context(item, form.cleaned_data))
+
+
+ITEM_LINK_SESSION_KEY = "feedback_item_links"
+
+
+@never_cache
+@require_GET
+def item_link_view(request, token: str):
+    """The stable signed link that every message points to. The first visit stores the grant in the session
+    and moves to an address without the token, so it does not stay in the history or in a Referer."""
+    item = public_selectors.item_from_link_token(token)
+    if item is None:
+        raise Http404
+    granted = [i for i in request.session.get(ITEM_LINK_SESSION_KEY, []) if i != item.pk][-19:]
+    request.session[ITEM_LINK_SESSION_KEY] = [*granted, item.pk]
+    return redirect("feedback-item-page", code=item.tracking_code)
+
+
+@never_cache
+@require_GET
+def item_page_view(request, code: str):
+    item = public_selectors.item_for_link_grant(code=code, granted_ids=request.session.get(ITEM_LINK_SESSION_KEY, []))
+    if item is None:
+        raise Http404
+    context = _lookup_context(item, {"code": item.tracking_code}, via_link=True)
+    context.update(can_rate=False, can_dispute=False, can_withdraw=False)
+    return render(request, "feedback/public/item.html", context)
 
 
 @never_cache
@@ -229,25 +322,35 @@ def _int_or_none(value):
         return None
 
 
+PUBLIC_RECORD_PAGE_SIZE = 10
+
+
 @require_GET
 def public_record_view(request):
+    from django.utils import timezone
+
     commune_id = _int_or_none(request.GET.get("commune"))
     category_id = _int_or_none(request.GET.get("category"))
-    period_raw = (request.GET.get("period") or "")[:10]
+    query = (request.GET.get("q") or "")[:100]
+    period_raw = (request.GET.get("period") or "")[:10].upper()
     period = public_selectors.parse_period(period_raw)
     period_error = bool(period_raw) and period is None
-    items = public_selectors.public_record_items(commune_id=commune_id, category_id=category_id, period=period)
-    page = Paginator(items, 20).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    items = public_selectors.public_record_items(
+        commune_id=commune_id, category_id=category_id, period=period, query=query
+    )
+    page = Paginator(items, PUBLIC_RECORD_PAGE_SIZE).get_page(request.GET.get("page"))
     for item in page.object_list:
         item.summary = public_selectors.public_summary(item)
-    query = request.GET.copy()
-    query.pop("page", None)
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
     return render(
         request,
         "feedback/public/record.html",
         {
             "page": page,
-            "query": query.urlencode(),
+            "query": query_string.urlencode(),
+            "q": query,
             "communes": AdministrativeUnit.objects.filter(
                 kind__in=[UnitKind.COMMUNE, UnitKind.WARD, UnitKind.SPECIAL_ZONE]
             ).only("id", "name"),
@@ -255,13 +358,32 @@ def public_record_view(request):
             "selected_commune": commune_id,
             "selected_category": category_id,
             "period": period_raw,
+            "period_choices": public_selectors.public_period_choices(today=today),
+            "period_in_progress": period is not None and period.start <= today < period.end,
             "period_error": period_error,
             "by_commune": public_selectors.public_figures_by_commune(category_id=category_id, period=period),
             "by_agency": public_selectors.public_figures_by_agency(
                 commune_id=commune_id, category_id=category_id, period=period
             ),
+            "map_points": [
+                {"lat": float(i.latitude), "lng": float(i.longitude), "title": i.summary}
+                for i in page.object_list
+                if i.latitude is not None and i.longitude is not None
+            ],
         },
     )
+
+
+@require_GET
+def public_record_item_view(request, item_id: int):
+    item = public_selectors.public_record_item(item_id=item_id)
+    if item is None:
+        raise Http404
+    item.summary = public_selectors.public_summary(item)
+    attachments = public_selectors.public_attachments(item=item)
+    for attachment in attachments:
+        attachment.url = reverse("feedback-attachment", args=[attachment.id]) + "?t=" + attachment_token(attachment.id)
+    return render(request, "feedback/public/record_item.html", {"item": item, "attachments": attachments})
 
 
 @require_GET

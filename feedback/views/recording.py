@@ -1,10 +1,13 @@
 """Front officers record items on behalf of citizens, one by one or from a meeting's Excel list."""
 
+from datetime import datetime, time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,6 +22,13 @@ def _require_front(user):
     scope = user_scope(user=user)
     if not (scope.is_front_officer or scope.is_admin):
         raise PermissionDenied
+
+
+def _received_at(day):
+    """Today's matters keep the time of recording; an earlier day counts from 08:00 of that day."""
+    if day == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(day, time(8)))
 
 
 @login_required
@@ -53,6 +63,7 @@ def record_view(request):
                 is_complex=d.get("is_complex", False),
                 attachments=d.get("attachments") or (),
                 idempotency_key=d.get("idempotency_key") or None,
+                received_at=_received_at(d["received_on"]),
             )
         except ApplicationError as error:
             form.add_service_errors(error)
@@ -99,7 +110,8 @@ def import_view(request):
 def import_template_view(request):
     _require_front(request.user)
     response = HttpResponse(
-        import_template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        import_template(user=request.user),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-y-kien-kien-nghi.xlsx"'
     return response

@@ -17,11 +17,13 @@ from django.views.decorators.http import require_GET, require_POST
 from mttq_portal.errors import ApplicationError, NotFoundError
 from organizations.selectors import agency_list, units_for_user, user_scope
 
-from ..models import Category, Channel, ExtensionStatus, ItemType, PersonalDataAccess, Status
+from ..models import Category, Channel, EventKind, ExtensionStatus, ItemType, PersonalDataAccess, Status
 from ..moves import STAFF_MOVES, moves_offered
 from ..selectors.items import item_actor_roles, item_attachments_for_viewer, item_get_for_user
 from ..selectors.queue import TABS, agency_inbox, duplicate_suggestions, queue_for_user
+from ..selectors.routing import agency_choices
 from ..services import workflow as wf
+from ..services.answer_files import answer_attachments
 from ..services.personal_data import personal_data_access_record
 from ..workflow import Actor, Move
 
@@ -90,12 +92,15 @@ def item_view(request, item_id: int):
     personal_data_access_record(user=request.user, items=[item], action=PersonalDataAccess.Action.VIEW, request=request)
     is_front = Actor.FRONT in roles
     events = list(item.events.all())
+    if not is_front:
+        # The Front's internal notes stay with the Front; the agency sees the steps and what it was sent.
+        events = [e for e in events if e.kind != EventKind.NOTE]
     context = {
         "item": item,
         "roles": roles,
         "is_front": is_front,
         "is_agency": Actor.AGENCY in roles,
-        "moves": [(row.move, row.label, row.fields) for row in moves],
+        "moves": [(row.move, row.label, row.fields, row.refusal) for row in moves],
         "events": events,
         "last_answer": next((e.data.get("answer", "") for e in reversed(events) if e.data.get("answer")), ""),
         "attachments": item_attachments_for_viewer(item=item),
@@ -108,8 +113,10 @@ def item_view(request, item_id: int):
     }
     fields = {name for row in moves for name in row.fields}
     if is_front and "agency" in fields:
-        context["agencies"] = agency_list().only("id", "name").order_by("level", "name")
+        context["agency_groups"], context["proposed_agency"] = agency_choices(item=item)
         context["forward_due"] = wf.forward_due_date(item=item)
+    if is_front:
+        context["answer_files"] = answer_attachments(item=item)
     if is_front and "target" in fields:
         context["duplicates"] = duplicate_suggestions(user=request.user, item=item)
     return render(request, "feedback/workspace/item.html", context)
@@ -202,7 +209,10 @@ def bulk_forward_view(request):
         return redirect("workspace-queue")
     try:
         result = wf.items_bulk_forward(
-            user=request.user, item_ids=ids, agency_id=request.POST.get("agency"), note=request.POST.get("note", "")
+            user=request.user,
+            item_ids=ids,
+            agency_id=request.POST.get("forward_agency") or request.POST.get("agency"),
+            note=request.POST.get("note", ""),
         )
     except ApplicationError as error:
         messages.error(request, error.message)

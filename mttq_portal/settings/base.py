@@ -34,6 +34,13 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The province this portal serves (official code from the `vietnam-provinces` package). 11 = Điện Biên.
 PORTAL_PROVINCE_CODE = env.int("PORTAL_PROVINCE_CODE", default=11)
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# The province's bounding box "south,west,north,east"; empty: the known box of PORTAL_PROVINCE_CODE
+# (organizations.geography). Pins outside it are refused.
+PORTAL_PROVINCE_BBOX = env("PORTAL_PROVINCE_BBOX", default="")
+# Map tiles (Leaflet, vendored): a province may point this at its own tile server. The tile origin is added
+# to the Content-Security-Policy's img-src below.
+MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
 
 INSTALLED_APPS = [
     # First: compiles missing translation catalogues before any other app translates (ADR 0101).
@@ -185,8 +192,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # The security event log (organizations.SecurityEvent, ADR 0120) keeps rows this long, then a nightly run
 # removes older ones (the only DELETE its trigger allows).
 SECURITY_LOG_RETENTION_DAYS = env.int("SECURITY_LOG_RETENTION_DAYS", default=3 * 365)
+FORMAT_MODULE_PATH = ["mttq_portal.formats"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "staff-landing"
 LOGOUT_REDIRECT_URL = "home"
 
 # Login throttling (django-axes), ADR 0122: failures are counted per account across every address and per
@@ -332,6 +340,8 @@ CELERY_BEAT_SCHEDULE["programs-milestone-reminders"] = {
     "task": "programs.send_milestone_reminders",
     "schedule": crontab(hour=7, minute=0),
 }
+# Files held across a failed form submission (feedback/held_uploads.py): abandoned sets removed hourly.
+CELERY_BEAT_SCHEDULE["feedback-held-uploads-sweep"] = {"task": "feedback.held_uploads_sweep", "schedule": 3600.0}
 # Targets: the compliance rollup every night at 01:30 (Asia/Ho_Chi_Minh).
 CELERY_BEAT_SCHEDULE["targets-nightly-rollup"] = {
     "task": "targets.rollup_compliance",
@@ -377,13 +387,15 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+from mttq_portal.maps import tile_origins  # noqa: E402 (needs MAP_TILE_URL only)
+
 # Content-Security-Policy (django-csp 4): everything is served from this origin; no CDN at run time.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", "blob:", *tile_origins(MAP_TILE_URL)],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],

@@ -7,6 +7,7 @@ wrong row in ``MOVES`` must fail these tests, not pass them.
         ├─> merged                           │  └─ reforward/extension  │         cannot_resolve)
         └─> withdrawn                        └─> returned ─> back to triage
     resolved ──citizen disputes──> reopened ──> forwarded
+                                             └──> resolved (the Front keeps the result and explains)
 """
 
 # (from, move) -> to. Every pair not listed is refused in that state (409).
@@ -44,6 +45,9 @@ LEGAL: dict[tuple[str, str], str] = {
     ("resolved", "reopen"): "reopened",
     ("on_roadmap", "reopen"): "reopened",
     ("cannot_resolve", "reopen"): "reopened",
+    # After a dispute the Front keeps the result with an explanation (or accepts and forwards it again). The
+    # result kept is the one disputed; an item whose history does not say which is kept as resolved.
+    ("reopened", "uphold"): "resolved",
 }
 
 # Who makes each move (any other actor is refused with 403, whatever the state).
@@ -62,6 +66,7 @@ WHO: dict[str, frozenset[str]] = {
     "roadmap": frozenset({"front"}),
     "cannot_resolve": frozenset({"front"}),
     "reopen": frozenset({"citizen"}),
+    "uphold": frozenset({"front"}),
 }
 
 STATES = (
@@ -101,4 +106,5 @@ REFUSED_IN: dict[str, str] = {
     "resolve": "forwarded",
     "roadmap": "received",
     "cannot_resolve": "resolved",
+    "uphold": "received",
 }

@@ -100,6 +100,6 @@ def test_the_registry_covers_every_staff_move_and_names_each_api_class():
 def test_the_form_fields_are_the_api_inputs():
     fields = {move: row.fields for move, row in moves.STAFF_MOVES.items()}
     assert fields[Move.MERGE] == ["target", "note"]
-    assert fields[Move.FORWARD] == ["agency", "note"]
+    assert fields[Move.FORWARD] == ["agency", "note", "due_date", "due_reason"]
     assert fields[Move.ANSWER] == ["answer", "attachments"]
     assert fields[Move.RESOLVE] == ["public_answer", "note"]

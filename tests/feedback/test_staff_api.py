@@ -26,6 +26,7 @@ ENDPOINTS = {
     Move.RESOLVE: ("api-item-resolve", {"public_answer": "Đã xong"}),
     Move.ROADMAP: ("api-item-roadmap", {"public_answer": "Đưa vào kế hoạch"}),
     Move.CANNOT_RESOLVE: ("api-item-cannot-resolve", {"public_answer": "Chưa có nguồn lực"}),
+    Move.UPHOLD: ("api-item-uphold", {"explanation": "Kết quả đã đúng quy định"}),
 }
 
 

@@ -55,6 +55,8 @@ def call(move, *, user, item, ctx):
         return wf.item_answer(user=user, item_id=item.id, answer="Đã khắc phục")
     if move == Move.SEND_BACK:
         return wf.item_send_back(user=user, item_id=item.id, reason="Chưa trả lời đủ")
+    if move == Move.UPHOLD:
+        return wf.item_uphold(user=user, item_id=item.id, explanation="Kết quả đã đúng quy định")
     return wf.item_close(user=user, item_id=item.id, result=move, public_answer="Đã giải quyết xong")
 
 

