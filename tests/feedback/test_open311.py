@@ -401,10 +401,11 @@ def test_request_list_query_count_does_not_grow(client, world, rows, django_asse
 
 
 def test_the_default_request_list_answers_a_page_and_links_the_next_one(client, world, settings):
-    # given 7 published requests and pages of 3
+    # given 7 published requests (consenting and answered: what the public feed shows) and pages of 3
     settings.OPEN311_PAGE_SIZE = 3
     for n in range(7):
-        submit(world["commune"], publish=True, title=f"Phản ánh {n}")
+        item = submit(world["commune"], publish=True, title=f"Phản ánh {n}")
+        Item.objects.filter(pk=item.pk).update(status=Status.RESOLVED, public_answer="Đã xử lý xong.")
 
     first = client.get(f"{BASE}/requests.json")
     second = client.get(f"{BASE}/requests.json", {"page": 2})

@@ -80,7 +80,9 @@ def test_item_list_query_count(
         organization=province_front, name="Tỉnh", scopes=[ApiTokenScope.FIGURES, ApiTokenScope.ITEMS]
     )
 
-    with django_assert_max_num_queries(4):
+    # The token (1), its last use (2) and the once-a-minute token-use row of the security log (3), the page (4)
+    # and its count-free cursor (5): flat in the number of rows.
+    with django_assert_max_num_queries(5):
         body = get(client, key, page_size=50).json()
 
     assert len(body["results"]) == rows
