@@ -764,7 +764,7 @@ def generate_items(
             stdout.write(f"  items {done:>9,}/{count:,}  {100 * done // count:3d}%  {rate:,.0f} items/s (simulated)")
     if count > simulated:
         began = time.monotonic()
-        done += copy_items(rng=rng, sample=sample, count=count - simulated, seen_codes=sim.seen_codes)
+        done += copy_items(rng=rng, sample=sample, count=count - simulated, seen_codes=sim.seen_codes, stdout=stdout)
         stdout.write(f"  items {done:>9,}/{count:,}  copied from the sample in {time.monotonic() - began:.0f} s")
     return done
 
@@ -811,7 +811,9 @@ def _secondary_indexes_drop(cursor, tables) -> list[str]:
     return [definition for _name, definition in indexes]
 
 
-def copy_items(*, rng: random.Random, sample: list[tuple[int, int]], count: int, seen_codes: set[str]) -> int:
+def copy_items(
+    *, rng: random.Random, sample: list[tuple[int, int]], count: int, seen_codes: set[str], stdout=None
+) -> int:
     """Copy the sample's items, events and extension requests set-based until ``count`` more items exist.
 
     The ids are reserved from the sequence under a table lock (a running portal may insert meanwhile); a
@@ -831,6 +833,14 @@ def copy_items(*, rng: random.Random, sample: list[tuple[int, int]], count: int,
     def names(cols, alias=""):
         return ", ".join(f'{alias}"{c}"' for c in cols)
 
+    clock = time.monotonic()
+
+    def phase(label: str) -> None:
+        nonlocal clock
+        if stdout is not None:
+            stdout.write(f"    {label}: {time.monotonic() - clock:.1f} s")
+        clock = time.monotonic()
+
     tables = (Item._meta.db_table, ItemEvent._meta.db_table)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {Item._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
@@ -847,13 +857,15 @@ def copy_items(*, rng: random.Random, sample: list[tuple[int, int]], count: int,
         )
         cursor.copy_expert("COPY demo_copy (new_id, source_id, code, secret) FROM STDIN", rows)
         cursor.execute("ANALYZE demo_copy")
+        phase(f"{count:,} tracking codes and secrets, COPY")
         cursor.execute(
             f'INSERT INTO {Item._meta.db_table} ("id", "tracking_code", "secret_hash", {names(copied)}) '
             f"SELECT c.new_id, c.code, c.secret, {names(copied, 'i.')} "
-            f"FROM demo_copy c JOIN {Item._meta.db_table} i ON i.id = c.source_id ORDER BY c.new_id "
+            f"FROM demo_copy c JOIN {Item._meta.db_table} i ON i.id = c.source_id "
             "ON CONFLICT (tracking_code) DO NOTHING"
         )
         inserted = cursor.rowcount
+        phase(f"{inserted:,} items")
         if inserted < count:
             cursor.execute(
                 "DELETE FROM demo_copy c "
@@ -862,19 +874,22 @@ def copy_items(*, rng: random.Random, sample: list[tuple[int, int]], count: int,
         cursor.execute(
             f'INSERT INTO {ItemEvent._meta.db_table} ("item_id", {names(events)}) '
             f"SELECT c.new_id, {names(events, 'e.')} FROM demo_copy c "
-            f"JOIN {ItemEvent._meta.db_table} e ON e.item_id = c.source_id ORDER BY c.new_id, e.id"
+            f"JOIN {ItemEvent._meta.db_table} e ON e.item_id = c.source_id"
         )
+        phase(f"{cursor.rowcount:,} events")
         cursor.execute(
             f'INSERT INTO {ExtensionRequest._meta.db_table} ("item_id", {names(extensions)}) '
             f"SELECT c.new_id, {names(extensions, 'x.')} FROM demo_copy c "
-            f"JOIN {ExtensionRequest._meta.db_table} x ON x.item_id = c.source_id ORDER BY c.new_id, x.id"
+            f"JOIN {ExtensionRequest._meta.db_table} x ON x.item_id = c.source_id"
         )
         cursor.execute("DROP TABLE demo_copy")  # not ON COMMIT DROP: the caller may hold the transaction open
         if rebuild:
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             for definition in rebuild:
                 cursor.execute(definition)
+            phase(f"{len(rebuild)} indexes rebuilt")
     with connection.cursor() as cursor:
         for model in (Item, ItemEvent, ExtensionRequest):
             cursor.execute(f"ANALYZE {model._meta.db_table}")
+    phase("commit and ANALYZE")
     return inserted

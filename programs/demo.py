@@ -72,6 +72,9 @@ def _demo_user():
     return user
 
 
+MAX_ACTIVITIES = 20_000
+
+
 @transaction.atomic
 def generate_demo_data(*, rng, stdout, scale) -> None:
     programmes = {p.number: p for p in Programme.objects.all()}
@@ -87,8 +90,9 @@ def generate_demo_data(*, rng, stdout, scale) -> None:
     for area_id, commune_id in ResidentialArea.objects.filter(is_active=True).values_list("id", "commune_id"):
         areas_by_commune.setdefault(commune_id, []).append(area_id)
 
-    # ``scale`` is the number of feedback items the command generates: one activity for every five items.
-    count = max(len(programmes), int(scale) // 5)
+    # ``scale`` is the number of feedback items the command generates: one activity for every five items, up
+    # to what a province's organisations record in two years (a million items would otherwise mean 200,000).
+    count = max(len(programmes), min(int(scale) // 5, MAX_ACTIVITIES))
     activities = []
     for _ in range(count):
         number = rng.choice(list(programmes))

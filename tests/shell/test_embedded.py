@@ -53,3 +53,42 @@ def test_the_embedded_servers_start_once_keep_their_data_and_stop():
         shutil.rmtree(root.parent, ignore_errors=True)
 
     assert stopped == {"postgres": None, "valkey": None}
+
+
+def _settings_from_a_copy(tmp_path, env_file: str | None, environ: dict) -> list[str]:
+    """The database URL's port and REDIS_URL as the settings of a copy of the project see them."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent.parent
+    shutil.copytree(root / "mttq_portal", tmp_path / "mttq_portal", ignore=shutil.ignore_patterns("__pycache__"))
+    if env_file is not None:
+        (tmp_path / "var").mkdir()
+        (tmp_path / "var" / "embedded.env").write_text(env_file)
+    env = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "mttq_portal.settings.base",
+    }
+    env.update(environ)
+    code = "from django.conf import settings as s; print(s.DATABASES['default']['PORT']); print(s.REDIS_URL)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+EMBEDDED_ENV = "DATABASE_URL=postgres://postgres@127.0.0.1:41001/mttq\nREDIS_URL=redis://127.0.0.1:41002/0\n"
+
+
+def test_another_terminal_reaches_the_embedded_servers_through_var_embedded_env(tmp_path):
+    # Given the file `make run` wrote, and no URL in this terminal's environment
+    assert _settings_from_a_copy(tmp_path, EMBEDDED_ENV, {}) == ["41001", "redis://127.0.0.1:41002/0"]
+
+
+def test_urls_set_in_the_environment_are_used_unchanged_and_the_embedded_file_is_ignored(tmp_path):
+    environ = {"DATABASE_URL": "postgres://u@127.0.0.1:5432/mttq", "REDIS_URL": "redis://127.0.0.1:6379/4"}
+
+    assert _settings_from_a_copy(tmp_path, EMBEDDED_ENV, environ) == ["5432", "redis://127.0.0.1:6379/4"]
