@@ -5,6 +5,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import bad_request
 
 
 @require_GET
@@ -26,6 +27,7 @@ def _api_error(request, status: int):
     """The error body of the API (``mttq_portal.errors``) or of Open311 (``[{code, description}]``, XML for a
     ``.xml`` path) for an error Django answers itself (an unknown URL, a crash), in the request's language."""
     message = {
+        400: _("The request could not be read."),
         403: _("You may not do this."),
         404: _("Not found."),
         500: _("Something went wrong on our side; please try again later."),
@@ -39,12 +41,20 @@ def _api_error(request, status: int):
             )
             return HttpResponse(body.encode(), status=status, content_type="text/xml; charset=utf-8")
         return JsonResponse([{"code": status, "description": str(message)}], status=status, safe=False)
-    codes = {403: "forbidden", 404: "not_found", 500: "server_error"}
+    codes = {400: "malformed", 403: "forbidden", 404: "not_found", 500: "server_error"}
     return JsonResponse({"error": {"code": codes[status], "message": str(message), "fields": {}}}, status=status)
 
 
 def _is_api(request) -> bool:
     return request.path.startswith(("/api/", "/open311/"))
+
+
+def error_400(request, exception):
+    """A request Django itself refuses (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a bad
+    Host): the API's error body on /api/ and /open311/."""
+    if _is_api(request):
+        return _api_error(request, 400)
+    return bad_request(request, exception)
 
 
 def error_404(request, exception):

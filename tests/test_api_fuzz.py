@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from organizations.models import ApiTokenScope
 from organizations.tokens import api_token_issue
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1"))
 S = ApiTokenScope
 PRINCIPALS = {
     "anonymous": None,

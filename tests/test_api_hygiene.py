@@ -67,3 +67,18 @@ def test_fields_that_can_be_null_are_declared_nullable_in_the_schema(client):
     assert nullable("Event", "actor") and nullable("Event", "agency")
     assert nullable("ValueOutput", "unit_name")
     assert nullable("PublicHistoryEntry", "agency")
+
+
+@pytest.mark.django_db
+def test_a_body_django_refuses_is_a_json_400_on_the_api(settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    client = APIClient(raise_request_exception=False)
+
+    response = client.post(
+        "/api/v1/public/items/",
+        "&".join(f"f{n}=x" for n in range(50)),
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] in ("malformed", "invalid")
