@@ -82,3 +82,18 @@ def test_a_body_django_refuses_is_a_json_400_on_the_api(settings):
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] in ("malformed", "invalid")
+
+
+@pytest.mark.django_db
+def test_invalid_utf8_in_a_form_is_refused_cleanly(client):
+    from feedback.models import Item
+
+    page = client.post("/gui-y-kien/", b"title=%FF%FEabc&content=x", content_type="application/x-www-form-urlencoded")
+    api = client.post("/api/v1/public/items/", b"title=%C3%28", content_type="application/x-www-form-urlencoded")
+    query = client.get("/api/v1/communes/?q=%E0%A4")
+    fine = client.get("/api/v1/communes/?q=m%C6%B0%E1%BB%9Dng")  # "mường"
+
+    assert page.status_code == 400 and not Item.objects.exists()
+    assert api.status_code == 400 and api.json()["error"]["code"] == "malformed"
+    assert query.status_code == 400
+    assert fine.status_code == 200
