@@ -1,4 +1,7 @@
+from urllib.parse import unquote_to_bytes
+
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -46,3 +49,32 @@ class ApiNoStoreMiddleware:
         if request.path.startswith(API_PREFIXES):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class StrictUtf8FormMiddleware:
+    """Refuses a form body or query string that is not valid UTF-8 (400) instead of letting Django replace
+    the bad bytes with "\\ufffd" and store the damaged text. Multipart fields are decoded by Django's parser
+    with the same charset; only url-encoded bodies and query strings are checked here (no upload is read)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def _valid(raw: bytes) -> bool:
+        try:
+            for part in raw.split(b"&"):
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "").encode("latin-1", "replace")
+        body_ok = True
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            body_ok = self._valid(request.body)
+        if not (body_ok and self._valid(query)):
+            from .views import error_400
+
+            return error_400(request, SuspiciousOperation("invalid UTF-8"))
+        return self.get_response(request)

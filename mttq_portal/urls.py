@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("reports.urls")),
 ]
 
+handler400 = "mttq_portal.views.error_400"
 handler403 = "mttq_portal.views.error_403"
 handler404 = "mttq_portal.views.error_404"
 handler500 = "mttq_portal.views.error_500"

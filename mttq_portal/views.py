@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import bad_request
 
 from .errors import RETRY_AFTER_SECONDS, database_unavailable, error_body, unavailable_message
 
@@ -115,6 +116,14 @@ def _echoed_fields(request) -> list[dict]:
         for value in values:
             fields.append({"name": name, "value": value, "kind": kind, "label": field.label if shown else ""})
     return fields
+
+
+def error_400(request, exception):
+    """A request Django itself refuses (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a bad
+    Host): the API's error body on /api/ and /open311/."""
+    if _is_api(request):
+        return _machine_error(request, 400, "malformed", _("The request could not be read."))
+    return bad_request(request, exception)
 
 
 def error_404(request, exception):

@@ -176,6 +176,33 @@ def user_scope(*, user) -> UserScope:
     return scope
 
 
+# ---- rows of figures and programme records -----------------------------------------------------------
+
+
+def figures_q(
+    scope: UserScope, *, commune_field: str, agency_field: str | None = None, org_unit_field: str | None = None
+) -> Q | None:
+    """The rows of figures, programme and target records a scope sees (aggregates, no personal data).
+
+    ``Q()`` (everything) for administrators, the provincial Front and the board; otherwise the rows of its
+    communes (by ``commune_field``, or by the unit of the row's organisation, ``org_unit_field``) and of its
+    agencies (``agency_field``); None when it sees none. The items themselves are scoped by
+    ``feedback.selectors.items`` with the same ``UserScope``.
+    """
+    if scope.sees_whole_province or scope.is_board_viewer:
+        return Q()
+    q = Q(pk__in=[])
+    units = sorted(scope.front_unit_ids)
+    if units:
+        q |= Q(**{f"{commune_field}__in": units})
+        if org_unit_field:
+            q |= Q(**{f"{org_unit_field}__in": units})
+    agencies = sorted(scope.agency_ids)
+    if agency_field and agencies:
+        q |= Q(**{f"{agency_field}__in": agencies})
+    return q if units or (agency_field and agencies) else None
+
+
 # ---- the reverse direction: who may see an item ---------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from feedback.models import Campaign, Item
 from mttq_portal.text import fold_vietnamese
 from organizations.models import Level, Organization, OrganizationKind, ResidentialArea
+from organizations.scope import figures_q
 from organizations.selectors import commune_list, user_scope
 
 from .models import (
@@ -49,11 +50,12 @@ def can_complete_milestones(*, user) -> bool:
 
 
 def _commune_filter(scope, *, commune_field: str, org_unit_field: str) -> Q | None:
-    """None: no narrowing (province-wide). Else the Q a commune officer's rows must match."""
-    if scope.sees_whole_province or scope.is_board_viewer:
-        return None
-    units = scope.front_unit_ids
-    return Q(**{f"{commune_field}__in": units}) | Q(**{f"{org_unit_field}__in": units})
+    """None: no narrowing (province-wide). Else the Q a commune officer's rows must match
+    (``organizations.scope.figures_q``, the one rule for rows of figures and records)."""
+    q = figures_q(scope, commune_field=commune_field, org_unit_field=org_unit_field)
+    if q is None:
+        return Q(pk__in=[])
+    return None if q == Q() else q
 
 
 # --- programmes and milestones -------------------------------------------------------------------------

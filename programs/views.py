@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mttq_portal.errors import ApplicationError
+from mttq_portal.files import file_response
 from mttq_portal.text import fold_vietnamese
 
 from . import selectors, services
@@ -207,15 +208,7 @@ def evidence_download(request, evidence_id: int):
     evidence = selectors.evidence_get_for_user(user=request.user, evidence_id=evidence_id)
     if evidence is None:
         raise Http404
-    response = FileResponse(
-        evidence.file.open("rb"),
-        content_type=evidence.content_type,
-        as_attachment=True,
-        filename=evidence.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(evidence.file.open("rb"), filename=evidence.original_name, content_type=evidence.content_type)
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.utils import timezone
 from feedback.models import Category, ItemType, Status
 from mttq_portal.text import fold_vietnamese
 from organizations.models import AdministrativeUnit, Organization
+from organizations.scope import figures_q
 from organizations.selectors import user_scope
 
 from .models import AnswerTimeSummary, DailyItemSummary, OpenItemSnapshot, SummaryState
@@ -85,16 +86,8 @@ class FigureFilters:
 
 
 def _scope_q(user) -> Q | None:
-    """None when the viewer may see no figures at all."""
-    scope = user_scope(user=user)
-    if scope.sees_whole_province or scope.is_board_viewer:
-        return Q()
-    q = Q(pk__in=[])
-    if scope.front_unit_ids:
-        q |= Q(commune_id__in=scope.front_unit_ids)
-    if scope.agency_ids:
-        q |= Q(agency_id__in=scope.agency_ids)
-    return None if not (scope.front_unit_ids or scope.agency_ids) else q
+    """None when the viewer may see no figures at all (``organizations.scope.figures_q``)."""
+    return figures_q(user_scope(user=user), commune_field="commune_id", agency_field="agency_id")
 
 
 def _narrow(qs: QuerySet, *, user, filters: FigureFilters, dated: bool = True) -> QuerySet:

@@ -3,11 +3,10 @@
 import hashlib
 import uuid
 
-import filetype
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-from mttq_portal.errors import ApplicationError
+from mttq_portal.files import check_file
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_EVIDENCE_FILES = 5
@@ -24,24 +23,20 @@ ALLOWED_EVIDENCE_TYPES = {
 
 
 def evidence_check(uploaded) -> tuple[bytes, str, str]:
-    """Read and check one uploaded file: (content, detected MIME type, extension) or an ApplicationError."""
-    name = getattr(uploaded, "name", "") or "file"
-    if uploaded.size > MAX_EVIDENCE_BYTES:
-        raise ApplicationError(
-            _("“%(name)s” is larger than 10 MB.") % {"name": name}, code="evidence_too_large", fields={"evidence": []}
-        )
-    content = uploaded.read()
-    if not content:
-        raise ApplicationError(_("“%(name)s” is empty.") % {"name": name}, code="evidence_empty")
-    kind = filetype.guess(content)
-    mime = kind.mime if kind else ""
-    if mime not in ALLOWED_EVIDENCE_TYPES:
-        raise ApplicationError(
-            _("“%(name)s” is not a PDF, a picture (JPEG, PNG) or an office document (Word, Excel, OpenDocument).")
-            % {"name": name},
-            code="evidence_type_not_allowed",
-        )
-    return content, mime, ALLOWED_EVIDENCE_TYPES[mime]
+    """Read and check one uploaded file with the one checker (``mttq_portal.files``, ADR 0115): (content,
+    detected MIME type, extension) or an ApplicationError. Images come back rebuilt from their pixels."""
+    checked = check_file(
+        uploaded,
+        max_bytes=MAX_EVIDENCE_BYTES,
+        allowed=frozenset(ALLOWED_EVIDENCE_TYPES),
+        field="evidence",
+        type_message=_(
+            "“%(name)s” is not a PDF, a picture (JPEG, PNG) or an office document (Word, Excel, OpenDocument)."
+        ),
+        type_code="evidence_type_not_allowed",
+        size_code="evidence_too_large",
+    )
+    return checked.data, checked.content_type, checked.extension
 
 
 def evidence_content_file(content: bytes, extension: str) -> tuple[ContentFile, str]:

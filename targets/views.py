@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mttq_portal.errors import ApplicationError, NotAllowedError
+from mttq_portal.files import file_response
 from organizations.selectors import user_scope
 
 from . import selectors
@@ -255,14 +256,7 @@ def evidence_download(request, report_id: int, evidence_id: int):
     evidence = report.evidence.filter(id=evidence_id).first() if report else None
     if evidence is None:
         raise Http404
-    response = FileResponse(
-        evidence.file.open("rb"),
-        content_type=evidence.content_type,
-        as_attachment=True,
-        filename=evidence.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(evidence.file.open("rb"), filename=evidence.original_name, content_type=evidence.content_type)
 
 
 @login_required

@@ -69,3 +69,35 @@ def test_fields_that_can_be_null_are_declared_nullable_in_the_schema(client):
     assert nullable("Event", "agency")
     assert nullable("ValueOutput", "unit_name")
     assert nullable("PublicHistoryEntry", "agency")
+
+
+@pytest.mark.django_db
+def test_a_body_django_refuses_is_a_json_400_on_the_api(settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    client = APIClient(raise_request_exception=False)
+
+    response = client.post(
+        "/api/v1/public/items/",
+        "&".join(f"f{n}=x" for n in range(50)),
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] in ("malformed", "invalid")
+
+
+@pytest.mark.django_db
+def test_invalid_utf8_in_a_form_is_refused_cleanly(client):
+    from feedback.models import Item
+
+    page = client.post("/gui-y-kien/", b"title=%FF%FEabc&content=x", content_type="application/x-www-form-urlencoded")
+    api = client.post("/api/v1/public/items/", b"title=%C3%28", content_type="application/x-www-form-urlencoded")
+    query = client.get("/api/v1/communes/?q=%E0%A4")
+    fine = client.get("/api/v1/communes/?q=m%C6%B0%E1%BB%9Dng")  # "mường"
+
+    assert page.status_code == 400
+    assert not Item.objects.exists()
+    assert api.status_code == 400
+    assert api.json()["error"]["code"] == "malformed"
+    assert query.status_code == 400
+    assert fine.status_code == 200

@@ -10,8 +10,10 @@ import mimetypes
 
 from django.core import signing
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.views.decorators.http import require_GET
+
+from mttq_portal.files import file_response
 
 from ..models import Attachment, PersonalDataAccess
 from ..selectors.items import item_attachments_for_viewer, item_get_for_user
@@ -59,13 +61,8 @@ def attachment_download(request, pk: int):
         handle = default_storage.open(attachment.file.name, "rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
+    return file_response(
         handle,
-        as_attachment=not attachment.content_type.startswith("image/"),
         filename=attachment.original_name,
         content_type=attachment.content_type or mimetypes.guess_type(attachment.original_name)[0],
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mttq_portal.middleware.VietnameseFirstLocaleMiddleware",
     "mttq_portal.middleware.ApiNoStoreMiddleware",
+    "mttq_portal.middleware.StrictUtf8FormMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

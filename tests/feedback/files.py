@@ -4,6 +4,8 @@ import io
 
 from PIL import Image
 
+from tests.pdfs import one_page_pdf
+
 
 def jpeg_with_gps() -> bytes:
     """A real JPEG carrying EXIF with a GPS block and a camera make."""
@@ -42,6 +44,6 @@ def xlsx_bytes() -> bytes:
     return out.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = one_page_pdf()  # a real PDF: a fake one is refused by the upload checker
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"

@@ -8,9 +8,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from programs.models import Activity, ActivityKind, Programme
 from programs.seeding import seed_programmes
+from tests.pdfs import one_page_pdf
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489") + b"\x00" * 32
+PDF_BYTES = one_page_pdf()  # a real PDF: a fake one is refused by the upload checker
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGBA", (2, 2), (0, 128, 0, 255)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG_BYTES = _png()  # a real picture: the upload checker rebuilds images from their pixels
 
 
 @pytest.fixture(autouse=True)

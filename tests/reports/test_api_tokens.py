@@ -111,3 +111,36 @@ def test_administrator_revokes_keys_with_the_admin_action(client, admin_user, pr
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert token.revoked_by == admin_user
+
+
+@pytest.mark.django_db
+def test_a_token_acts_as_its_organisations_service_account(client, front_a, commune_a, agency_a):
+    """Given a commune Front token that may move items; when it forwards an item, the event records the
+    organisation's service account (a user), and the token reads the item without its submitter."""
+    from io import StringIO
+
+    from feedback.deadlines import seed_deadline_rules
+    from feedback.models import ItemEvent
+    from organizations.models import User
+    from tests.factories import ItemFactory
+
+    seed_deadline_rules(stdout=StringIO())
+    item = ItemFactory(commune=commune_a)
+    _t, key = api_token_issue(
+        organization=front_a, name="Hệ thống xã", scopes=[ApiTokenScope.ITEMS, ApiTokenScope.ITEMS_WRITE]
+    )
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+    forwarded = client.post(
+        f"/api/v1/items/{item.id}/forward/", {"agency": agency_a.id}, content_type="application/json", **auth
+    )
+    detail = client.get(f"/api/v1/items/{item.id}/", **auth)
+
+    account = User.objects.get(service_organization=front_a)
+    assert forwarded.status_code == 200
+    assert detail.status_code == 200
+    assert account.is_service_account
+    assert not account.has_usable_password()
+    assert ItemEvent.objects.filter(item=item, to_status="forwarded").get().actor == account
+    assert detail.json()["submitter_name"] == ""
+    assert detail.json()["identity_hidden"] is True

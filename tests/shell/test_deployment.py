@@ -88,7 +88,11 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_production_refuses_to_start_without_tracking_secret_keys():
     result = _deploy_check(
-        {"DJANGO_SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://deploy@127.0.0.1:5432/deploy", "ALLOWED_HOSTS": "example.org"}
+        {
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DATABASE_URL": "postgres://deploy@127.0.0.1:5432/deploy",
+            "ALLOWED_HOSTS": "example.org",
+        }
     )
 
     assert result.returncode != 0

@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from mttq_portal.errors import ApplicationError, ConflictError, NotAllowedError
 from targets.models import Dimension, Indicator, IndicatorValue, ReportEvent, ReportStatus, ValueStatus
 from targets.services.reports import report_approve, report_return, report_submit
+from tests.pdfs import one_page_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = one_page_pdf()  # a real PDF: a fake one is refused by the upload checker
 
 
 def pdf(name="bien-ban.pdf"):
