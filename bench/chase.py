@@ -62,7 +62,7 @@ def _generate(cursor, *, items: int, today: dt.date, past: int, future: int) -> 
             submitter_address, consent_processing, consent_contact, consent_publish, privacy_notice_version,
             consent_method, status, handling_level, due_step, extension_count, public_answer, rating_comment,
             received_at, updated_at, category_id, commune_id, current_agency_id, due_date, triage_due_date,
-            answer_due_date, acknowledged_at)
+            answer_due_date, acknowledged_at, complexity, complexity_reason, submitter_language, support_count)
         SELECT 'BENCH-' || g, 'x', 'recommendation', '', 'Kiến nghị số ' || g, 'Nội dung kiến nghị', '',
                'kien nghi', 'web', false, false, false, 'Người dân', '', '', '', true, false, false, '2026-01',
                'online_form',
@@ -72,7 +72,7 @@ def _generate(cursor, *, items: int, today: dt.date, past: int, future: int) -> 
                CASE WHEN g %% 2 = 0 THEN c.agency_id END,
                %(first)s::date + (g::bigint * 7919 %% %(span)s)::int, %(first)s::date,
                CASE WHEN g %% 2 = 0 THEN %(first)s::date + (g::bigint * 7919 %% %(span)s)::int END,
-               now()
+               now(), 'normal', '', '', 0
         FROM generate_series(1, %(items)s) AS g
         CROSS JOIN ncommunes CROSS JOIN category
         JOIN communes c ON c.n = g %% ncommunes.c
