@@ -36,7 +36,8 @@ TEXT_MAX = wf.ANSWER_MAX
 
 
 def _note(**kwargs: Any) -> serializers.CharField:
-    return serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX, **kwargs)
+    # Omitted is blank: the service decides whether its move needs a note (and says so in its own words).
+    return serializers.CharField(default="", allow_blank=True, max_length=TEXT_MAX, **kwargs)
 
 
 def _text(**kwargs: Any) -> serializers.CharField:

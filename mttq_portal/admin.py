@@ -26,6 +26,16 @@ class PortalAdminConfig(AdminConfig):
         # django-axes names its application by its package name only.
         if apps.is_installed("axes"):
             apps.get_app_config("axes").verbose_name = _("Login protection")
+        # django-otp's plugins are named by their labels only.
+        # Their model names are plain strings, not marked for translation.
+        if apps.is_installed("django_otp.plugins.otp_totp"):
+            apps.get_app_config("otp_totp").verbose_name = _("Authenticator apps")
+            totp = apps.get_model("otp_totp", "TOTPDevice")._meta
+            totp.verbose_name, totp.verbose_name_plural = _("TOTP device"), _("TOTP devices")
+        if apps.is_installed("django_otp.plugins.otp_static"):
+            apps.get_app_config("otp_static").verbose_name = _("Recovery codes")
+            static = apps.get_model("otp_static", "StaticDevice")._meta
+            static.verbose_name, static.verbose_name_plural = _("static device"), _("static devices")
         # django-celery-beat writes this one label as a plain string (not marked for translation).
         if apps.is_installed("django_celery_beat"):
             apps.get_model("django_celery_beat", "PeriodicTask")._meta.get_field("task").verbose_name = _("Task Name")

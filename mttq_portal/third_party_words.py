@@ -6,6 +6,10 @@ exactly as the apps write it."""
 from django.utils.translation import gettext_noop
 
 THIRD_PARTY_WORDS = (
+    gettext_noop("TOTP device"),
+    gettext_noop("TOTP devices"),
+    gettext_noop("static device"),
+    gettext_noop("static devices"),
     gettext_noop("Auth Token"),
     gettext_noop("Token"),
     gettext_noop("Tokens"),

@@ -44,7 +44,9 @@ def wait_replayed(primary: PostgresCluster, replica: PostgresCluster) -> None:
 
 def set_answer(primary: PostgresCluster, code: str, text: str) -> None:
     # Both values are the test's own (a tracking code the portal generated, a fixed word).
-    primary.psql(f"UPDATE feedback_item SET public_answer = '{text}' WHERE tracking_code = '{code}'", database="portal")  # noqa: S608
+    # Resolved with a public answer: what Open311's anonymous feed publishes.
+    sql = f"UPDATE feedback_item SET public_answer = '{text}', status = 'resolved' WHERE tracking_code = '{code}'"  # noqa: S608
+    primary.psql(sql, database="portal")
 
 
 def notes(browser: Browser, code: str) -> str:

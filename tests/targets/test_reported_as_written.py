@@ -20,8 +20,9 @@ from targets.models import Dimension, Indicator, IndicatorRole, IndicatorValue, 
 from targets.services.reports import report_approve, report_submit
 from targets.services.rollup import rollup_compliance
 from tests.factories import OrganizationFactory
+from tests.pdfs import one_page_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = one_page_pdf()  # a real PDF: a fake one is refused by the upload checker
 K = OrganizationKind
 
 
