@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,6 +28,12 @@ def session_start(*, request) -> None:
 
 def _is_api(request) -> bool:
     return request.path.startswith(("/api/", "/open311/"))
+
+
+def _is_fragment(request) -> bool:
+    """An htmx request for a piece of a page (a badge, a list): a redirect would be followed and the whole
+    target page swapped into the piece, again and again."""
+    return request.headers.get("HX-Request") == "true"
 
 
 class SessionTimeoutMiddleware:
@@ -55,8 +61,14 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 if _is_api(request):
                     return self.get_response(request)
+                login_url = f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}"
+                if _is_fragment(request):
+                    # The page the piece belongs to goes to the login page as a whole.
+                    response = HttpResponse(status=401)
+                    response["HX-Redirect"] = reverse("login")
+                    return response
                 messages.info(request, _("You were logged out after a period of inactivity. Please log in again."))
-                return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+                return redirect(login_url)
             # Writing the session on every request would cost a write per page; a clock coarse by a tenth of
             # the timeout (at most a minute) is enough.
             if SESSION_LOGIN_AT not in session:
@@ -112,4 +124,7 @@ class MfaEnforcementMiddleware:
                 {"error": {"code": "mfa_required", "message": _("Verify your second factor first."), "fields": {}}},
                 status=403,
             )
+        if _is_fragment(request):
+            # The page around the piece is the one that asks for the factor; the piece stays empty.
+            return HttpResponse(status=403)
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

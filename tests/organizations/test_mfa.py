@@ -172,6 +172,29 @@ def test_idle_timeout_and_absolute_lifetime_log_the_user_out(client, agency_offi
     assert SecurityEvent.objects.filter(kind=SecurityEventKind.SESSION_EXPIRED, detail__reason="lifetime").exists()
 
 
+@pytest.mark.django_db
+def test_a_page_piece_loaded_by_htmx_is_never_answered_with_a_whole_page(client, officer_a, agency_officer_a, settings):
+    # Given an officer who must still enrol: the badge their page loads is refused, not redirected (a redirect
+    # would swap the whole enrolment page into the badge, which loads its own badges, again and again)
+    login(client, officer_a)
+    response = client.get("/thong-bao/chua-doc/", headers={"HX-Request": "true"})
+    assert response.status_code == 403
+    assert "Location" not in response
+    assert response.content == b""
+
+    # Given an idle session: the piece sends the whole page to the login page
+    settings.SESSION_IDLE_TIMEOUT = 60
+    client.logout()
+    login(client, agency_officer_a)
+    session = client.session
+    session["session_seen_at"] = int(time.time()) - 61
+    session.save()
+    response = client.get("/thong-bao/chua-doc/", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response["HX-Redirect"] == "/accounts/login/"
+    assert "_auth_user_id" not in client.session
+
+
 def test_production_cookies_are_host_prefixed():
     import os
     import subprocess
