@@ -73,3 +73,27 @@ def test_sqlite_is_refused():
 
     assert result.returncode != 0
     assert "must be a PostgreSQL URL" in result.stderr
+
+
+def test_manage_py_without_database_url_runs_offline_commands_and_refuses_the_others_in_one_line(tmp_path):
+    # Given a copy of the code with no var/embedded.env beside it, and no URL in the environment
+    for package in ("mttq_portal", "organizations", "feedback", "programs", "targets", "reports", "locale"):
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], env=env, cwd=tmp_path, capture_output=True, text=True, check=False
+        )
+
+    # When a command that reads only the code runs, then it works (the pre-commit and catalogue habits)
+    offline = manage("makemigrations", "--check", "--dry-run")
+    assert offline.returncode == 0, offline.stderr
+    assert "No changes detected" in offline.stdout
+
+    # When a command that needs the database runs, then it says how to start one, without a traceback
+    refused = manage("migrate")
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("DATABASE_URL is not set")
+    assert "Traceback" not in refused.stderr
