@@ -1,7 +1,9 @@
 import logging
 import sys
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -121,6 +123,13 @@ def _echoed_fields(request) -> list[dict]:
 def error_400(request, exception):
     """A request Django itself refuses (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a bad
     Host): the API's error body on /api/ and /open311/."""
+    if isinstance(exception, RequestDataTooBig):
+        message = _("The request is too large: send at most %(size)d MB at a time.") % {
+            "size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        }
+        if _is_api(request):
+            return _machine_error(request, 413, "too_large", message)
+        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
     if _is_api(request):
         return _machine_error(request, 400, "malformed", _("The request could not be read."))
     return bad_request(request, exception)

@@ -101,3 +101,20 @@ def test_invalid_utf8_in_a_form_is_refused_cleanly(client):
     assert api.json()["error"]["code"] == "malformed"
     assert query.status_code == 400
     assert fine.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_size_limit_is_a_413_that_says_the_limit(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    client = APIClient(raise_request_exception=False)
+    body = '{"title": "' + "x" * (1024 * 1024 + 10) + '"}'
+
+    api = client.post("/api/v1/public/items/", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi")
+    page = client.post(
+        "/gui-y-kien/", "title=" + "x" * (1024 * 1024 + 10), content_type="application/x-www-form-urlencoded"
+    )
+
+    assert api.status_code == 413
+    assert api.json()["error"]["code"] == "too_large"
+    assert "1 MB" in api.json()["error"]["message"]
+    assert page.status_code == 413
