@@ -253,8 +253,12 @@ FEEDBACK_LOOKUP_CODE_FAILURE_RATE = env("FEEDBACK_LOOKUP_CODE_FAILURE_RATE", def
 # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted for the client address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Email: EMAIL_URL such as smtp+tls://user:pass@host:587, consolemail://, filemail:///path.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# Email: EMAIL_URL such as smtp+tls://user:pass@host:587, consolemail://, filemail:///path. The default
+# writes each message to a file under var/mail/ rather than the console: messages carry citizens' names and
+# phone numbers, which never go to a log (a terminal's scroll-back is one).
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://")
+if not env("EMAIL_URL", default=""):
+    EMAIL_CONFIG["EMAIL_FILE_PATH"] = str(BASE_DIR / "var" / "mail")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="MTTQ Portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
