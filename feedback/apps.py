@@ -11,9 +11,13 @@ class FeedbackConfig(AppConfig):
 
         connect_signals()
 
-        from .services.notifications import register_hooks
+        from .services.notifications.hooks import register_hooks
 
         register_hooks()
+
+        # The tasks are registered in every process, not only in workers: the services publish them by name
+        # (services/notifications/queueing.py), and a registered task runs inline when tasks are eager.
+        from . import tasks  # noqa: F401
 
     def seed_reference_data(self, stdout) -> None:
         from .seeding import seed_reference_data

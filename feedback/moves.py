@@ -25,7 +25,7 @@ from rest_framework import serializers
 
 from .models import Status
 from .services import workflow as wf
-from .services.notifications import AUDIENCES, Audience
+from .services.notifications.audiences import AUDIENCES, Audience
 from .services.transitions import MoveResult
 from .workflow import MOVE_LABELS, MOVES, Actor, Move, MoveRule
 

@@ -6,37 +6,38 @@ from the services: a row is claimed with a conditional UPDATE before it is acted
 
 from celery import shared_task
 
-from .services import notifications
+from .services.notifications import delivery, planning, queueing, sweeping
 
 
-@shared_task(name="feedback.item_submitted_plan", acks_late=True, ignore_result=True)
+# The services publish these by name (services/notifications/queueing.py) and never import this module.
+@shared_task(name=queueing.PLAN_SUBMISSION_TASK, acks_late=True, ignore_result=True)
 def item_submitted_plan(item_id: int) -> int:
     """Who is told about a new submission, planned off the citizen's request; safe to run twice (outbox keys)."""
-    ids = notifications.notify_item_submitted(item_id)
-    notifications.notifications_queue(ids)
+    ids = planning.notify_item_submitted(item_id)
+    queueing.notifications_queue(ids)
     return len(ids)
 
 
-@shared_task(name="feedback.notification_deliver", acks_late=True, ignore_result=True)
+@shared_task(name=queueing.DELIVER_TASK, acks_late=True, ignore_result=True)
 def notification_deliver(notification_id: int) -> str:
-    outcomes = notifications.notifications_deliver_many(notification_ids=[notification_id])
+    outcomes = delivery.notifications_deliver_many(notification_ids=[notification_id])
     return next(iter(outcomes))
 
 
-@shared_task(name="feedback.notifications_deliver_batch", acks_late=True, ignore_result=True)
+@shared_task(name=queueing.DELIVER_BATCH_TASK, acks_late=True, ignore_result=True)
 def notifications_deliver_batch(notification_ids: list[int]) -> dict:
     # The claims of the batch are renewed by the worker's heartbeat while it runs (services/claims.py).
-    return notifications.notifications_deliver_many(notification_ids=notification_ids)
+    return delivery.notifications_deliver_many(notification_ids=notification_ids)
 
 
-@shared_task(name="feedback.notifications_fan_out", acks_late=True, ignore_result=True)
+@shared_task(name=queueing.FAN_OUT_TASK, acks_late=True, ignore_result=True)
 def notifications_fan_out(first_id: int, last_id: int) -> int:
-    return notifications.notifications_fan_out(first_id=first_id, last_id=last_id)
+    return queueing.notifications_fan_out(first_id=first_id, last_id=last_id)
 
 
-@shared_task(name="feedback.notifications_sweep", acks_late=True, ignore_result=True)
+@shared_task(name=queueing.SWEEP_TASK, acks_late=True, ignore_result=True)
 def notifications_sweep() -> dict:
-    result = notifications.notifications_sweep()
+    result = sweeping.notifications_sweep()
     return {"reclaimed": result.reclaimed, "replanned": result.replanned, "queued": result.queued}
 
 

@@ -65,7 +65,7 @@ class MoveRule:
     sources: frozenset[Status]
     target: Status
     actors: frozenset[Actor]
-    # The notification template the move sends (its audiences: ``AUDIENCES`` in services/notifications.py).
+    # The notification template the move sends (its audiences: ``AUDIENCES`` in services/notifications/audiences.py).
     notice: str = ""
     # What the citizen is told besides, when ``notice`` is for staff (forwarded to whom until when, extended
     # and why, answered, reopened); refused and closed already tell the citizen through ``notice``.

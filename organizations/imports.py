@@ -9,6 +9,7 @@ same file twice changes nothing and a corrected file updates the areas it names.
 import io
 import zipfile
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -39,6 +40,8 @@ KINDS = {
 }
 YES, NO = {"co", "x", "1", "yes"}, {"", "khong", "0", "no"}
 _PREFIXES = ("xa ", "phuong ", "dac khu ")
+# The fields an import may change on an existing area.
+UPDATABLE = ("kind", "work_committee_head", "is_ethnic_or_religious_area", "is_active")
 
 
 STATUS_LABELS = {
@@ -94,95 +97,136 @@ def template_workbook() -> bytes:
     return out.getvalue()
 
 
-def residential_areas_import(*, data: bytes, dry_run: bool = False) -> AreaImportReport:  # noqa: C901 (one pass over the rows or stages; to be split like the others)
+class FileRefused(Exception):
+    """The file as a whole is refused; the message says why (shown as the report's ``file_error``)."""
+
+
+RowValues = dict[str, str]
+AreaKey = tuple[int | None, str]
+
+
+@dataclass
+class _AreaWrite:
+    """What one valid row writes: the area's fields, and the existing area it updates (None: a new area)."""
+
+    row: AreaRow
+    area: ResidentialArea | None
+    fields: dict[str, Any]
+
+
+def _read_rows(data: bytes) -> list[tuple[Any, ...]]:
+    """The sheet's rows (header first), or FileRefused: too large, not a workbook, empty, wrong columns."""
     if len(data) > MAX_BYTES:
-        return AreaImportReport(file_error=_("The file is larger than 5 MB."))
+        raise FileRefused(_("The file is larger than 5 MB."))
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
         rows = list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2))
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, TypeError):
-        return AreaImportReport(file_error=_("This is not an Excel .xlsx file."))
+        raise FileRefused(_("This is not an Excel .xlsx file.")) from None
     if not rows:
-        return AreaImportReport(file_error=_("The file is empty."))
+        raise FileRefused(_("The file is empty."))
     header = [fold_vietnamese(_text(v)) for v in rows[0]][: len(COLUMNS)]
     if header != [fold_vietnamese(label) for _k, label in COLUMNS]:
-        return AreaImportReport(
-            file_error=_("The columns are not those of the template. Expected, in this order: %(columns)s.")
+        raise FileRefused(
+            _("The columns are not those of the template. Expected, in this order: %(columns)s.")
             % {"columns": ", ".join(label for _k, label in COLUMNS)}
         )
     if len(rows) > MAX_ROWS + 1:
-        return AreaImportReport(file_error=_("At most %(max)s rows per file.") % {"max": MAX_ROWS})
+        raise FileRefused(_("At most %(max)s rows per file.") % {"max": MAX_ROWS})
+    return rows
+
+
+def _commune_ids() -> dict[str, int]:
+    """Commune ids by folded name, with and without "xã", "phường", "đặc khu" in front."""
     communes: dict[str, int] = {}
     for unit_id, folded in commune_list().values_list("id", "name_folded"):
         communes[folded] = unit_id
         for prefix in _PREFIXES:
             if folded.startswith(prefix):
                 communes.setdefault(folded.removeprefix(prefix), unit_id)
+    return communes
+
+
+def _row_problems(values: RowValues, *, commune_id: int | None, key: AreaKey, seen: dict[AreaKey, int]) -> list[str]:
+    """Every reason to refuse the row, in the order of the columns."""
+    problems = []
+    if commune_id is None:
+        problems.append(_("Unknown commune “%(value)s”.") % {"value": values["commune"]})
+    if not values["name"]:
+        problems.append(_("The residential area needs a name."))
+    elif len(values["name"]) > 120:
+        problems.append(_("The name is longer than 120 characters."))
+    if fold_vietnamese(values["kind"]) not in KINDS:
+        problems.append(_("Unknown kind “%(value)s”: write thôn, bản or tổ dân phố.") % {"value": values["kind"]})
+    if fold_vietnamese(values["ethnic"]) not in YES | NO:
+        problems.append(_("Write “có” or “không” in the last column, not “%(value)s”.") % {"value": values["ethnic"]})
+    if len(values["head"]) > 120:
+        problems.append(_("The head's name is longer than 120 characters."))
+    if commune_id is not None and values["name"] and key in seen:
+        problems.append(_("Repeats row %(row)s.") % {"row": seen[key]})
+    return problems
+
+
+def _area_write(values: RowValues, *, number: int, commune_id: int, area: ResidentialArea | None) -> _AreaWrite:
+    """A valid row: what it writes, and whether that creates, updates or leaves its area unchanged."""
+    fields = {
+        "kind": KINDS[fold_vietnamese(values["kind"])],
+        "work_committee_head": values["head"],
+        "is_ethnic_or_religious_area": fold_vietnamese(values["ethnic"]) in YES,
+        "is_active": True,
+    }
+    if area is None:
+        status = "created"
+    elif any(getattr(area, name) != value for name, value in fields.items()):
+        status = "updated"
+    else:
+        status = "unchanged"
+    row = AreaRow(number, status, name=values["name"])
+    return _AreaWrite(row=row, area=area, fields={"commune_id": commune_id, "name": values["name"], **fields})
+
+
+def _write(writes: list[_AreaWrite]) -> None:
+    with transaction.atomic():
+        for write in writes:
+            fields = write.fields
+            if write.row.status == "created":
+                ResidentialArea.objects.create(**fields, name_folded=fold_vietnamese(fields["name"]))
+            elif write.row.status == "updated" and write.area is not None:
+                area = write.area
+                changed = [n for n in UPDATABLE if getattr(area, n) != fields[n]]
+                for name in changed:
+                    setattr(area, name, fields[name])
+                area.save(update_fields=changed)
+
+
+def residential_areas_import(*, data: bytes, dry_run: bool = False) -> AreaImportReport:
+    """Check every row; write them all in one transaction only when none is wrong (and not ``dry_run``)."""
+    try:
+        rows = _read_rows(data)
+    except FileRefused as refused:
+        return AreaImportReport(file_error=str(refused))
+    communes = _commune_ids()
     existing = {
         (a.commune_id, a.name_folded): a for a in ResidentialArea.objects.filter(commune_id__in=set(communes.values()))
     }
     report = AreaImportReport()
-    seen: dict[tuple[int, str], int] = {}
-    writes: list[tuple[AreaRow, ResidentialArea | None, dict]] = []
+    seen: dict[AreaKey, int] = {}
+    writes: list[_AreaWrite] = []
     for number, raw in enumerate(rows[1:], start=2):
         values = {key: _text(raw[i] if i < len(raw) else None) for i, (key, _l) in enumerate(COLUMNS)}
         if not any(values.values()):
             report.rows.append(AreaRow(number, "skipped", [_("Empty row, skipped.")]))
             continue
-        problems = []
         commune_id = communes.get(fold_vietnamese(values["commune"]))
-        if commune_id is None:
-            problems.append(_("Unknown commune “%(value)s”.") % {"value": values["commune"]})
-        if not values["name"]:
-            problems.append(_("The residential area needs a name."))
-        elif len(values["name"]) > 120:
-            problems.append(_("The name is longer than 120 characters."))
-        kind = KINDS.get(fold_vietnamese(values["kind"]))
-        if kind is None:
-            problems.append(_("Unknown kind “%(value)s”: write thôn, bản or tổ dân phố.") % {"value": values["kind"]})
-        flag = fold_vietnamese(values["ethnic"])
-        if flag not in YES | NO:
-            problems.append(
-                _("Write “có” or “không” in the last column, not “%(value)s”.") % {"value": values["ethnic"]}
-            )
-        if len(values["head"]) > 120:
-            problems.append(_("The head's name is longer than 120 characters."))
         key = (commune_id, fold_vietnamese(values["name"]))
-        if commune_id is not None and values["name"] and key in seen:
-            problems.append(_("Repeats row %(row)s.") % {"row": seen[key]})
-        if problems:
+        problems = _row_problems(values, commune_id=commune_id, key=key, seen=seen)
+        if problems or commune_id is None:
             report.rows.append(AreaRow(number, "error", problems, values["name"]))
             continue
         seen[key] = number
-        fields = {
-            "kind": kind,
-            "work_committee_head": values["head"],
-            "is_ethnic_or_religious_area": flag in YES,
-            "is_active": True,
-        }
-        area = existing.get(key)
-        if area is None:
-            status = "created"
-        elif any(getattr(area, name) != value for name, value in fields.items()):
-            status = "updated"
-        else:
-            status = "unchanged"
-        row = AreaRow(number, status, name=values["name"])
-        report.rows.append(row)
-        writes.append((row, area, {"commune_id": commune_id, "name": values["name"], **fields}))
-    if not report.ok or dry_run:
-        return report
-    with transaction.atomic():
-        for row, area, fields in writes:
-            if row.status == "created":
-                ResidentialArea.objects.create(**fields, name_folded=fold_vietnamese(fields["name"]))
-            elif row.status == "updated":
-                changed = [
-                    n
-                    for n in ("kind", "work_committee_head", "is_ethnic_or_religious_area", "is_active")
-                    if getattr(area, n) != fields[n]
-                ]
-                for name in changed:
-                    setattr(area, name, fields[name])
-                area.save(update_fields=changed)
+        write = _area_write(values, number=number, commune_id=commune_id, area=existing.get(key))
+        report.rows.append(write.row)
+        writes.append(write)
+    if report.ok and not dry_run:
+        _write(writes)
     return report

@@ -191,3 +191,72 @@ def celery_worker_process(transactional_db, settings):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+# ---- a real browser ---------------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+@pytest.fixture
+def chromium():
+    """Start headless Chromium drivers, each quit when the test ends: ``chromium(width=..., height=...)``.
+
+    ``phone`` emulates a phone screen of that size (a desktop window cannot be narrower than ~500 px);
+    ``javascript=False`` turns scripts off (pages that must work without them); ``downloads`` is the folder
+    files land in; ``reduced_motion`` stops Bootstrap's smooth scrolling, so a click does not race a scroll.
+    """
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    drivers = []
+
+    def start(
+        *,
+        width=360,
+        height=800,
+        phone=False,
+        javascript=True,
+        downloads=None,
+        reduced_motion=False,
+        implicit_wait=2,
+    ):
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+            options.add_argument(arg)
+        if phone:
+            options.add_experimental_option(
+                "mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2}}
+            )
+        else:
+            options.add_argument(f"--window-size={width},{height}")
+        if reduced_motion:
+            options.add_argument("--force-prefers-reduced-motion")
+        prefs = {}
+        if not javascript:
+            prefs["profile.managed_default_content_settings.javascript"] = 2
+        if downloads is not None:
+            prefs.update({"download.default_directory": str(downloads), "download.prompt_for_download": False})
+        if prefs:
+            options.add_experimental_option("prefs", prefs)
+        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+        drivers.append(driver)
+        if not phone:
+            driver.set_window_size(width, height)
+        if downloads is not None:
+            driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+        driver.set_page_load_timeout(30)
+        driver.implicitly_wait(implicit_wait)
+        return driver
+
+    yield start
+    for driver in drivers:
+        driver.quit()
+
+
+@pytest.fixture
+def browser(chromium):
+    """Headless Chromium in a 360 × 800 window (a phone's width): the default of the browser tests."""
+    return chromium()

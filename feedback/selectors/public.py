@@ -16,7 +16,7 @@ from mttq_portal.errors import ApplicationError
 from mttq_portal.periods import Period, PeriodForm, period_parse
 
 from .. import tracking
-from ..models import ANSWERED_STATUSES, Attachment, Item, ItemEvent, ItemType, Status
+from ..models import ANSWERED_STATUSES, OPEN_STATUSES, Attachment, Item, ItemEvent, ItemType
 from ..phones import phone_last_digits
 from . import figures
 
@@ -426,20 +426,10 @@ def public_period_choices(*, today: date) -> list[tuple[str, str, bool]]:
     return choices
 
 
-JOINABLE_STATUSES = (
-    Status.RECEIVED,
-    Status.ACCEPTED,
-    Status.FORWARDED,
-    Status.RETURNED,
-    Status.ANSWERED,
-    Status.REOPENED,
-)
-
-
 def item_joinable(item: Item) -> bool:
-    """A citizen may join an item (same matter) while it is being handled and its sender agreed to publish it
-    (the public sees its cleaned summary only then)."""
-    return item.consent_publish and item.status in JOINABLE_STATUSES
+    """A citizen may join an item (same matter) while it is being handled (open: ``OPEN_STATUSES``) and its
+    sender agreed to publish it (the public sees its cleaned summary only then)."""
+    return item.consent_publish and item.is_open
 
 
 def public_duplicates(*, commune_id, category_id, title: str, latitude=None, longitude=None, limit: int = 3):
@@ -447,7 +437,7 @@ def public_duplicates(*, commune_id, category_id, title: str, latitude=None, lon
     (``duplicate_candidates``) over items the public may see, each with its cleaned summary only."""
     from .queue import duplicate_candidates
 
-    qs = Item.objects.filter(consent_publish=True, status__in=JOINABLE_STATUSES).select_related("commune", "category")
+    qs = Item.objects.filter(consent_publish=True, status__in=OPEN_STATUSES).select_related("commune", "category")
     found = duplicate_candidates(
         qs,
         commune_id=commune_id,

@@ -1,5 +1,6 @@
 """The officer's queue: tabs with counts, filters and search over the items in the user's scope."""
 
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -160,8 +161,6 @@ _METRES_PER_DEGREE = 111_320
 
 def _near_box(latitude, longitude, metres: int) -> Q:
     """Pins within a box of ±``metres`` (cheap); the exact distance is computed in Python afterwards."""
-    import math
-
     lat, lng = float(latitude), float(longitude)
     dlat = metres / _METRES_PER_DEGREE
     dlng = metres / (_METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
@@ -174,8 +173,6 @@ def _near_box(latitude, longitude, metres: int) -> Q:
 
 
 def distance_metres(lat1, lng1, lat2, lng2) -> float:
-    import math
-
     p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
     dp, dl = p2 - p1, math.radians(float(lng2) - float(lng1))
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2

@@ -29,7 +29,8 @@ from django.utils import timezone
 
 from ..deadlines import WorkingCalendar
 from ..models import ANSWER_STATUSES, TRIAGE_STATUSES, ChaseLevel, EventKind, Step
-from .notifications import AUDIENCES, audience_sql, notifications_fan_out_queue, notifications_queue, staff_language
+from .notifications.audiences import AUDIENCES, audience_sql, staff_language
+from .notifications.queueing import notifications_fan_out_queue, notifications_queue
 
 LEVEL_TEMPLATES = {
     ChaseLevel.REMINDER: "due_soon",

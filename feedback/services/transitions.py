@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ..models import CLOSED_STATUSES, EventKind, Item, ItemEvent, Status, Step
 from ..workflow import Actor, Move, check_move, is_repeat
-from .notifications import on_item_moved
+from .notifications.hooks import on_item_moved
 
 UPHELD_RESULTS = frozenset({Status.RESOLVED, Status.ON_ROADMAP, Status.CANNOT_RESOLVE})
 

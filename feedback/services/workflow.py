@@ -40,7 +40,9 @@ from ..models import (
 )
 from ..selectors.items import item_actor_roles, items_for_user
 from ..workflow import MOVE_LABELS, MOVES, Actor, Move
-from .notifications import notification_send, notify_item_event_on_commit, staff_language
+from .notifications.audiences import staff_language
+from .notifications.hooks import notify_item_event_on_commit
+from .notifications.planning import notification_send
 from .transitions import MoveData, MoveResult, item_move
 
 ANSWER_MAX = ITEM_TEXT_MAX

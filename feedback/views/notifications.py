@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from ..selectors.notifications import notifications_for_user
-from ..services.notifications import notifications_mark_read, render_message, unread_count
+from ..services.notifications.inbox import notifications_mark_read, unread_count
+from ..services.notifications.wording import render_message
 
 
 @login_required

@@ -17,8 +17,6 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import Client
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -34,18 +32,8 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def browser(request):
-    width = request.node.callspec.params["width"]
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(arg)
-    options.add_argument(f"--window-size={width},900")
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_window_size(width, 900)
-    driver.implicitly_wait(2)
-    yield driver
-    driver.quit()
+def browser(request, chromium):
+    return chromium(width=request.node.callspec.params["width"], height=900)
 
 
 def _tap(browser, element):

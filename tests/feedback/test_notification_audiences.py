@@ -6,7 +6,9 @@ from django.http import Http404
 
 from feedback.models import HandlingLevel, Status
 from feedback.selectors.items import item_get_for_user
-from feedback.services.notifications import AUDIENCES, CITIZEN_TEMPLATES, _rows_for_item
+from feedback.services.notifications.audiences import AUDIENCES
+from feedback.services.notifications.planning import rows_for_item
+from feedback.services.notifications.wording import CITIZEN_TEMPLATES
 from organizations.models import ApiTokenScope, Level, OrganizationKind, Role, User
 from organizations.scope import user_scope
 from organizations.tokens import api_token_issue
@@ -40,7 +42,7 @@ def test_every_recipient_of_every_staff_notification_can_open_the_item(crowd, co
         for template in AUDIENCES:
             if template in CITIZEN_TEMPLATES:
                 continue
-            rows = _rows_for_item(item=item, template=template, ref=f"t:{item.pk}", event_id=None, context={})
+            rows = rows_for_item(item=item, template=template, ref=f"t:{item.pk}", event_id=None, context={})
             for row in rows:
                 user = User.objects.get(pk=row.recipient_user_id)
                 recipients_seen.add(user.pk)

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from feedback import tasks
 from feedback.models import Item, Notification, NotificationChannel, NotificationStatus
-from feedback.services import notifications
 from feedback.services.intake import item_submit
+from feedback.services.notifications import delivery, hooks, inbox, planning, queueing, sweeping
 from feedback.services.transitions import MoveData, item_move
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +40,8 @@ def test_submission_tells_the_commune_front_and_acknowledges_the_consenting_citi
         (NotificationChannel.IN_APP, officer_a.id),
         (NotificationChannel.EMAIL, officer_a.id),
     }
-    assert notifications.unread_count(user=officer_a) == 1
-    assert notifications.unread_count(user=officer_b) == 0
+    assert inbox.unread_count(user=officer_a) == 1
+    assert inbox.unread_count(user=officer_b) == 0
     # and the citizen got the acknowledgement by email (plain text and HTML) and by SMS
     ack = _rows(item, "acknowledgement")
     assert {n.channel for n in ack} == {NotificationChannel.EMAIL, NotificationChannel.SMS}
@@ -71,8 +71,8 @@ def test_deciding_twice_creates_nothing_the_second_time(citizen_submission, djan
     item = _submit(citizen_submission, django_capture_on_commit_callbacks)
     before = Notification.objects.count()
 
-    notifications.notify_item_submitted(item.id)
-    notifications.on_item_submitted(item.id)
+    planning.notify_item_submitted(item.id)
+    hooks.on_item_submitted(item.id)
 
     assert Notification.objects.count() == before
     assert len([m for m in mail.outbox if m.to == ["pao@example.org"]]) == 1
@@ -138,13 +138,13 @@ def test_a_broker_outage_leaves_rows_pending_and_the_sweeper_queues_them(
 
     # when the broker is back and the sweeper runs
     monkeypatch.undo()
-    result = notifications.notifications_sweep()
+    result = sweeping.notifications_sweep()
 
     # then everything is delivered, once
     assert result.queued == 3
     assert not Notification.objects.filter(item=item).exclude(status=NotificationStatus.SENT).exists()
     assert len(mail.outbox) == 2
-    assert notifications.notifications_sweep().queued == 0
+    assert sweeping.notifications_sweep().queued == 0
 
 
 def test_the_sweeper_replans_a_submission_whose_after_commit_work_never_ran(citizen_submission, settings):
@@ -153,7 +153,7 @@ def test_the_sweeper_replans_a_submission_whose_after_commit_work_never_ran(citi
     item = item_submit(**citizen_submission).item  # on_commit callbacks are not run in this test transaction
     assert not Notification.objects.filter(item=item).exists()
 
-    result = notifications.notifications_sweep()
+    result = sweeping.notifications_sweep()
 
     assert result.replanned == 1
     assert Notification.objects.filter(item=item, template="acknowledgement").count() == 2
@@ -165,7 +165,7 @@ def test_failed_delivery_is_retried_with_backoff_then_marked_failed(
 ):
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
     queued = []
-    monkeypatch.setattr(notifications, "notifications_queue", lambda ids, countdown=None: queued.append(countdown))
+    monkeypatch.setattr(queueing, "notifications_queue", lambda ids, countdown=None: queued.append(countdown))
     monkeypatch.setattr(
         "django.core.mail.backends.locmem.EmailBackend.send_messages",
         lambda self, messages: (_ for _ in ()).throw(OSError("SMTP unreachable")),
@@ -176,7 +176,7 @@ def test_failed_delivery_is_retried_with_backoff_then_marked_failed(
     outcomes = []
     for _ in range(4):
         Notification.objects.filter(pk=row.pk).update(next_attempt_at=None)
-        outcomes.append(notifications.notification_deliver(notification_id=row.pk))
+        outcomes.append(delivery.notification_deliver(notification_id=row.pk))
 
     row.refresh_from_db()
     assert [o for o, _delay in outcomes] == ["retry", "retry", "failed", "skipped"]
@@ -187,9 +187,9 @@ def test_failed_delivery_is_retried_with_backoff_then_marked_failed(
 
 
 def test_a_row_is_delivered_once_however_often_its_task_runs(citizen_submission, monkeypatch):
-    monkeypatch.setattr(notifications, "notifications_queue", lambda ids, countdown=None: True)
+    monkeypatch.setattr(queueing, "notifications_queue", lambda ids, countdown=None: True)
     item = Item.objects.get(pk=item_submit(**{**citizen_submission, "submitter_phone": ""}).item.pk)
-    notifications.notify_item_submitted(item.id)
+    planning.notify_item_submitted(item.id)
     row = Notification.objects.get(item=item, template="acknowledgement")
 
     tasks.notification_deliver(row.pk)
@@ -202,15 +202,15 @@ def test_a_row_is_delivered_once_however_often_its_task_runs(citizen_submission,
 
 
 def test_a_claim_left_by_a_dead_worker_is_released_by_the_sweeper(citizen_submission, monkeypatch, settings):
-    monkeypatch.setattr(notifications, "notifications_queue", lambda ids, countdown=None: True)
+    monkeypatch.setattr(queueing, "notifications_queue", lambda ids, countdown=None: True)
     item = item_submit(**{**citizen_submission, "submitter_phone": ""}).item
-    notifications.notify_item_submitted(item.id)
+    planning.notify_item_submitted(item.id)
     row = Notification.objects.get(item=item, template="acknowledgement")
     old = timezone.now() - timedelta(hours=1)
     Notification.objects.filter(pk=row.pk).update(status=NotificationStatus.SENDING, claimed_at=old, attempts=1)
     monkeypatch.undo()
 
-    result = notifications.notifications_sweep()
+    result = sweeping.notifications_sweep()
 
     row.refresh_from_db()
     assert result.reclaimed == 1
@@ -270,8 +270,8 @@ def test_a_gateway_error_is_recorded_for_a_retry(citizen_submission, django_capt
 def test_other_apps_notify_staff_once_per_key(officer_a, django_capture_on_commit_callbacks):
     context = {"subject": "Mốc chương trình sắp đến hạn", "message": "Mốc 'Ban hành Quý I/2026' đến hạn."}
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.notification_send(key="milestone:7:due", user_ids=[officer_a.id], template="x", context=context)
-        notifications.notification_send(key="milestone:7:due", user_ids=[officer_a.id], template="x", context=context)
+        planning.notification_send(key="milestone:7:due", user_ids=[officer_a.id], template="x", context=context)
+        planning.notification_send(key="milestone:7:due", user_ids=[officer_a.id], template="x", context=context)
 
     assert Notification.objects.filter(key__startswith="milestone:7:due").count() == 2  # in-app + email
     assert [m.subject for m in mail.outbox] == ["Mốc chương trình sắp đến hạn"]

@@ -13,8 +13,8 @@ import pytest
 
 from feedback import tasks
 from feedback.models import Notification, NotificationStatus
-from feedback.services import notifications
 from feedback.services.intake import item_submit
+from feedback.services.notifications import sweeping
 from tests.feedback.mailfiles import keys
 from tests.feedback.test_jobs_end_to_end import broker_at, own_queue, wait_for
 from tests.feedback.workers import start_worker, stop_worker
@@ -164,7 +164,7 @@ def test_a_live_worker_sending_slower_than_the_claim_timeout_keeps_its_claim_thr
             wait_for(lambda: len(list(markers.iterdir())) >= 1, interval=0.05)
             # when the sweeper runs 5 s into the first send (past the 3 s timeout)
             time.sleep(5)
-            result = notifications.notifications_sweep()
+            result = sweeping.notifications_sweep()
             # then it releases nothing and queues nothing: the worker is alive and renewing its claims
             assert (result.reclaimed, result.queued) == (0, 0)
             wait_for(lambda: not Notification.objects.exclude(status=NotificationStatus.SENT).exists(), timeout=60)

@@ -7,8 +7,6 @@ import time
 
 import pytest
 from django_otp.oath import TOTP
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -21,18 +19,8 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=360,800"):
-        options.add_argument(arg)
-    options.add_experimental_option(
-        "prefs", {"download.default_directory": "/tmp", "download.prompt_for_download": False}
-    )
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.implicitly_wait(2)
-    yield driver
-    driver.quit()
+def browser(chromium, tmp_path):
+    return chromium(downloads=tmp_path)  # the security log's export lands in the test's own folder
 
 
 @pytest.fixture

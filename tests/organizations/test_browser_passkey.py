@@ -2,8 +2,6 @@
 WebAuthn domain): registered from the security page, then used after the password at the next login."""
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -16,13 +14,9 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=800,900"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.implicitly_wait(2)
+def browser(chromium):
+    """A desktop-sized window with a virtual authenticator that says yes (user present and verified)."""
+    driver = chromium(width=800, height=900)
     driver.execute_cdp_cmd("WebAuthn.enable", {})
     driver.execute_cdp_cmd(
         "WebAuthn.addVirtualAuthenticator",
@@ -37,8 +31,7 @@ def browser():
             }
         },
     )
-    yield driver
-    driver.quit()
+    return driver
 
 
 @pytest.fixture

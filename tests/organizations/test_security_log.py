@@ -205,3 +205,38 @@ def test_an_export_of_personal_data_is_one_event_for_many_items(db, officer_a):
     assert PersonalDataAccess.objects.filter(user=officer_a, action="export").count() == 2
     export = SecurityEvent.objects.get(kind=SecurityEventKind.EXPORT)
     assert (export.actor_id, export.detail["items"]) == (officer_a.pk, 2)
+
+
+def test_removing_a_second_factor_leaves_a_row_in_the_security_log(client, admin_user, officer_a):
+    # Given an officer with an authenticator, recovery codes and a passkey, and an enrolment never finished
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    totp = TOTPDevice.objects.create(user=officer_a, name="authenticator", confirmed=True)
+    pending = TOTPDevice.objects.create(user=officer_a, name="authenticator", confirmed=False)
+    codes = StaticDevice.objects.create(user=officer_a, name="recovery", confirmed=True)
+    passkey = WebAuthnCredential.objects.create(
+        user=officer_a, name="passkey", confirmed=True, credential_id=b"\x01\x02", public_key=b"\x03"
+    )
+    removed = SecurityEvent.objects.filter(kind=SecurityEventKind.MFA_REMOVED)
+    assert not removed.exists()
+
+    # When the administrator deletes the authenticator in the admin site
+    client.force_login(admin_user)
+    response = client.post(f"/quan-tri/otp_totp/totpdevice/{totp.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(pk=totp.pk).exists()
+    # and the rest goes with a bulk delete of the user's devices (the unconfirmed one too)
+    TOTPDevice.objects.filter(pk=pending.pk).delete()
+    StaticDevice.objects.filter(user=officer_a).delete()
+    WebAuthnCredential.objects.filter(user=officer_a).delete()
+
+    # Then one row per factor the officer had, naming it and its owner; none for the enrolment never finished
+    assert sorted((e.object_type, e.object_id, e.detail["user_id"]) for e in removed) == sorted(
+        [
+            ("totp_device", str(totp.pk), officer_a.pk),
+            ("recovery_codes", str(codes.pk), officer_a.pk),
+            ("passkey", str(passkey.pk), officer_a.pk),
+        ]
+    )

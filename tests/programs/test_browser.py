@@ -3,8 +3,6 @@ activity and sees the programme's progress move."""
 
 import pytest
 from django.conf import settings as django_settings
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -13,21 +11,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    # Bootstrap scrolls smoothly unless reduced motion is asked for; a click must not race the scroll.
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--force-prefers-reduced-motion"):
-        options.add_argument(flag)
-    # A desktop window cannot be narrower than ~500 px; emulate a 360 px phone screen instead.
-    options.add_experimental_option(
-        "mobileEmulation", {"deviceMetrics": {"width": 360, "height": 780, "pixelRatio": 2}}
-    )
-    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
+def browser(chromium):
+    # A 360 px phone screen, scripts off; Bootstrap scrolls smoothly unless reduced motion is asked for, and a
+    # click must not race the scroll.
+    return chromium(width=360, height=780, phone=True, javascript=False, reduced_motion=True, implicit_wait=0)
 
 
 def _login(browser, live_server, client, user):

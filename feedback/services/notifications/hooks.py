@@ -1,0 +1,57 @@
+"""After-commit entry points: what the services that write items call once their transaction commits.
+
+``on_item_submitted`` is registered by ``FeedbackConfig.ready()`` into intake's ``AFTER_SUBMIT_HOOKS``;
+``on_item_moved`` and ``notify_item_event_on_commit`` are called directly by the workflow services.
+"""
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
+
+from mttq_portal.celery import app
+
+from . import queueing
+from .planning import notify_item_event, notify_item_moved, notify_item_submitted
+
+logger = logging.getLogger(__name__)
+
+
+def _run_hook(plan: Callable[[], list[int]]) -> None:
+    """After-commit work must never turn a committed request into an error: on failure the sweeper catches up."""
+    try:
+        ids = plan()
+    except Exception:
+        logger.exception("Planning notifications failed; the sweeper will retry")
+        return
+    queueing.notifications_queue(ids)
+
+
+def on_item_submitted(item_id: int) -> None:
+    """After a submission commits: hand the planning to a worker with one publish (ADR 0167), so the citizen's
+    request does not wait for the audience query, the outbox rows and their own publishes. When tasks run
+    inline, or the broker refuses the message, plan here as before (the rows must exist while Redis is down)."""
+    if app.conf.task_always_eager or not settings.NOTIFICATIONS_PLAN_SUBMISSIONS_IN_WORKER:
+        _run_hook(lambda: notify_item_submitted(item_id))
+        return
+    try:
+        queueing.publish(queueing.PLAN_SUBMISSION_TASK, item_id)
+    except Exception as exc:  # kombu raises several types
+        logger.warning("Could not queue the planning of item %s (%s); planning now", item_id, exc)
+        _run_hook(lambda: notify_item_submitted(item_id))
+
+
+def on_item_moved(item_id: int, event_id: int, move: str) -> None:
+    _run_hook(lambda: notify_item_moved(item_id, event_id, move))
+
+
+def notify_item_event_on_commit(*, event_id: int) -> None:
+    transaction.on_commit(lambda: _run_hook(lambda: notify_item_event(event_id=event_id)))
+
+
+def register_hooks() -> None:
+    from .. import intake
+
+    if on_item_submitted not in intake.AFTER_SUBMIT_HOOKS:
+        intake.AFTER_SUBMIT_HOOKS.append(on_item_submitted)
