@@ -45,8 +45,8 @@ run: $(STAMP)
 test: compilemessages
 	DJANGO_SETTINGS_MODULE=mttq_portal.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# ruff (with the DTZ, PT, T20 and C901 rule sets), the formatter, the template linter, the type check of the
-# services and selectors (pyproject.toml [tool.mypy]) and the migrations.
+# ruff (with the DTZ, PT, T20 and C901 rule sets), the formatter, the template linter, the strict type check of
+# the services and selectors (pyproject.toml [tool.mypy], docs/adr/0154) and the migrations.
 check: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

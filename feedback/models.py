@@ -1,7 +1,9 @@
 """The feedback item (one matter raised by the people), its history, attachments and the tables that
 govern its deadlines. Workflow rules live in ``workflow.py``; writes in ``services/``."""
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -250,7 +252,7 @@ class _MaskingIterable(ModelIterable):
             yield obj
 
 
-class ItemQuerySet(models.QuerySet):
+class ItemQuerySet(models.QuerySet["Item"]):
     """A queryset whose model rows can be masked for the viewer before any caller sees them, so a template
     or serializer cannot show what the scope forbids (the masking rule lives in ``selectors/items.py``)."""
 
@@ -263,7 +265,7 @@ class ItemQuerySet(models.QuerySet):
         clone._row_mask = self._row_mask
         return clone
 
-    def mask_rows(self, mask):
+    def mask_rows(self, mask: Callable[["Item"], None] | None) -> Self:
         clone = self._chain()
         clone._row_mask = mask
         if clone._iterable_class is ModelIterable:
@@ -428,6 +430,14 @@ class Item(models.Model):
 
     # Set by the scoping selector on the instance it returns (not a column): the submitter is masked for this viewer.
     identity_hidden: bool = False
+    # Set on the instances some reads return (not columns): how the citizen's lookup was opened (by the secret or
+    # by the phone's digits), the cleaned title the public sees, and why ``selectors.queue.duplicate_candidates``
+    # found the item a likely duplicate (the reasons, the distance between the pins in metres, the order).
+    verified_by_secret: bool
+    summary: str
+    duplicate_reasons: list[str]
+    distance: float | None
+    rank: float
 
     @property
     def public_status(self) -> str:

@@ -9,10 +9,15 @@
 """
 
 from dataclasses import dataclass
+from typing import TypeAlias
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
-from .models import AGENCY_KINDS, SOCIO_POLITICAL_KINDS, Level, Membership, Organization, OrganizationKind, Role
+from .models import AGENCY_KINDS, SOCIO_POLITICAL_KINDS, Level, Membership, Organization, OrganizationKind, Role, User
+
+# Who acts: a signed-in officer or service account, or the anonymous user of a public page (``request.user``).
+AnyUser: TypeAlias = User | AnonymousUser
 
 FRONT_KINDS = frozenset({OrganizationKind.FRONT_COMMITTEE, OrganizationKind.FRONT_STANDING_BOARD})
 BOARD_KINDS = frozenset(
@@ -144,7 +149,7 @@ class UserScope:
 EMPTY_SCOPE = UserScope()
 
 
-def user_scope(*, user) -> UserScope:
+def user_scope(*, user: AnyUser | None) -> UserScope:
     """The scope of an actor, computed once per user object. Only memberships whose role the organisation can
     hold count (``ROLE_KINDS``)."""
     if user is None or not user.is_authenticated or not user.is_active:

@@ -10,22 +10,27 @@ from django.db.models import Q, QuerySet
 from mttq_portal.text import fold_vietnamese
 
 from .models import AGENCY_KINDS, AdministrativeUnit, Level, Membership, Organization, UnitKind
-from .scope import EMPTY_SCOPE, UserScope, user_scope  # noqa: F401 (re-exported: callers import them from here)
+
+# Re-exported: callers import them from here.
+from .scope import EMPTY_SCOPE as EMPTY_SCOPE
+from .scope import AnyUser as AnyUser
+from .scope import UserScope as UserScope
+from .scope import user_scope as user_scope
 
 
-def may_export_personal_data(*, user) -> bool:
+def may_export_personal_data(*, user: AnyUser) -> bool:
     """The Front (commune or province) and administrators; not agencies (they see only what they need,
     never a denouncer) and not the board (aggregates only)."""
     scope = user_scope(user=user)
     return scope.is_admin or scope.is_front_officer
 
 
-def mfa_required_for(*, user) -> bool:
+def mfa_required_for(*, user: AnyUser) -> bool:
     """A second factor is required of administrators, provincial roles and anyone who may export personal
     data (ADR 0121); optional for the others."""
-    if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
+    if not user.is_authenticated or user.pk is None:
         return False
-    if getattr(user, "is_service_account", False):
+    if user.is_service_account:
         return False  # an API token's identity never logs in
     scope = user_scope(user=user)
     if scope.is_admin or scope.province_wide or scope.is_board_viewer or may_export_personal_data(user=user):
@@ -52,7 +57,7 @@ def commune_search(*, query: str) -> QuerySet[AdministrativeUnit]:
     return qs.filter(name_folded__contains=folded) if folded else qs
 
 
-def units_for_user(*, user) -> QuerySet[AdministrativeUnit]:
+def units_for_user(*, user: AnyUser) -> QuerySet[AdministrativeUnit]:
     """Communes the user works on: all of them for the province level, their own for a commune officer."""
     scope = user_scope(user=user)
     qs = commune_list()
@@ -63,7 +68,7 @@ def units_for_user(*, user) -> QuerySet[AdministrativeUnit]:
     return qs.none()
 
 
-def organizations_for_user(*, user) -> QuerySet[Organization]:
+def organizations_for_user(*, user: AnyUser) -> QuerySet[Organization]:
     """Organisations whose records the user may see: every one at province level, else those of their commune
     and the ones they belong to."""
     scope = user_scope(user=user)

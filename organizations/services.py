@@ -1,6 +1,7 @@
 """Writes for places, organisations and staff. Every write of this app goes through here."""
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from mttq_portal.errors import ApplicationError
@@ -8,6 +9,7 @@ from mttq_portal.text import fold_vietnamese
 
 from .audit import security_event_record
 from .models import AdministrativeUnit, Membership, Organization, ResidentialArea, Role, SecurityEventKind, User
+from .scope import AnyUser
 
 
 def unit_upsert(
@@ -106,7 +108,14 @@ def staff_user_create(
     return user
 
 
-def membership_grant(*, user: User, organization: Organization, role: str, granted_by=None, request=None) -> Membership:
+def membership_grant(
+    *,
+    user: User,
+    organization: Organization,
+    role: str,
+    granted_by: User | None = None,
+    request: HttpRequest | None = None,
+) -> Membership:
     if role not in Role.values:
         raise ApplicationError(_("Unknown role."), code="invalid_role")
     membership, created = Membership.objects.get_or_create(user=user, organization=organization, role=role)
@@ -119,7 +128,9 @@ def membership_grant(*, user: User, organization: Organization, role: str, grant
     return membership
 
 
-def membership_revoke(*, membership: Membership, revoked_by=None, request=None) -> Membership:
+def membership_revoke(
+    *, membership: Membership, revoked_by: User | None = None, request: HttpRequest | None = None
+) -> Membership:
     """Memberships are deactivated, never deleted: the history of who could see what stays."""
     if membership.is_active:
         membership.is_active = False
@@ -128,13 +139,15 @@ def membership_revoke(*, membership: Membership, revoked_by=None, request=None) 
     return membership
 
 
-def membership_change_logged(*, membership: Membership, changed_by, request=None) -> None:
+def membership_change_logged(
+    *, membership: Membership, changed_by: AnyUser, request: HttpRequest | None = None
+) -> None:
     """For changes saved by the admin's forms: the grant or revocation as it now stands."""
     kind = SecurityEventKind.MEMBERSHIP_GRANTED if membership.is_active else SecurityEventKind.MEMBERSHIP_REVOKED
     _membership_logged(kind, membership, by=changed_by, request=request)
 
 
-def _membership_logged(kind: str, membership: Membership, *, by, request) -> None:
+def _membership_logged(kind: str, membership: Membership, *, by: AnyUser | None, request: HttpRequest | None) -> None:
     security_event_record(
         kind=kind,
         request=request,

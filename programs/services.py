@@ -1,15 +1,21 @@
 """Writes of the programs app. Views, API views, tasks and the demo generator all call these."""
 
+from __future__ import annotations
+
 import datetime
 from collections.abc import Iterable, Sequence
+from typing import TypedDict, Unpack
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mttq_portal.errors import ApplicationError, ConflictError, NotAllowedError
+from mttq_portal.files import CheckedFile
 from mttq_portal.text import fold_vietnamese
-from organizations.models import ResidentialArea
+from organizations.models import AdministrativeUnit, Organization, ResidentialArea, User
+from organizations.selectors import AnyUser
 
 from . import evidence as evidence_files
 from .models import (
@@ -61,7 +67,7 @@ def _check_range(value: int, *, low: int, high: int, field: str, label: str) -> 
         )
 
 
-def _check_files(files: Sequence) -> list:
+def _check_files(files: Sequence[UploadedFile[bytes]]) -> list[CheckedFile]:
     if len(files) > evidence_files.MAX_FILES:
         raise ApplicationError(
             _("At most %(n)s evidence files at once.") % {"n": evidence_files.MAX_FILES},
@@ -71,7 +77,15 @@ def _check_files(files: Sequence) -> list:
     return [evidence_files.check_evidence(f) for f in files]
 
 
-def _store_files(checked: list, *, user, **owner) -> list[EvidenceFile]:
+class EvidenceOwner(TypedDict, total=False):
+    """What evidence files belong to: one of an activity, a milestone or a "Dân vận khéo" model."""
+
+    activity: Activity
+    milestone: Milestone
+    skilful_model: SkilfulMobilisationModel
+
+
+def _store_files(checked: list[CheckedFile], *, user: User, **owner: Unpack[EvidenceOwner]) -> list[EvidenceFile]:
     stored = []
     for f in checked:
         stored.append(
@@ -88,7 +102,7 @@ def _store_files(checked: list, *, user, **owner) -> list[EvidenceFile]:
     return stored
 
 
-def _organization_in_scope(*, user, organization_id: int):
+def _organization_in_scope(*, user: AnyUser, organization_id: int) -> Organization:
     organization = recordable_organizations(user=user).filter(id=organization_id).first()
     if organization is None:
         raise NotAllowedError(
@@ -99,7 +113,7 @@ def _organization_in_scope(*, user, organization_id: int):
     return organization
 
 
-def _commune_for(*, user, organization, commune_id: int | None):
+def _commune_for(*, user: AnyUser, organization: Organization, commune_id: int | None) -> AdministrativeUnit | None:
     """A commune-level organisation records for its own commune; a provincial one may name a commune."""
     if organization.unit.parent_id is not None:
         if commune_id and commune_id != organization.unit_id:
@@ -124,7 +138,7 @@ def _commune_for(*, user, organization, commune_id: int | None):
 @transaction.atomic
 def activity_record(
     *,
-    user,
+    user: User,
     programme_id: int,
     kind: str,
     held_on: datetime.date,
@@ -137,7 +151,7 @@ def activity_record(
     session_count: int = 1,
     outputs: str = "",
     item_ids: Iterable[int] = (),
-    evidence: Sequence = (),
+    evidence: Sequence[UploadedFile[bytes]] = (),
     today: datetime.date | None = None,
 ) -> Activity:
     """Record what an organisation did against a programme, with its evidence and the items raised at it."""
@@ -197,7 +211,7 @@ def activity_record(
     return activity
 
 
-def _areas_in(commune, residential_area_ids: Iterable[int]) -> list[ResidentialArea]:
+def _areas_in(commune: AdministrativeUnit | None, residential_area_ids: Iterable[int]) -> list[ResidentialArea]:
     area_ids = set(residential_area_ids)
     areas = list(ResidentialArea.objects.filter(id__in=area_ids, commune=commune)) if area_ids else []
     if len(areas) != len(area_ids):
@@ -209,7 +223,7 @@ def _areas_in(commune, residential_area_ids: Iterable[int]) -> list[ResidentialA
     return areas
 
 
-def _linkable_item_ids(*, user, item_ids: Iterable[int]) -> list[int]:
+def _linkable_item_ids(*, user: AnyUser, item_ids: Iterable[int]) -> list[int]:
     wanted_items = set(item_ids)
     items = list(linkable_items(user=user).filter(id__in=wanted_items).values_list("id", flat=True))
     if len(items) != len(wanted_items):
@@ -222,7 +236,7 @@ def _linkable_item_ids(*, user, item_ids: Iterable[int]) -> list[int]:
 
 
 @transaction.atomic
-def activity_evidence_add(*, user, activity_id: int, files: Sequence) -> list[EvidenceFile]:
+def activity_evidence_add(*, user: User, activity_id: int, files: Sequence[UploadedFile[bytes]]) -> list[EvidenceFile]:
     from .selectors import activity_get_for_user
 
     activity = activity_get_for_user(user=user, activity_id=activity_id)
@@ -245,11 +259,11 @@ def activity_evidence_add(*, user, activity_id: int, files: Sequence) -> list[Ev
 @transaction.atomic
 def milestone_complete(
     *,
-    user,
+    user: User,
     milestone_id: int,
     done_on: datetime.date,
     evidence_note: str = "",
-    evidence: Sequence = (),
+    evidence: Sequence[UploadedFile[bytes]] = (),
     today: datetime.date | None = None,
 ) -> Milestone:
     """Mark a milestone done with its evidence (the provincial Front). A second completion is refused."""
@@ -296,7 +310,7 @@ def milestone_complete(
 @transaction.atomic
 def skilful_model_register(
     *,
-    user,
+    user: User,
     name: str,
     organization_id: int,
     year: int,
@@ -305,7 +319,7 @@ def skilful_model_register(
     commune_id: int | None = None,
     recognition_level: str = RecognitionLevel.NONE,
     recognition: str = "",
-    evidence: Sequence = (),
+    evidence: Sequence[UploadedFile[bytes]] = (),
 ) -> SkilfulMobilisationModel:
     """Add a typical "Dân vận khéo" model to the register (target A4)."""
     if not can_record(user=user):

@@ -3,12 +3,12 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from organizations.models import Level, Organization
-from organizations.selectors import user_scope
+from organizations.selectors import AnyUser, user_scope
 
 from .models import Dimension, Indicator, IndicatorValue, Report, ReportStatus, RollupRun, Source, Target
 
 
-def may_report_for(*, user, organization: Organization) -> bool:
+def may_report_for(*, user: AnyUser, organization: Organization) -> bool:
     """Members of the organisation, the Front officers of its commune, the provincial Front and admins."""
     scope = user_scope(user=user)
     if scope.is_admin or scope.province_wide:
@@ -18,13 +18,13 @@ def may_report_for(*, user, organization: Organization) -> bool:
     return organization.level == Level.COMMUNE and organization.unit_id in scope.front_unit_ids
 
 
-def may_approve(*, user) -> bool:
+def may_approve(*, user: AnyUser) -> bool:
     """Only the provincial Front (and administrators) approve reported values."""
     scope = user_scope(user=user)
     return scope.province_wide or scope.is_admin
 
 
-def may_run_rollup(*, user) -> bool:
+def may_run_rollup(*, user: AnyUser) -> bool:
     return may_approve(user=user)
 
 
@@ -42,7 +42,7 @@ def reportable_indicators() -> QuerySet[Indicator]:
     return Indicator.objects.filter(source=Source.REPORTED).select_related("target").order_by("target__order", "order")
 
 
-def organizations_user_may_report_for(*, user) -> QuerySet[Organization]:
+def organizations_user_may_report_for(*, user: AnyUser) -> QuerySet[Organization]:
     scope = user_scope(user=user)
     qs = Organization.objects.filter(is_active=True).select_related("unit")
     if scope.is_admin or scope.province_wide:
@@ -54,7 +54,7 @@ def organizations_user_may_report_for(*, user) -> QuerySet[Organization]:
     ).order_by("level", "name")
 
 
-def values_for_user(*, user) -> QuerySet[IndicatorValue]:
+def values_for_user(*, user: AnyUser) -> QuerySet[IndicatorValue]:
     """Values are aggregates (no personal data): the provincial Front, the board, admins and commune Front
     officers see them all; an agency officer sees the province's figures and those of their agencies."""
     scope = user_scope(user=user)
@@ -68,7 +68,7 @@ def values_for_user(*, user) -> QuerySet[IndicatorValue]:
     return qs.none()
 
 
-def reports_for_user(*, user) -> QuerySet[Report]:
+def reports_for_user(*, user: AnyUser) -> QuerySet[Report]:
     scope = user_scope(user=user)
     qs = Report.objects.select_related(
         "indicator__target", "period", "organization__unit", "submitted_by", "decided_by"
@@ -83,11 +83,11 @@ def reports_for_user(*, user) -> QuerySet[Report]:
     )
 
 
-def report_get_for_user(*, user, report_id: int) -> Report | None:
+def report_get_for_user(*, user: AnyUser, report_id: int) -> Report | None:
     return reports_for_user(user=user).filter(id=report_id).first()
 
 
-def approval_queue(*, user) -> QuerySet[Report]:
+def approval_queue(*, user: AnyUser) -> QuerySet[Report]:
     if not may_approve(user=user):
         return Report.objects.none()
     return reports_for_user(user=user).filter(status=ReportStatus.SUBMITTED).order_by("submitted_at", "id")

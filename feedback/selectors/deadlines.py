@@ -2,12 +2,12 @@
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from organizations.selectors import user_scope
+from organizations.selectors import AnyUser, user_scope
 
 from ..models import ChaseLevel, DeadlineChase, Item, Status
 
 
-def board_overdue_list(*, user) -> QuerySet[Item]:
+def board_overdue_list(*, user: AnyUser) -> QuerySet[Item]:
     """Open items that reached the board level for their current due date, longest overdue first.
 
     For the provincial board, the provincial Front and administrators; others get nothing. The page shows

@@ -21,6 +21,7 @@ its labelled breakdown (``citizens_forwarded``).
 """
 
 from datetime import date
+from typing import Literal, TypedDict
 
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractQuarter
@@ -103,7 +104,22 @@ A1_GROUP_COLUMNS = {
     "source_organization": "source_organization_id",
     "category": "category_id",
 }
-A1_MEASURES = ("recommended", "considered", "answered", "resolved", "due", "on_time")
+A1Measure = Literal["recommended", "considered", "answered", "resolved", "due", "on_time"]
+A1_MEASURES: tuple[A1Measure, ...] = ("recommended", "considered", "answered", "resolved", "due", "on_time")
+
+
+class A1Count(TypedDict):
+    """One row of ``a1_counts``: the group key (0 for the province), the quarter received, whose items."""
+
+    key: int
+    quarter: int
+    subject: Literal["own", "citizens"]
+    recommended: int
+    considered: int
+    answered: int
+    resolved: int
+    due: int
+    on_time: int
 
 
 def a1_items(*, received_from: date, received_to: date, subject: str = "own") -> QuerySet[Item]:
@@ -112,7 +128,7 @@ def a1_items(*, received_from: date, received_to: date, subject: str = "own") ->
     return Item.objects.filter(legitimate(), which, received_between(received_from, received_to))
 
 
-def a1_counts(*, received_from: date, received_to: date, as_of: date, dimension: str) -> list[dict]:
+def a1_counts(*, received_from: date, received_to: date, as_of: date, dimension: str) -> list[A1Count]:
     """One GROUP BY (key, quarter received, own or citizens'): recommended, considered, answered, resolved,
     and the portal's own pair: due (deadline passed before ``as_of``) and answered on time among them.
 
@@ -142,11 +158,16 @@ def a1_counts(*, received_from: date, received_to: date, as_of: date, dimension:
         .order_by()
     )
     return [
-        {
-            "key": row[column] if column else 0,
-            "quarter": row["quarter"],
-            "subject": row["subject"],
-            **{name: row[name] for name in A1_MEASURES},
-        }
+        A1Count(
+            key=row[column] if column else 0,
+            quarter=row["quarter"],
+            subject=row["subject"],
+            recommended=row["recommended"],
+            considered=row["considered"],
+            answered=row["answered"],
+            resolved=row["resolved"],
+            due=row["due"],
+            on_time=row["on_time"],
+        )
         for row in rows
     ]

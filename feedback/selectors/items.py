@@ -15,6 +15,7 @@ the union of what each role sees, and the identity is hidden only on rows seen t
 """
 
 import operator
+from collections.abc import Callable
 from functools import reduce
 
 from django.db.models import Q, QuerySet
@@ -22,7 +23,7 @@ from django.http import Http404
 
 from organizations.audit import security_event_record
 from organizations.models import SecurityEventKind
-from organizations.selectors import UserScope, user_scope
+from organizations.selectors import AnyUser, UserScope, user_scope
 
 from ..models import SUBMITTER_IDENTITY_FIELDS, Attachment, Category, EventKind, HandlingLevel, Item, ItemType
 from ..workflow import Actor
@@ -48,13 +49,13 @@ def sees_as_front(scope: UserScope, item: Item) -> bool:
 
 
 def _category_protects_identity(item: Item) -> bool:
-    category = item._state.fields_cache.get("category")  # joined by items_for_user: no query per row
+    category: Category | None = item._state.fields_cache.get("category")  # joined by items_for_user: no query per row
     if category is not None:
         return category.protects_identity
     return Category.objects.filter(pk=item.category_id, protects_identity=True).exists()
 
 
-def _identity_mask(scope: UserScope):
+def _identity_mask(scope: UserScope) -> Callable[[Item], None] | None:
     """What an agency-only viewer must not see; None when the viewer sees every row whole."""
     if scope.is_service_account:
 
@@ -83,7 +84,7 @@ def _identity_mask(scope: UserScope):
     return mask
 
 
-def items_for_user(*, user) -> QuerySet[Item]:
+def items_for_user(*, user: AnyUser) -> QuerySet[Item]:
     """The items the user may see, joined with what a list renders, masked for the viewer."""
     scope = user_scope(user=user)
     condition = _scope_filter(scope)
@@ -100,7 +101,7 @@ def _hide_identity(item: Item) -> None:
     item.identity_hidden = True
 
 
-def items_for_figures(*, user) -> QuerySet[Item]:
+def items_for_figures(*, user: AnyUser) -> QuerySet[Item]:
     """The items behind a dashboard's numbers: what ``items_for_user`` gives, and for the provincial board
     (which reads aggregates, no personal data) every item of the province with the submitter's identity
     blanked, so a number can be opened down to its items."""
@@ -116,14 +117,14 @@ def items_for_figures(*, user) -> QuerySet[Item]:
     )
 
 
-def item_get_for_figures(*, user, item_id) -> Item:
+def item_get_for_figures(*, user: AnyUser, item_id: int | str) -> Item:
     try:
         return items_for_figures(user=user).get(pk=int(item_id))
     except (Item.DoesNotExist, ValueError, TypeError):
         raise Http404("No such item.") from None
 
 
-def item_get_for_user(*, user, item_id: int, for_update: bool = False) -> Item:
+def item_get_for_user(*, user: AnyUser, item_id: int | str, for_update: bool = False) -> Item:
     """One item the user may see, with everything the item page shows; 404 outside the scope (an officer
     of another commune learns nothing, not even that the item exists)."""
     qs = items_for_user(user=user).select_related(
@@ -136,7 +137,7 @@ def item_get_for_user(*, user, item_id: int, for_update: bool = False) -> Item:
         raise Http404("No such item.") from None
 
 
-def _refusal_logged(*, user, item_id) -> None:
+def _refusal_logged(*, user: AnyUser, item_id: int | str) -> None:
     """An item that exists but lies outside the user's scope is a refusal for the security log (the user
     still gets the same 404 as for an item that does not exist)."""
     try:
@@ -153,7 +154,7 @@ def _refusal_logged(*, user, item_id) -> None:
         )
 
 
-def item_actor_roles(*, user, item: Item) -> frozenset[Actor]:
+def item_actor_roles(*, user: AnyUser, item: Item) -> frozenset[Actor]:
     """The workflow roles (``workflow.Actor``) the user holds for this item.
 
     FRONT: the administrator, the provincial Front, or the Front of the item's commune while the item is
@@ -161,7 +162,7 @@ def item_actor_roles(*, user, item: Item) -> frozenset[Actor]:
     of the item's current agency.
     """
     scope = user_scope(user=user)
-    roles = set()
+    roles: set[Actor] = set()
     if scope.sees_whole_province or (
         item.commune_id in scope.front_unit_ids and item.handling_level == HandlingLevel.COMMUNE
     ):
@@ -171,7 +172,7 @@ def item_actor_roles(*, user, item: Item) -> frozenset[Actor]:
     return frozenset(roles)
 
 
-def item_identity_visible(*, user, item: Item) -> bool:
+def item_identity_visible(*, user: AnyUser, item: Item) -> bool:
     """Whether the page may show the submitter's identity (and so must log the access)."""
     return not getattr(item, "identity_hidden", False) and not item.is_anonymous
 

@@ -12,6 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db.models import QuerySet
 
+from organizations.selectors import AnyUser
+
 from ..models import Category, Item, Status
 from .items import items_for_user
 from .public import published_items
@@ -30,7 +32,7 @@ def open311_service_get(*, code: str) -> Category | None:
 
 def open311_requests(
     *,
-    identity=None,
+    identity: AnyUser | None = None,
     ids: list[str] | None = None,
     service_codes: list[str] | None = None,
     statuses: list[str] | None = None,
@@ -51,7 +53,7 @@ def open311_requests(
     if statuses:
         from ..models import CLOSED_STATUSES, OPEN_STATUSES
 
-        wanted = set()
+        wanted: set[str] = set()
         if "open" in statuses:
             wanted |= {s.value for s in OPEN_STATUSES}
         if "closed" in statuses:
@@ -64,10 +66,10 @@ def open311_requests(
     return list(qs.order_by("-received_at", "-id")[offset : offset + limit])
 
 
-def open311_public_location(item: Item) -> dict:
+def open311_public_location(item: Item) -> dict[str, float | None]:
     """The published location: 3 decimals (about 100 m), never the exact point of a citizen's report."""
 
-    def rounded(value):
+    def rounded(value: Decimal | None) -> float | None:
         if value is None:
             return None
         return float(Decimal(value).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
@@ -75,7 +77,7 @@ def open311_public_location(item: Item) -> dict:
     return {"lat": rounded(item.latitude), "long": rounded(item.longitude)}
 
 
-def open311_request_get(*, identity=None, code: str) -> Item | None:
+def open311_request_get(*, identity: AnyUser | None = None, code: str) -> Item | None:
     found = open311_requests(identity=identity, ids=[code], limit=1)
     return found[0] if found else None
 

@@ -5,8 +5,11 @@ lookup shows the citizen their own item's public side (status, public history, p
 """
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -19,6 +22,9 @@ from .. import tracking
 from ..models import ANSWERED_STATUSES, OPEN_STATUSES, Attachment, Item, ItemEvent, ItemType
 from ..phones import phone_last_digits
 from . import figures
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def item_for_lookup(*, code: str, secret: str = "", phone_digits: str = "", allow_phone: bool = True) -> Item | None:
@@ -38,7 +44,7 @@ def item_for_lookup(*, code: str, secret: str = "", phone_digits: str = "", allo
     if secret and tracking.secret_matches(
         tracking_code=item.tracking_code, secret=secret, secret_hash=item.secret_hash
     ):
-        item.verified_by_secret = True  # type: ignore[attr-defined]  # how this lookup was opened
+        item.verified_by_secret = True
         return item
     digits = re.sub(r"\D", "", phone_digits or "")
     if (
@@ -48,7 +54,7 @@ def item_for_lookup(*, code: str, secret: str = "", phone_digits: str = "", allo
         and item.submitter_phone
         and phone_last_digits(item.submitter_phone) == digits
     ):
-        item.verified_by_secret = False  # type: ignore[attr-defined]
+        item.verified_by_secret = False
         return item
     return None
 
@@ -88,7 +94,9 @@ def _bounds(period: Period) -> tuple[datetime, datetime]:
     )
 
 
-def _filtered(qs: QuerySet, *, commune_id=None, category_id=None, period: Period | None = None) -> QuerySet:
+def _filtered(
+    qs: QuerySet[Item], *, commune_id: int | None = None, category_id: int | None = None, period: Period | None = None
+) -> QuerySet[Item]:
     if commune_id:
         qs = qs.filter(commune_id=commune_id)
     if category_id:
@@ -109,13 +117,13 @@ def published_items() -> QuerySet[Item]:
 
 
 def public_record_items(
-    *, commune_id=None, category_id=None, period: Period | None = None, query: str = ""
-) -> QuerySet:
+    *, commune_id: int | None = None, category_id: int | None = None, period: Period | None = None, query: str = ""
+) -> QuerySet[Item]:
     """Items with a public answer whose submitter consented to publication; only anonymised fields. An item
     the agency answered but whose answer the Front has not yet approved is not published (it has none)."""
     from mttq_portal.text import fold_vietnamese
 
-    qs: QuerySet = published_items().exclude(public_answer="")
+    qs = published_items().exclude(public_answer="")
     qs = _filtered(qs, commune_id=commune_id, category_id=category_id, period=period)
     folded = fold_vietnamese(query or "").strip()[:100]
     if folded:
@@ -173,7 +181,7 @@ class Figures:
         return round(100 * self.answered_on_time / self.answered) if self.answered else None
 
 
-def _figures(qs: QuerySet, group: str, name_field: str) -> list[Figures]:
+def _figures(qs: QuerySet[Item], group: str, name_field: str) -> list[Figures]:
     """Received in the period, and of those answered and answered on time: the definitions of
     ``figures.py``, over the items received in the period (the label on the page says so)."""
     rows = (
@@ -188,12 +196,14 @@ def _figures(qs: QuerySet, group: str, name_field: str) -> list[Figures]:
     return [Figures(r[name_field], r["received"], r["answered"], r["on_time"]) for r in rows if r[group]]
 
 
-def public_figures_by_commune(*, category_id=None, period: Period | None = None) -> list[Figures]:
+def public_figures_by_commune(*, category_id: int | None = None, period: Period | None = None) -> list[Figures]:
     qs = _filtered(Item.objects.all(), category_id=category_id, period=period)
     return _figures(qs, "commune_id", "commune__name")
 
 
-def public_figures_by_agency(*, commune_id=None, category_id=None, period: Period | None = None) -> list[Figures]:
+def public_figures_by_agency(
+    *, commune_id: int | None = None, category_id: int | None = None, period: Period | None = None
+) -> list[Figures]:
     """Per agency: items forwarded to it (its current focal point), answered, answered on time."""
     qs = _filtered(
         Item.objects.filter(current_agency__isnull=False),
@@ -224,15 +234,16 @@ class _Story:
     """What the timeline has learnt so far while reading the events in order."""
 
     item: Item
-    agency_names: dict
+    agency_names: dict[int, str]
     current_agency: str = ""
 
 
-def _data(event: ItemEvent) -> dict:
+def _data(event: ItemEvent) -> dict[str, Any]:
+    # The event's JSON payload: its values are whatever the move wrote (ids, dates as ISO text, reasons).
     return event.data if isinstance(event.data, dict) else {}
 
 
-def _step_submitted(event, story: _Story) -> TimelineStep:
+def _step_submitted(event: ItemEvent, story: _Story) -> TimelineStep:
     return TimelineStep(
         event.created_at,
         _("Received by the Front of %(commune)s") % {"commune": story.item.commune.name},
@@ -241,7 +252,7 @@ def _step_submitted(event, story: _Story) -> TimelineStep:
     )
 
 
-def _step_forwarded(event, story: _Story) -> TimelineStep:
+def _step_forwarded(event: ItemEvent, story: _Story) -> TimelineStep:
     story.current_agency = event.agency.name if event.agency else ""
     data = _data(event)
     if data.get("due_reason"):
@@ -262,7 +273,7 @@ def _step_forwarded(event, story: _Story) -> TimelineStep:
     )
 
 
-def _step_extended(event, story: _Story) -> TimelineStep:
+def _step_extended(event: ItemEvent, story: _Story) -> TimelineStep:
     previous = _data(event).get("previous_due_date")
     reason = _("extension granted at the agency's request")
     if previous:
@@ -277,7 +288,7 @@ def _step_extended(event, story: _Story) -> TimelineStep:
     )
 
 
-def _step_sent_back(event, story: _Story) -> TimelineStep:
+def _step_sent_back(event: ItemEvent, story: _Story) -> TimelineStep:
     return TimelineStep(
         event.created_at,
         _("The Front asked %(agency)s to complete its answer") % {"agency": story.current_agency},
@@ -287,8 +298,9 @@ def _step_sent_back(event, story: _Story) -> TimelineStep:
     )
 
 
-def _step_returned(event, story: _Story) -> TimelineStep:
-    returned_by = story.agency_names.get(_data(event).get("agency"), story.current_agency)
+def _step_returned(event: ItemEvent, story: _Story) -> TimelineStep:
+    agency = _data(event).get("agency")
+    returned_by = story.agency_names.get(agency, story.current_agency) if agency is not None else story.current_agency
     story.current_agency = ""
     return TimelineStep(
         event.created_at,
@@ -297,7 +309,7 @@ def _step_returned(event, story: _Story) -> TimelineStep:
     )
 
 
-def _step_reopened(event, story: _Story) -> TimelineStep:
+def _step_reopened(event: ItemEvent, story: _Story) -> TimelineStep:
     return TimelineStep(
         event.created_at,
         _("You disagreed with the result; the Front is looking at it again"),
@@ -307,8 +319,13 @@ def _step_reopened(event, story: _Story) -> TimelineStep:
     )
 
 
-def _simple(text, *, with_note: bool = False, with_agency: bool = False):
-    def build(event, story: _Story) -> TimelineStep:
+StepBuilder: TypeAlias = Callable[[ItemEvent, _Story], TimelineStep]
+
+
+def _simple(
+    text: "StrOrPromise | Callable[[], StrOrPromise]", *, with_note: bool = False, with_agency: bool = False
+) -> StepBuilder:
+    def build(event: ItemEvent, story: _Story) -> TimelineStep:
         label = str(text() if callable(text) else text)
         if with_agency:
             label = label % {"agency": story.current_agency}
@@ -319,7 +336,7 @@ def _simple(text, *, with_note: bool = False, with_agency: bool = False):
 
 # One builder per public step. Internal notes (forwarding notes, the agency's draft answer) are not shown;
 # a reason the citizen is owed (refusal, extension, dispute, the kept result) is.
-_STEPS = {
+_STEPS: dict[str, StepBuilder] = {
     "submitted": _step_submitted,
     "escalated": _simple(lambda: _("Handed to the provincial Front")),
     "accept": _simple(lambda: _("Accepted as lawful and legitimate")),
@@ -354,7 +371,7 @@ def item_public_timeline(*, item: Item) -> list[TimelineStep]:
     agency_ids = [int(a) for a in {_data(e).get("agency") for e in events} if a]
     names = dict(Organization.objects.filter(pk__in=agency_ids).values_list("pk", "name")) if agency_ids else {}
     story = _Story(item=item, agency_names=names)
-    steps = []
+    steps: list[TimelineStep] = []
     for event in events:
         key = event.kind if event.kind in ("submitted", "escalated") else _data(event).get("move", "")
         build = _STEPS.get(key)
@@ -384,7 +401,7 @@ def item_from_link_token(token: str) -> Item | None:
     return Item.objects.select_related("commune", "category", "current_agency").filter(pk=item_id).first()
 
 
-def item_for_link_grant(*, code: str, granted_ids) -> Item | None:
+def item_for_link_grant(*, code: str, granted_ids: Iterable[int | str] | None) -> Item | None:
     """The item whose signed link was opened in this browser session (the session holds the grant)."""
     try:
         ids = [int(i) for i in granted_ids or ()]
@@ -432,7 +449,15 @@ def item_joinable(item: Item) -> bool:
     return item.consent_publish and item.is_open
 
 
-def public_duplicates(*, commune_id, category_id, title: str, latitude=None, longitude=None, limit: int = 3):
+def public_duplicates(
+    *,
+    commune_id: int,
+    category_id: int,
+    title: str,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    limit: int = 3,
+) -> list[Item]:
     """Likely the same matter as the one being written, for the citizen before sending: the officers' rule
     (``duplicate_candidates``) over items the public may see, each with its cleaned summary only."""
     from .queue import duplicate_candidates
@@ -449,5 +474,5 @@ def public_duplicates(*, commune_id, category_id, title: str, latitude=None, lon
         limit=limit,
     )
     for item in found:
-        item.summary = public_summary(item)  # type: ignore[attr-defined]
+        item.summary = public_summary(item)
     return found

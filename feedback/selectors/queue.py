@@ -2,17 +2,20 @@
 
 import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import django_filters
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Count, F, Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mttq_portal.filters import IdFilter
 from mttq_portal.text import fold_vietnamese
+from organizations.selectors import AnyUser
 
 from ..models import CLOSED_STATUSES, OPEN_STATUSES, TRIAGE_STATUSES, Channel, Item, ItemType, Status
 from .items import items_for_user
@@ -40,7 +43,7 @@ TABS = [
 TAB_KEYS = {tab.key for tab in TABS}
 
 
-def tab_conditions(today=None) -> dict[str, Q]:
+def tab_conditions(today: date | None = None) -> dict[str, Q]:
     today = today or timezone.localdate()
     open_ = Q(status__in=sorted(OPEN_STATUSES))
     return {
@@ -109,25 +112,27 @@ class ItemFilter(django_filters.FilterSet):
         model = Item
         fields: list[str] = []
 
-    def filter_q(self, qs, name, value):
+    def filter_q(self, qs: QuerySet[Item], name: str, value: str) -> QuerySet[Item]:
         return search(qs, value)
 
-    def filter_counted_for_a1(self, qs, name, value):
+    def filter_counted_for_a1(self, qs: QuerySet[Item], name: str, value: bool) -> QuerySet[Item]:
         from .statistics import counted_for_a1
 
         return qs.filter(counted_for_a1()) if value else qs.exclude(counted_for_a1())
 
-    def filter_a1_subject(self, qs, name, value):
+    def filter_a1_subject(self, qs: QuerySet[Item], name: str, value: str) -> QuerySet[Item]:
         from .figures import citizens_forwarded, legitimate, own_recommendation
 
         return qs.filter(legitimate(), own_recommendation() if value == "own" else citizens_forwarded())
 
-    def filter_overdue(self, qs, name, value):
+    def filter_overdue(self, qs: QuerySet[Item], name: str, value: bool) -> QuerySet[Item]:
         condition = tab_conditions()["overdue"]
         return qs.filter(condition) if value else qs.exclude(condition)
 
 
-def queue_for_user(*, user, params, tab: str | None = None):
+def queue_for_user(
+    *, user: AnyUser, params: QueryDict, tab: str | None = None
+) -> tuple[QuerySet[Item], dict[str, int], ItemFilter]:
     """(filtered queryset ordered by due date, tab counts, the bound filterset) for the officer's queue."""
     base = items_for_user(user=user)
     filterset = ItemFilter(params, queryset=base)
@@ -139,7 +144,7 @@ def queue_for_user(*, user, params, tab: str | None = None):
     return ordered, counts, filterset
 
 
-def agency_inbox(*, user) -> QuerySet[Item]:
+def agency_inbox(*, user: AnyUser) -> QuerySet[Item]:
     """Items waiting for the answer of the user's agencies, due dates first."""
     from organizations.selectors import user_scope
 
@@ -159,7 +164,7 @@ DUPLICATE_DAYS = 90
 _METRES_PER_DEGREE = 111_320
 
 
-def _near_box(latitude, longitude, metres: int) -> Q:
+def _near_box(latitude: Decimal | float, longitude: Decimal | float, metres: int) -> Q:
     """Pins within a box of ±``metres`` (cheap); the exact distance is computed in Python afterwards."""
     lat, lng = float(latitude), float(longitude)
     dlat = metres / _METRES_PER_DEGREE
@@ -172,7 +177,9 @@ def _near_box(latitude, longitude, metres: int) -> Q:
     )
 
 
-def distance_metres(lat1, lng1, lat2, lng2) -> float:
+def distance_metres(
+    lat1: Decimal | float, lng1: Decimal | float, lat2: Decimal | float, lng2: Decimal | float
+) -> float:
     p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
     dp, dl = p2 - p1, math.radians(float(lng2) - float(lng1))
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
@@ -180,15 +187,15 @@ def distance_metres(lat1, lng1, lat2, lng2) -> float:
 
 
 def duplicate_candidates(
-    qs: QuerySet,
+    qs: QuerySet[Item],
     *,
     commune_id: int,
     category_id: int,
     title: str,
-    received_at,
-    latitude=None,
-    longitude=None,
-    exclude_pk=None,
+    received_at: datetime,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    exclude_pk: int | None = None,
     limit: int = 5,
     days: int = DUPLICATE_DAYS,
 ) -> list[Item]:
@@ -197,25 +204,23 @@ def duplicate_candidates(
     item's text (trigram word similarity) or both pinned within ``DUPLICATE_NEAR_METRES``. Each result
     carries ``duplicate_reasons`` (words and/or distance) for the person deciding."""
     window = timedelta(days=days)
-    qs = (
-        qs.filter(
-            commune_id=commune_id,
-            category_id=category_id,
-            received_at__gte=received_at - window,
-            received_at__lte=received_at + window,
-        )
-        .exclude(status__in=[Status.MERGED, Status.REJECTED, Status.WITHDRAWN])
-        .exclude(pk=exclude_pk)
-    )
+    qs = qs.filter(
+        commune_id=commune_id,
+        category_id=category_id,
+        received_at__gte=received_at - window,
+        received_at__lte=received_at + window,
+    ).exclude(status__in=[Status.MERGED, Status.REJECTED, Status.WITHDRAWN])
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
     folded = fold_vietnamese(title)[:200]
-    pinned = latitude is not None and longitude is not None
+    pin = (latitude, longitude) if latitude is not None and longitude is not None else None
     qs = qs.annotate(similarity=TrigramWordSimilarity(folded, "search_text"))
     condition = Q(similarity__gte=DUPLICATE_WORD_SIMILARITY)
-    if pinned:
-        condition |= _near_box(latitude, longitude, DUPLICATE_NEAR_METRES)
-    found = list(qs.filter(condition).order_by("-received_at")[: limit * 3])
+    if pin is not None:
+        condition |= _near_box(*pin, DUPLICATE_NEAR_METRES)
+    found: list[Item] = list(qs.filter(condition).order_by("-received_at")[: limit * 3])
     for other in found:
-        reasons = []
+        reasons: list[StrOrPromise] = []
         similarity = getattr(other, "similarity", None)
         if similarity is None or similarity >= DUPLICATE_WORD_SIMILARITY:
             reasons.append(
@@ -224,8 +229,8 @@ def duplicate_candidates(
                 else _("same field, similar words")
             )
         other.distance = None
-        if pinned and other.latitude is not None and other.longitude is not None:
-            other.distance = distance_metres(latitude, longitude, other.latitude, other.longitude)
+        if pin is not None and other.latitude is not None and other.longitude is not None:
+            other.distance = distance_metres(*pin, other.latitude, other.longitude)
             if other.distance <= DUPLICATE_NEAR_METRES:
                 reasons.append(_("same field, %(metres)s m away") % {"metres": round(other.distance)})
         other.duplicate_reasons = [str(r) for r in reasons]
@@ -235,7 +240,7 @@ def duplicate_candidates(
     return found[:limit]
 
 
-def duplicate_suggestions(*, user, item: Item, limit: int = 5, days: int = DUPLICATE_DAYS) -> list[Item]:
+def duplicate_suggestions(*, user: AnyUser, item: Item, limit: int = 5, days: int = DUPLICATE_DAYS) -> list[Item]:
     """Likely duplicates of ``item`` among what the officer sees (see ``duplicate_candidates``)."""
     return duplicate_candidates(
         items_for_user(user=user),
@@ -251,7 +256,7 @@ def duplicate_suggestions(*, user, item: Item, limit: int = 5, days: int = DUPLI
     )
 
 
-def due_today_count(*, user) -> int:
+def due_today_count(*, user: AnyUser) -> int:
     """Open items in the user's scope whose due date is today or has passed: the header's "to do today"."""
     from ..models import OPEN_STATUSES
 

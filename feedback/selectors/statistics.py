@@ -11,6 +11,7 @@ compliance rollup: one GROUP BY each, plain rows back, so targets never loops ov
 """
 
 from datetime import date, datetime, time, timedelta
+from typing import TypedDict
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -58,12 +59,12 @@ def _local_day(column: str) -> str:
     return f"({column} AT TIME ZONE %s)::date"
 
 
-def daily_item_figures_sql(*, days: list[date] | None = None) -> tuple[str, list]:
+def daily_item_figures_sql(*, days: list[date] | None = None) -> tuple[str, list[object]]:
     """One row per (day, dimensions) with the day's measures; only the given days when ``days`` is set."""
     tz = settings.TIME_ZONE
     dims = "commune_id, current_agency_id, source_organization_id, category_id, type, channel, campaign_id"
     parts: list[str] = []
-    params: list = []
+    params: list[object] = []
     received_day = _local_day("received_at")
     answered_day = _local_day("answered_at")
     closed_day = _local_day("closed_at")
@@ -106,7 +107,7 @@ def daily_item_figures_sql(*, days: list[date] | None = None) -> tuple[str, list
     return sql, params
 
 
-def answer_time_sql(*, days: list[date] | None = None) -> tuple[str, list]:
+def answer_time_sql(*, days: list[date] | None = None) -> tuple[str, list[object]]:
     """Answers per (answer day, commune, agency, category, type, channel, days taken since forwarding)."""
     tz = settings.TIME_ZONE
     answered_day = _local_day("answered_at")
@@ -116,7 +117,7 @@ def answer_time_sql(*, days: list[date] | None = None) -> tuple[str, list]:
         f"{taken} AS days_taken, COUNT(*)::int FROM {_ITEM} "
         "WHERE answered_at IS NOT NULL AND forwarded_at IS NOT NULL AND current_agency_id IS NOT NULL"
     )
-    params: list = [tz, tz, tz]
+    params: list[object] = [tz, tz, tz]
     if days is not None:
         sql += f" AND {answered_day} = ANY(%s::date[])"
         params.extend([tz, days])
@@ -124,7 +125,7 @@ def answer_time_sql(*, days: list[date] | None = None) -> tuple[str, list]:
     return sql, params
 
 
-def open_items_sql(*, today: date) -> tuple[str, list]:
+def open_items_sql(*, today: date) -> tuple[str, list[object]]:
     """The open items now, per dimensions and status, with how many are past their current due date.
 
     An answered item waits for the Front's check: the agency's clock has stopped, so it is not overdue."""
@@ -137,7 +138,7 @@ def open_items_sql(*, today: date) -> tuple[str, list]:
     return sql, [today, statuses]
 
 
-def days_touched_since_sql(*, since) -> tuple[str, list]:
+def days_touched_since_sql(*, since: datetime) -> tuple[str, list[object]]:
     """Every day whose figures may have changed since ``since``: the dates of the items changed since then."""
     tz = settings.TIME_ZONE
     sql = (
@@ -171,7 +172,18 @@ def answer_deadline_items(*, due_from: date, due_to: date) -> QuerySet[Item]:
     return Item.objects.filter(counted_for_a1(), answer_due_date__gte=due_from, answer_due_date__lte=due_to)
 
 
-def answer_compliance_counts(*, due_from: date, due_to: date, dimension: str) -> list[dict]:
+class AnswerComplianceCount(TypedDict):
+    """One row of ``answer_compliance_counts``: the group key (0 for the province), the deadline's quarter."""
+
+    key: int
+    quarter: int
+    due: int
+    answered: int
+    on_time: int
+    resolved: int
+
+
+def answer_compliance_counts(*, due_from: date, due_to: date, dimension: str) -> list[AnswerComplianceCount]:
     """One GROUP BY (dimension key, quarter of the deadline): due, answered, answered on time, resolved.
 
     Answered: an answer was recorded (``answered_at``), even if the citizen later reopened the matter.
@@ -194,14 +206,14 @@ def answer_compliance_counts(*, due_from: date, due_to: date, dimension: str) ->
         .order_by()
     )
     return [
-        {
-            "key": row[column] if column else 0,
-            "quarter": row["quarter"],
-            "due": row["due"],
-            "answered": row["answered"],
-            "on_time": row["on_time"],
-            "resolved": row["resolved"],
-        }
+        AnswerComplianceCount(
+            key=row[column] if column else 0,
+            quarter=row["quarter"],
+            due=row["due"],
+            answered=row["answered"],
+            on_time=row["on_time"],
+            resolved=row["resolved"],
+        )
         for row in rows
     ]
 
@@ -216,9 +228,10 @@ def _local_midnight(day: date, plus_days: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=plus_days), time.min))
 
 
-def portal_use_counts(*, since: date, until: date) -> list[dict]:
+def portal_use_counts(*, since: date, until: date) -> list[dict[str, int]]:
     """One GROUP BY over the event rows of the period: per commune (``key`` = commune id, or 0 for items
     handled by the provincial Front) and quarter, how many items the Front received, triaged and closed."""
+    # Plain dicts of ints, not a TypedDict: the rollup sums the three counts by iterating their names.
     rows = (
         ItemEvent.objects.filter(created_at__gte=_local_midnight(since), created_at__lt=_local_midnight(until, 1))
         .filter(Q(kind=EventKind.SUBMITTED) | Q(kind=EventKind.TRANSITION))
@@ -260,7 +273,7 @@ MEASURE_LABELS = (
 )
 
 
-def items_for_measure(qs, *, measure: str, start: date, end: date, today: date):
+def items_for_measure(qs: QuerySet[Item], *, measure: str, start: date, end: date, today: date) -> QuerySet[Item]:
     """Narrow ``qs`` (already scoped by ``items_for_user``) to the items a summary measure counted."""
     from django.db.models import Q
 

@@ -3,17 +3,20 @@
 Only files attached to an answer are eligible: what the citizen handed in, or a denouncer's files, are
 never made public here. The choice is an event row like every other change of an item."""
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mttq_portal.errors import ApplicationError
+from organizations.models import User
 
-from ..models import Attachment, EventKind, ItemEvent
+from ..models import Attachment, EventKind, Item, ItemEvent
 from ..workflow import Actor
 from .workflow import _locked_for
 
 
-def answer_attachments(*, item) -> list[Attachment]:
+def answer_attachments(*, item: Item) -> list[Attachment]:
     """Files attached to the item's answers (the ones the Front may publish), oldest first."""
     return list(
         Attachment.objects.filter(item=item, event__kind=EventKind.TRANSITION, event__data__move="answer").order_by(
@@ -22,7 +25,7 @@ def answer_attachments(*, item) -> list[Attachment]:
     )
 
 
-def answer_files_publish(*, user, item_id: int, public_ids) -> list[int]:
+def answer_files_publish(*, user: User, item_id: int, public_ids: Iterable[int | str] | None) -> list[int]:
     """Make exactly ``public_ids`` (among the answer's files) public; the others private. Returns the ids now
     public. A repeat with the same choice changes nothing and writes no event."""
     try:

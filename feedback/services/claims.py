@@ -67,7 +67,8 @@ def renew(ids: list[int]) -> int:
             "UPDATE feedback_notification SET claimed_at = %s WHERE id = ANY(%s) AND status IN ('pending', 'sending')",
             [timezone.now(), ids],
         )
-        return cursor.rowcount
+        renewed: int = cursor.rowcount
+        return renewed
 
 
 def release(ids: list[int]) -> None:

@@ -7,14 +7,18 @@ register (due in 2 working days), an event of the item and a row of the security
 person's data. The Front handles an erasure with one action, which erases like the retention run does.
 """
 
+from datetime import date
+
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mttq_portal.errors import ApplicationError, NotAllowedError
 from organizations.audit import security_event_record
-from organizations.models import SecurityEventKind
-from organizations.selectors import user_scope
+from organizations.models import SecurityEventKind, User
+from organizations.selectors import AnyUser, user_scope
 
 from ..deadlines import WorkingCalendar
 from ..models import (
@@ -33,12 +37,12 @@ from .retention import items_erase
 ANSWER_WORKING_DAYS = 2  # Decree 356/2025: a data subject's request is acknowledged within 2 working days
 
 
-def _due_date():
+def _due_date() -> date:
     today = timezone.localdate()
     return WorkingCalendar.load(start=today).add_working_days(today, ANSWER_WORKING_DAYS)
 
 
-def _record(*, item: Item, kind: str, status: str, request=None) -> DataSubjectRequest:
+def _record(*, item: Item, kind: str, status: str, request: HttpRequest | None = None) -> DataSubjectRequest:
     now = timezone.now()
     row = DataSubjectRequest.objects.create(
         item=item,
@@ -61,10 +65,12 @@ def _record(*, item: Item, kind: str, status: str, request=None) -> DataSubjectR
     return row
 
 
-def item_data_export(*, item: Item, request=None) -> dict:
+def item_data_export(*, item: Item, request: HttpRequest | None = None) -> dict[str, object]:
     """Everything the portal holds about the item that concerns the person: what they gave, their consents,
     what happened to it (the public history and the status changes), the files' names, the messages sent to
-    them and their requests. Internal notes of officers are not personal data of the citizen and stay out."""
+    them and their requests. Internal notes of officers are not personal data of the citizen and stay out.
+
+    The document is written out as JSON for the citizen; nothing in the portal reads its keys back."""
     with transaction.atomic():
         _record(item=item, kind=DataRequestKind.ACCESS, status=DataRequestStatus.DONE, request=request)
     events = ItemEvent.objects.filter(item=item).select_related("agency").order_by("created_at", "id")
@@ -134,7 +140,7 @@ def item_data_export(*, item: Item, request=None) -> dict:
 
 
 @transaction.atomic
-def item_consent_withdraw(*, item_id: int, consent: str, request=None) -> Item:
+def item_consent_withdraw(*, item_id: int, consent: str, request: HttpRequest | None = None) -> Item:
     """Withdraw consent to publish (the item leaves the public record at once) or to be contacted (no message
     goes out from now on; the ones waiting are cancelled). Withdrawing twice changes nothing more."""
     item = Item.objects.select_for_update().get(pk=item_id)
@@ -155,7 +161,7 @@ def item_consent_withdraw(*, item_id: int, consent: str, request=None) -> Item:
     return item
 
 
-def item_erasure_request(*, item_id: int, request=None) -> DataSubjectRequest:
+def item_erasure_request(*, item_id: int, request: HttpRequest | None = None) -> DataSubjectRequest:
     """File an erasure request in the register (once: a repeat returns the open one)."""
     item = Item.objects.get(pk=item_id)
     if item.anonymized_at is not None:
@@ -167,7 +173,7 @@ def item_erasure_request(*, item_id: int, request=None) -> DataSubjectRequest:
         return DataSubjectRequest.objects.get(item=item, kind=DataRequestKind.ERASURE, status=DataRequestStatus.OPEN)
 
 
-def data_requests_for_user(*, user):
+def data_requests_for_user(*, user: AnyUser) -> QuerySet[DataSubjectRequest]:
     """The register, scoped like the items: the Front of the item's commune, the provincial Front, admins."""
     from ..selectors.items import items_for_user
 
@@ -182,7 +188,7 @@ def data_requests_for_user(*, user):
 
 
 @transaction.atomic
-def data_request_handle(*, user, request_id: int, request=None) -> DataSubjectRequest:
+def data_request_handle(*, user: User, request_id: int, request: HttpRequest | None = None) -> DataSubjectRequest:
     """The Front's one action on an open erasure request: erase the item's personal data and free text now
     (the statistics stay, as after the retention run). A repeat is a no-op."""
     row = data_requests_for_user(user=user).select_for_update(of=("self",)).filter(pk=request_id).first()

@@ -8,11 +8,18 @@ Each call also appends one row to the security event log (``organizations.audit`
 """
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
 
 from organizations.audit import security_event_record
 from organizations.models import SecurityEventKind
+from organizations.selectors import AnyUser
 
 from ..models import SUBMITTER_IDENTITY_FIELDS, Item, PersonalDataAccess
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
 
 Action = PersonalDataAccess.Action
 
@@ -26,11 +33,11 @@ def item_shows_personal_data(*, item: Item) -> bool:
 
 def personal_data_access_record(
     *,
-    user,
+    user: AnyUser,
     items: Iterable[Item],
     action: str,
     detail: str = "",
-    request=None,
+    request: "HttpRequest | Request | None" = None,
     files: bool = False,
 ) -> int:
     """Record that ``user`` saw the personal data of ``items``; returns how many items were recorded.
@@ -39,7 +46,7 @@ def personal_data_access_record(
     when the form's identity fields are empty), recorded whatever the identity fields hold.
     """
     shown = [item for item in items if files or item_shows_personal_data(item=item)]
-    if not shown or not getattr(user, "pk", None):
+    if not shown or not user.is_authenticated or not user.pk:
         return 0
     PersonalDataAccess.objects.bulk_create(
         [PersonalDataAccess(user=user, item=item, action=action, detail=detail[:255]) for item in shown]

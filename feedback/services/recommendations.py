@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mttq_portal.errors import ApplicationError
-from organizations.models import Organization
+from organizations.models import Organization, User
 
 from ..models import Channel, ConsentMethod, Item, ItemType
 from ..selectors.figures import A1_SOURCE_KINDS
@@ -36,7 +36,7 @@ CHANNEL_FOR_TYPE = {
 
 def recommendation_record(
     *,
-    user,
+    user: User,
     source_organization_id: int,
     addressee_id: int,
     commune_id: int,

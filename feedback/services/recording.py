@@ -2,12 +2,17 @@
 dialogue, a listening session...) and the Excel import of a meeting's list. Both call ``item_submit``, the one
 way an item comes into existence, with ``created_by`` and how consent was obtained."""
 
+from __future__ import annotations
+
 import hashlib
 import io
 import zipfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import IO, Required, TypedDict, TypeVar, Unpack
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +22,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from mttq_portal.errors import ApplicationError, NotAllowedError
 from mttq_portal.spreadsheets import spreadsheet_row
 from mttq_portal.text import fold_vietnamese
-from organizations.selectors import units_for_user, user_scope
+from organizations.models import User
+from organizations.selectors import AnyUser, units_for_user, user_scope
 
 from ..deadlines import WorkingCalendar, compute_due_date
 from ..models import Category, Channel, ConsentMethod, DeadlineRule, ItemType, Step
@@ -40,7 +46,7 @@ OFFICER_CHANNELS = (
 OFFICER_CONSENT = (ConsentMethod.VERBAL, ConsentMethod.WRITTEN, ConsentMethod.MEETING_RECORD)
 
 
-def _check_officer(user, commune_id) -> None:
+def _check_officer(user: AnyUser, commune_id: int) -> None:
     scope = user_scope(user=user)
     if not (scope.is_front_officer or scope.is_admin):
         raise NotAllowedError(_("Only Front officers record items on behalf of citizens."))
@@ -53,7 +59,35 @@ def _check_officer(user, commune_id) -> None:
         raise ApplicationError(message, code="commune_outside_scope", fields={"commune": [message]})
 
 
-def item_record(*, user, channel: str, consent_method: str, commune_id, **fields) -> SubmitResult:
+class RecordedFields(TypedDict, total=False):
+    """What an officer records of a citizen's matter besides where, how consent was obtained and the commune:
+    ``item_submit``'s keyword arguments of the same names."""
+
+    type: Required[str]
+    category_id: Required[int]
+    title: Required[str]
+    content: Required[str]
+    request_text: str
+    residential_area_id: int | None
+    address_text: str
+    is_anonymous: bool
+    submitter_name: str
+    submitter_phone: str
+    submitter_email: str
+    submitter_address: str
+    consent_processing: bool
+    consent_contact: bool
+    consent_publish: bool
+    is_mass_petition: bool
+    is_complex: bool
+    attachments: Iterable[UploadedFile[bytes]]
+    idempotency_key: str | None
+    received_at: datetime | None
+
+
+def item_record(
+    *, user: User, channel: str, consent_method: str, commune_id: int, **fields: Unpack[RecordedFields]
+) -> SubmitResult:
     """An officer records a citizen's matter: the channel and how consent was obtained are required."""
     if channel not in OFFICER_CHANNELS:
         message = _("Choose where the matter was collected.")
@@ -126,7 +160,7 @@ class ImportReport:
 TEMPLATE_ROWS = 300
 
 
-def import_template(*, user=None) -> bytes:
+def import_template(*, user: AnyUser | None = None) -> bytes:
     """The .xlsx the import page offers: the columns, dropdowns (data validation) for the commune, type and
     category from a hidden list sheet, the commune filled when the officer has one, and no example row (an
     example is a row the import would take)."""
@@ -187,7 +221,7 @@ def import_template(*, user=None) -> bytes:
     return out.getvalue()
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -195,14 +229,14 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _lookup_tables(user):
-    communes = {}
+def _lookup_tables(user: AnyUser) -> tuple[dict[str, int], dict[str, int], dict[str, str]]:
+    communes: dict[str, int] = {}
     for unit_id, folded in units_for_user(user=user).values_list("id", "name_folded"):
         communes[folded] = unit_id
         for prefix in _UNIT_PREFIXES:
             if folded.startswith(prefix):
                 communes.setdefault(folded.removeprefix(prefix), unit_id)
-    categories = {}
+    categories: dict[str, int] = {}
     for cat_id, code, name_vi, name_en in Category.objects.filter(is_active=True).values_list(
         "id", "code", "name_vi", "name_en"
     ):
@@ -215,16 +249,36 @@ def _lookup_tables(user):
 
 @dataclass
 class _Lookups:
-    communes: dict
-    categories: dict
-    types: dict
+    communes: dict[str, int]
+    categories: dict[str, int]
+    types: dict[str, str]
     today: date
     channel: str
     calendar: WorkingCalendar
-    rules: list
+    rules: list[DeadlineRule]
 
 
-def _read_sheet(upload) -> tuple[list, str, str]:
+# One row of the sheet as openpyxl reads it (text, numbers, dates or empty cells), and as text per column.
+SheetRow = tuple[object, ...]
+RowValues = dict[str, str]
+
+
+class _Understood(TypedDict):
+    """What the import made of a row's date, commune, type and category (None: missing or unknown)."""
+
+    received: date | None
+    commune_id: int | None
+    type: str | None
+    category_id: int | None
+
+
+class ImportedFields(RecordedFields):
+    """One checked row of the sheet, as ``item_record`` takes it."""
+
+    commune_id: int
+
+
+def _read_sheet(upload: UploadedFile[bytes] | IO[bytes]) -> tuple[list[SheetRow], str, str]:
     """(rows, digest, file error): the rows of the first sheet, or why the file cannot be read."""
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
@@ -250,14 +304,17 @@ def _read_sheet(upload) -> tuple[list, str, str]:
     return rows, hashlib.sha256(data).hexdigest()[:24], ""
 
 
-def _known(table: dict, value: str, message: str, problems: list):
+_Key = TypeVar("_Key", int, str)
+
+
+def _known(table: Mapping[str, _Key], value: str, message: str, problems: list[str]) -> _Key | None:
     found = table.get(fold_vietnamese(value)) if value else None
     if value and found is None:
         problems.append(message % {"value": value})
     return found
 
 
-def _row_problems(values: dict, raw, lk: _Lookups) -> tuple[list, dict]:
+def _row_problems(values: RowValues, raw: SheetRow, lk: _Lookups) -> tuple[list[str], _Understood]:
     """Every problem of one row (not only the first), and what was understood of it."""
     problems = [
         _("“%(column)s” is empty.") % {"column": label}
@@ -269,14 +326,14 @@ def _row_problems(values: dict, raw, lk: _Lookups) -> tuple[list, dict]:
         problems.append(_("The date “%(value)s” is not a date dd/mm/yyyy.") % {"value": values["received"]})
     elif received and received > lk.today:
         problems.append(_("The date %(value)s is in the future.") % {"value": received.strftime("%d/%m/%Y")})
-    understood = {
-        "received": received,
-        "commune_id": _known(
+    understood = _Understood(
+        received=received,
+        commune_id=_known(
             lk.communes, values["commune"], _("Unknown commune “%(value)s” (or not in your area)."), problems
         ),
-        "type": _known(lk.types, values["type"], _("Unknown type “%(value)s”."), problems),
-        "category_id": _known(lk.categories, values["category"], _("Unknown field “%(value)s”."), problems),
-    }
+        type=_known(lk.types, values["type"], _("Unknown type “%(value)s”."), problems),
+        category_id=_known(lk.categories, values["category"], _("Unknown field “%(value)s”."), problems),
+    )
     if len(values["title"]) > 200:
         problems.append(_("The title is longer than 200 characters."))
     if values["submitter_phone"]:
@@ -287,7 +344,7 @@ def _row_problems(values: dict, raw, lk: _Lookups) -> tuple[list, dict]:
     return problems, understood
 
 
-def _triage_warning(received, item_type, lk: _Lookups) -> str:
+def _triage_warning(received: date | None, item_type: str | None, lk: _Lookups) -> str:
     """A row received so long ago that the Front's triage deadline has passed: imported, but it counts late."""
     if not (received and item_type and received <= lk.today):
         return ""
@@ -302,24 +359,36 @@ def _triage_warning(received, item_type, lk: _Lookups) -> str:
     ) % {"received": received.strftime("%d/%m/%Y"), "due": triage.strftime("%d/%m/%Y")}
 
 
-def _row_fields(values: dict, understood: dict, key: str) -> dict:
-    return {
-        "type": understood["type"],
-        "category_id": understood["category_id"],
-        "commune_id": understood["commune_id"],
-        "title": values["title"],
-        "content": values["content"],
-        "request_text": values["request_text"],
-        "submitter_name": values["submitter_name"],
-        "submitter_phone": values["submitter_phone"],
-        "submitter_address": values["submitter_address"],
-        "is_anonymous": not values["submitter_name"],
-        "received_at": timezone.make_aware(datetime.combine(understood["received"], time(8))),
-        "idempotency_key": key,
-    }
+def _row_fields(values: RowValues, understood: _Understood, key: str) -> ImportedFields | None:
+    """The row as ``item_record`` takes it; None for a row missing what ``_row_problems`` reported."""
+    received, item_type = understood["received"], understood["type"]
+    commune_id, category_id = understood["commune_id"], understood["category_id"]
+    if received is None or item_type is None or commune_id is None or category_id is None:
+        return None
+    return ImportedFields(
+        type=item_type,
+        category_id=category_id,
+        commune_id=commune_id,
+        title=values["title"],
+        content=values["content"],
+        request_text=values["request_text"],
+        submitter_name=values["submitter_name"],
+        submitter_phone=values["submitter_phone"],
+        submitter_address=values["submitter_address"],
+        is_anonymous=not values["submitter_name"],
+        received_at=timezone.make_aware(datetime.combine(received, time(8))),
+        idempotency_key=key,
+    )
 
 
-def _record_all(result: ImportReport, parsed: list, *, user, channel: str, consent_method: str) -> ImportReport:
+def _record_all(
+    result: ImportReport,
+    parsed: list[tuple[RowReport, ImportedFields]],
+    *,
+    user: User,
+    channel: str,
+    consent_method: str,
+) -> ImportReport:
     """One pass: every row that passed the checks also goes through the service (its own rules, in a savepoint),
     even when another row is wrong, so the report names every error at once. Nothing is kept unless every row
     is right."""
@@ -344,7 +413,13 @@ def _record_all(result: ImportReport, parsed: list, *, user, channel: str, conse
     return result
 
 
-def items_import(*, user, upload, channel: str, consent_method: str = ConsentMethod.MEETING_RECORD) -> ImportReport:
+def items_import(
+    *,
+    user: User,
+    upload: UploadedFile[bytes] | IO[bytes],
+    channel: str,
+    consent_method: str = ConsentMethod.MEETING_RECORD,
+) -> ImportReport:
     """Check every row, then import all of them in one transaction, or none: a report per row either way, with
     all the problems of each row at once. Uploading the same file again imports nothing twice (each row's
     idempotency key comes from the file)."""
@@ -368,7 +443,8 @@ def items_import(*, user, upload, channel: str, consent_method: str = ConsentMet
         calendar=WorkingCalendar.load(),
         rules=list(DeadlineRule.objects.filter(is_active=True)),
     )
-    reports, parsed = [], []
+    reports: list[RowReport] = []
+    parsed: list[tuple[RowReport, ImportedFields]] = []
     for number, raw in enumerate(rows[1:], start=2):
         values = {key: _cell_text(raw[i] if i < len(raw) else None) for i, (key, _l, _r) in enumerate(COLUMNS)}
         # The template fills the commune on every row: a row with nothing else is an empty row.
@@ -381,6 +457,6 @@ def items_import(*, user, upload, channel: str, consent_method: str = ConsentMet
         if warning:
             report.warnings.append(warning)
         reports.append(report)
-        if not problems:
-            parsed.append((report, _row_fields(values, understood, f"xlsx-{digest}-{number}")))
+        if not problems and (fields := _row_fields(values, understood, f"xlsx-{digest}-{number}")) is not None:
+            parsed.append((report, fields))
     return _record_all(ImportReport(rows=reports), parsed, user=user, channel=channel, consent_method=consent_method)

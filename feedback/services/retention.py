@@ -13,7 +13,7 @@ is rewritten with one statement per batch. Only the published titles (which need
 masked by ``public_summary``) and the files (one storage call each) are handled per row, within the batch.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -93,7 +93,7 @@ SELECT count(*) FROM items
 """
 
 
-def items_erase(*, item_ids: list[int], reason: str, now=None) -> int:
+def items_erase(*, item_ids: list[int], reason: str, now: datetime | None = None) -> int:
     """Erase the personal data and free text of the given items (already chosen and locked by the caller).
 
     Used by the retention run and by a citizen's erasure request handled by the Front."""
@@ -131,9 +131,10 @@ def items_erase(*, item_ids: list[int], reason: str, now=None) -> int:
                 "cancelled": str(NotificationStatus.CANCELLED),
             },
         )
+        count: int
         (count,) = cursor.fetchone()
 
-    def delete_files():
+    def delete_files() -> None:
         # After commit: a rolled-back erasure must not have deleted the files.
         for name in files:
             default_storage.delete(name)
@@ -142,7 +143,7 @@ def items_erase(*, item_ids: list[int], reason: str, now=None) -> int:
     return count
 
 
-def closed_items_anonymise(*, now=None, batch_size: int = 2000) -> int:
+def closed_items_anonymise(*, now: datetime | None = None, batch_size: int = 2000) -> int:
     """The retention run: erase items closed longer ago than ``RETENTION_ANONYMISE_AFTER_DAYS``. Safe to run
     twice and concurrently (SKIP LOCKED; an erased item has ``anonymized_at`` and is not chosen again)."""
     now = now or timezone.now()

@@ -7,10 +7,12 @@ repeat as a no-op, checks the move for the actor, applies the fields, writes the
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
+
+from organizations.selectors import AnyUser
 
 from ..models import CLOSED_STATUSES, EventKind, Item, ItemEvent, Status, Step
 from ..workflow import Actor, Move, check_move, is_repeat
@@ -36,7 +38,8 @@ class MoveData:
     public_answer: str = ""
     merged_into_id: int | None = None
     is_legitimate: bool | None = None
-    extra: dict = field(default_factory=dict)
+    # Written into the event row's JSON beside the move (the agency handed back, the kept result, ...).
+    extra: dict[str, object] = field(default_factory=dict)
 
 
 def item_move(
@@ -44,7 +47,7 @@ def item_move(
     item_id: int,
     move: Move | str,
     actor: Actor | str,
-    user=None,
+    user: AnyUser | None = None,
     data: MoveData | None = None,
     actor_label: str = "",
 ) -> MoveResult:
@@ -80,7 +83,7 @@ def item_move(
     return MoveResult(item=item, event=event, changed=True)
 
 
-def _apply(item: Item, move: str, target: Status, data: MoveData, *, now) -> set[str]:
+def _apply(item: Item, move: str, target: Status, data: MoveData, *, now: datetime) -> set[str]:
     """Set the fields the move changes besides the status; returns their names."""
     updated: set[str] = set()
     for step in (_apply_triage, _apply_focal_point, _apply_answer, _apply_closing):
@@ -88,7 +91,7 @@ def _apply(item: Item, move: str, target: Status, data: MoveData, *, now) -> set
     return updated
 
 
-def _apply_triage(item: Item, move: str, target: Status, data: MoveData, now) -> set[str]:
+def _apply_triage(item: Item, move: str, target: Status, data: MoveData, now: datetime) -> set[str]:
     updated: set[str] = set()
     if move == Move.ACCEPT:
         item.is_legitimate = True if data.is_legitimate is None else data.is_legitimate
@@ -105,7 +108,7 @@ def _apply_triage(item: Item, move: str, target: Status, data: MoveData, now) ->
     return updated
 
 
-def _apply_focal_point(item: Item, move: str, target: Status, data: MoveData, now) -> set[str]:
+def _apply_focal_point(item: Item, move: str, target: Status, data: MoveData, now: datetime) -> set[str]:
     """One agency and one due date: set by forwarding, replaced by a re-forward, an extension or a send-back."""
     updated: set[str] = set()
     if move in (Move.FORWARD, Move.REFORWARD, Move.SEND_BACK):
@@ -131,7 +134,7 @@ def _apply_focal_point(item: Item, move: str, target: Status, data: MoveData, no
     return updated
 
 
-def _apply_answer(item: Item, move: str, target: Status, data: MoveData, now) -> set[str]:
+def _apply_answer(item: Item, move: str, target: Status, data: MoveData, now: datetime) -> set[str]:
     updated: set[str] = set()
     if move == Move.ANSWER:
         # Frozen when the step closes: later edits cannot change last quarter's statistics.
@@ -145,7 +148,7 @@ def _apply_answer(item: Item, move: str, target: Status, data: MoveData, now) ->
     return updated
 
 
-def _apply_closing(item: Item, move: str, target: Status, data: MoveData, now) -> set[str]:
+def _apply_closing(item: Item, move: str, target: Status, data: MoveData, now: datetime) -> set[str]:
     updated: set[str] = set()
     if target in CLOSED_STATUSES:
         item.closed_at = now
@@ -162,14 +165,15 @@ def _apply_closing(item: Item, move: str, target: Status, data: MoveData, now) -
 def _upheld_result(data: MoveData, named: Status) -> Status:
     """Keeping the result after a dispute restores the result that was disputed (resolved, on the roadmap or
     cannot be resolved); the table names resolved, the most common one."""
+    upheld = data.extra.get("upheld_status")
     try:
-        target = Status(data.extra.get("upheld_status") or named)
+        target = Status(upheld) if isinstance(upheld, str) and upheld else named
     except ValueError:
         return named
     return target if target in UPHELD_RESULTS else named
 
 
-def _close_triage(item: Item, today, now, updated: set) -> None:
+def _close_triage(item: Item, today: date, now: datetime, updated: set[str]) -> None:
     if item.triaged_at is not None:
         return
     item.triaged_at = now

@@ -10,16 +10,19 @@ A refusal is an ``ApplicationError`` with a Vietnamese message: 403 (``NotAllowe
 409 (``ConflictError``) for the wrong state, 400 for bad input.
 """
 
-from collections.abc import Iterable
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mttq_portal.errors import ApplicationError, ConflictError, NotAllowedError, NotFoundError
-from organizations.models import Membership, Role
+from organizations.models import Membership, Role, User
 from organizations.selectors import agency_list
 
 from .. import uploads
@@ -52,7 +55,7 @@ SEND_BACK_WORKING_DAYS = 5
 CLOSING_MOVES = (Move.RESOLVE, Move.ROADMAP, Move.CANNOT_RESOLVE)
 
 
-def _required_text(value, field: str, label: str, max_length: int = ANSWER_MAX) -> str:
+def _required_text(value: object, field: str, label: str, max_length: int = ANSWER_MAX) -> str:
     text = (value or "").strip() if isinstance(value, str) or value is None else ""
     if not text:
         message = _("Please write %(label)s.") % {"label": label}
@@ -63,7 +66,7 @@ def _required_text(value, field: str, label: str, max_length: int = ANSWER_MAX) 
     return text
 
 
-def _optional_text(value, field: str, max_length: int = ANSWER_MAX) -> str:
+def _optional_text(value: object, field: str, max_length: int = ANSWER_MAX) -> str:
     text = (value or "").strip() if isinstance(value, str) or value is None else ""
     if len(text) > max_length:
         message = _("The text is too long (at most %(max)s characters).") % {"max": max_length}
@@ -71,7 +74,7 @@ def _optional_text(value, field: str, max_length: int = ANSWER_MAX) -> str:
     return text
 
 
-def _locked_for(*, user, item_id, actor: Actor, move: Move | None = None) -> Item:
+def _locked_for(*, user: User, item_id: int, actor: Actor, move: Move | None = None) -> Item:
     """The item, locked, once the user is known to hold ``actor`` for it. Must run inside a transaction."""
     visible = items_for_user(user=user).filter(pk=item_id).values_list("pk", flat=True)
     try:
@@ -91,7 +94,15 @@ def _locked_for(*, user, item_id, actor: Actor, move: Move | None = None) -> Ite
     return item
 
 
-def _move(*, user, item_id, move: Move, actor: Actor, data: MoveData | None = None, before=None) -> MoveResult:
+def _move(
+    *,
+    user: User,
+    item_id: int,
+    move: Move,
+    actor: Actor,
+    data: MoveData | None = None,
+    before: Callable[[Item], MoveData | None] | None = None,
+) -> MoveResult:
     with transaction.atomic():
         item = _locked_for(user=user, item_id=item_id, actor=actor, move=move)
         if before is not None:
@@ -102,13 +113,13 @@ def _move(*, user, item_id, move: Move, actor: Actor, data: MoveData | None = No
 # ---- the Front's triage ----------------------------------------------------------------------------------
 
 
-def item_accept(*, user, item_id: int, note: str = "") -> MoveResult:
+def item_accept(*, user: User, item_id: int, note: str = "") -> MoveResult:
     """Accept as lawful and legitimate (the triage clock keeps running until forwarding)."""
     data = MoveData(note=_optional_text(note, "note"), is_legitimate=True)
     return _move(user=user, item_id=item_id, move=Move.ACCEPT, actor=Actor.FRONT, data=data)
 
 
-def item_reject(*, user, item_id: int, reason: str) -> MoveResult:
+def item_reject(*, user: User, item_id: int, reason: str) -> MoveResult:
     """Refuse the item; the reason is public: the citizen is told why (Law on Citizen Reception, Art. 28)."""
     reason = _required_text(reason, "reason", _("the reason for the refusal"))
     return _move(
@@ -116,13 +127,13 @@ def item_reject(*, user, item_id: int, reason: str) -> MoveResult:
     )
 
 
-def item_withdraw_on_request(*, user, item_id: int, note: str) -> MoveResult:
+def item_withdraw_on_request(*, user: User, item_id: int, note: str) -> MoveResult:
     """The Front records that the citizen withdrew the matter (by phone, in person)."""
     note = _required_text(note, "note", _("how the citizen asked to withdraw"))
     return _move(user=user, item_id=item_id, move=Move.WITHDRAW, actor=Actor.FRONT, data=MoveData(note=note))
 
 
-def item_merge(*, user, item_id: int, target_id: int, note: str = "") -> MoveResult:
+def item_merge(*, user: User, item_id: int, target_id: int, note: str = "") -> MoveResult:
     """Merge a duplicate into another item. Both histories stay; the merged item follows its target's result."""
     note = _optional_text(note, "note")
 
@@ -171,7 +182,7 @@ def item_merge(*, user, item_id: int, target_id: int, note: str = "") -> MoveRes
     return result
 
 
-def item_escalate(*, user, item_id: int, reason: str) -> MoveResult:
+def item_escalate(*, user: User, item_id: int, reason: str) -> MoveResult:
     """A commune Front hands an item to the provincial Front (matters for provincial bodies). The status stays;
     the result says whether the handling level changed (``changed`` is false on a repeat)."""
     reason = _required_text(reason, "reason", _("why the provincial Front should handle it"))
@@ -195,7 +206,7 @@ def item_escalate(*, user, item_id: int, reason: str) -> MoveResult:
     return MoveResult(item=item, event=event, changed=True)
 
 
-def item_set_complexity(*, user, item_id: int, complexity: str, reason: str) -> Item:
+def item_set_complexity(*, user: User, item_id: int, complexity: str, reason: str) -> Item:
     """The Front decides how complex the case is, with its reason (one event row per decision).
 
     It sets the longer periods of complex cases for the next due date, and for a denunciation the number of
@@ -244,22 +255,22 @@ def forward_due_date(*, item: Item, on: date | None = None, cal: WorkingCalendar
     )
 
 
-def _agency_id(agency_id) -> int:
+def _agency_id(agency_id: int | str | None) -> int:
     try:
-        agency_id = int(agency_id)
+        pk = int(agency_id if agency_id is not None else "")  # nothing chosen fails like an empty choice
     except (TypeError, ValueError):
         message = _("Choose the agency that must answer.")
         raise ApplicationError(message, code="required", fields={"agency": [message]}) from None
-    if not agency_list().filter(pk=agency_id).exists():
+    if not agency_list().filter(pk=pk).exists():
         message = _("This agency cannot receive items: choose one of the province's agencies.")
         raise ApplicationError(message, code="unknown_agency", fields={"agency": [message]})
-    return agency_id
+    return pk
 
 
-def _earlier_due_date(computed: date, wanted, reason: str) -> tuple[date, str] | None:
+def _earlier_due_date(computed: date, wanted: date | str | None, reason: str) -> tuple[date, str] | None:
     """An officer may set a due date earlier than the rule's (an urgent matter), never later, with a reason
     that is recorded. None when no earlier date is asked."""
-    if wanted in (None, ""):
+    if wanted is None or wanted == "":
         return None
     if isinstance(wanted, str):
         from ..vndates import parse_vietnamese_date
@@ -288,10 +299,12 @@ def _earlier_due_date(computed: date, wanted, reason: str) -> tuple[date, str] |
     return wanted, reason
 
 
-def _forward_data(item: Item, agency_id: int, note: str, due_date=None, due_reason: str = "") -> MoveData:
+def _forward_data(
+    item: Item, agency_id: int, note: str, due_date: date | str | None = None, due_reason: str = ""
+) -> MoveData:
     due = forward_due_date(item=item)
     earlier = _earlier_due_date(due.due_date, due_date, due_reason)
-    extra = {}
+    extra: dict[str, object] = {}
     if earlier:
         extra = {"rule_due_date": due.due_date.isoformat(), "due_reason": earlier[1]}
     return MoveData(
@@ -309,7 +322,15 @@ def _forward_data(item: Item, agency_id: int, note: str, due_date=None, due_reas
     )
 
 
-def item_forward(*, user, item_id: int, agency_id, note: str = "", due_date=None, due_reason: str = "") -> MoveResult:
+def item_forward(
+    *,
+    user: User,
+    item_id: int,
+    agency_id: int | str | None,
+    note: str = "",
+    due_date: date | str | None = None,
+    due_reason: str = "",
+) -> MoveResult:
     """Forward an accepted item to one agency; the due date comes from the answer rule and is recorded (or an
     earlier one the officer sets, with the reason)."""
     note = _optional_text(note, "note")
@@ -323,29 +344,34 @@ def item_forward(*, user, item_id: int, agency_id, note: str = "", due_date=None
 
 
 def item_accept_and_forward(
-    *, user, item_id: int, agency_id, note: str = "", due_date=None, due_reason: str = ""
+    *,
+    user: User,
+    item_id: int,
+    agency_id: int | str | None,
+    note: str = "",
+    due_date: date | str | None = None,
+    due_reason: str = "",
 ) -> MoveResult:
     """The usual triage in one step: accept (if not yet) and forward, in one transaction."""
     with transaction.atomic():
         item = _locked_for(user=user, item_id=item_id, actor=Actor.FRONT, move=Move.FORWARD)
-        agency_id = _agency_id(agency_id)
+        agency_pk = _agency_id(agency_id)
         if item.status in MOVES[Move.ACCEPT].sources:
             item_accept(user=user, item_id=item_id)
         return item_forward(
-            user=user, item_id=item_id, agency_id=agency_id, note=note, due_date=due_date, due_reason=due_reason
+            user=user, item_id=item_id, agency_id=agency_pk, note=note, due_date=due_date, due_reason=due_reason
         )
 
 
-def item_reforward(*, user, item_id: int, agency_id, note: str) -> MoveResult:
+def item_reforward(*, user: User, item_id: int, agency_id: int | str | None, note: str) -> MoveResult:
     """Replace the focal point: the new agency gets a new due date; the previous one stays in the history."""
     note = _required_text(note, "note", _("why the item goes to another agency"))
 
     def data(item: Item) -> MoveData:
-        nonlocal agency_id
-        agency_id = _agency_id(agency_id)
-        if item.current_agency_id == agency_id:
+        agency_pk = _agency_id(agency_id)
+        if item.current_agency_id == agency_pk:
             raise ConflictError(_("The item is already with this agency."), code="same_agency")
-        forward = _forward_data(item, agency_id, note)
+        forward = _forward_data(item, agency_pk, note)
         forward.extra["previous_agency"] = item.current_agency_id
         return forward
 
@@ -358,7 +384,7 @@ def item_reforward(*, user, item_id: int, agency_id, note: str) -> MoveResult:
     return result
 
 
-def _refuse_pending_extensions(*, item: Item, user, actor: Actor, note: str) -> None:
+def _refuse_pending_extensions(*, item: Item, user: User, actor: Actor, note: str) -> None:
     """Once the item leaves the agency that asked for more time, its pending request is refused like any other
     decision: the request row, an EXTENSION_REFUSED event, and a notice to that agency's officers."""
     now = timezone.now()
@@ -397,17 +423,19 @@ def _refuse_pending_extensions(*, item: Item, user, actor: Actor, note: str) -> 
 class BulkForwardResult:
     forwarded: list[int]
     unchanged: list[int]
-    refused: dict[int, str]
+    refused: dict[int | str, str]  # by the id sent (as sent when it is not a number)
 
 
-def items_bulk_forward(*, user, item_ids: Iterable[int], agency_id, note: str = "") -> BulkForwardResult:
+def items_bulk_forward(
+    *, user: User, item_ids: Iterable[int | str], agency_id: int | str | None, note: str = ""
+) -> BulkForwardResult:
     """Forward several items to one agency; each in its own transaction, each refusal reported by item."""
-    agency_id = _agency_id(agency_id)
+    agency_pk = _agency_id(agency_id)
     result = BulkForwardResult(forwarded=[], unchanged=[], refused={})
     for raw in dict.fromkeys(item_ids):
         try:
             item_id = int(raw)
-            moved = item_accept_and_forward(user=user, item_id=item_id, agency_id=agency_id, note=note)
+            moved = item_accept_and_forward(user=user, item_id=item_id, agency_id=agency_pk, note=note)
         except ApplicationError as exc:  # NotFoundError included: outside the scope
             result.refused[int(raw)] = exc.message
             continue
@@ -421,7 +449,9 @@ def items_bulk_forward(*, user, item_ids: Iterable[int], agency_id, note: str = 
 # ---- the agency ------------------------------------------------------------------------------------------
 
 
-def _store_attachments(*, item: Item, event: ItemEvent, files, user, public: bool) -> int:
+def _store_attachments(
+    *, item: Item, event: ItemEvent, files: Iterable[UploadedFile[bytes]], user: User, public: bool
+) -> int:
     clean = uploads.check_uploads(files or ())
     rows = [
         Attachment(
@@ -441,7 +471,9 @@ def _store_attachments(*, item: Item, event: ItemEvent, files, user, public: boo
     return len(rows)
 
 
-def item_answer(*, user, item_id: int, answer: str, attachments=()) -> MoveResult:
+def item_answer(
+    *, user: User, item_id: int, answer: str, attachments: Iterable[UploadedFile[bytes]] = ()
+) -> MoveResult:
     """The agency answers; the on-time flag is frozen now. The Front later approves the public answer."""
     answer = _required_text(answer, "answer", _("the answer"))
     uploads.check_uploads(attachments or ())  # refuse bad files before anything is written
@@ -460,7 +492,7 @@ def item_answer(*, user, item_id: int, answer: str, attachments=()) -> MoveResul
     return result
 
 
-def item_return(*, user, item_id: int, reason: str) -> MoveResult:
+def item_return(*, user: User, item_id: int, reason: str) -> MoveResult:
     """The agency returns the item as not its competence; it goes back to the Front's triage."""
     reason = _required_text(reason, "reason", _("why this is not your agency's competence"))
     with transaction.atomic():
@@ -468,10 +500,10 @@ def item_return(*, user, item_id: int, reason: str) -> MoveResult:
         if not visible:
             # A repeat after the item left the agency's inbox: the same officer's last move was this return.
             last = ItemEvent.objects.filter(item_id=item_id, kind=EventKind.TRANSITION).order_by("-id").first()
-            if last and last.actor_id == getattr(user, "pk", None) and last.data.get("move") == Move.RETURN:
+            if last and last.actor_id == user.pk and last.data.get("move") == Move.RETURN:
                 item = Item.objects.get(pk=item_id)
                 return MoveResult(item=item, event=None, changed=False)
-        agency_id = None
+        agency_id: int | None = None
 
         def remember(item: Item) -> MoveData:
             nonlocal agency_id
@@ -486,7 +518,14 @@ def item_return(*, user, item_id: int, reason: str) -> MoveResult:
     return result
 
 
-def extension_request(*, user, item_id: int, reason: str, requested_days=None, requested_due_date=None):
+def extension_request(
+    *,
+    user: User,
+    item_id: int,
+    reason: str,
+    requested_days: int | str | None = None,
+    requested_due_date: date | str | None = None,
+) -> ExtensionRequest:
     """The agency asks for more time, with a reason; limited by the rule's number of extensions."""
     reason = _required_text(reason, "reason", _("the reason for the extension"))
     with transaction.atomic():
@@ -543,26 +582,28 @@ def extension_request(*, user, item_id: int, reason: str, requested_days=None, r
     return request
 
 
-def _requested_date(item: Item, due_date: date, requested_days, requested_due_date) -> date:
+def _requested_date(
+    item: Item, due_date: date, requested_days: int | str | None, requested_due_date: date | str | None
+) -> date:
     if requested_due_date in (None, "") and requested_days in (None, ""):
         rule = item.due_rule
         requested_days = rule.extension_days if rule and rule.extension_days else None
         if requested_days is None:
             message = _("Give the number of extra days or the new due date.")
             raise ApplicationError(message, code="required", fields={"requested_days": [message]})
-    if requested_due_date not in (None, ""):
-        if isinstance(requested_due_date, str):
-            from ..vndates import parse_vietnamese_date
+    if isinstance(requested_due_date, str) and requested_due_date:
+        from ..vndates import parse_vietnamese_date
 
-            parsed = parse_vietnamese_date(requested_due_date)
-            if parsed is None:
-                message = _("Write the date as dd/mm/yyyy.")
-                raise ApplicationError(message, code="invalid_date", fields={"requested_due_date": [message]})
-            requested_due_date = parsed
+        parsed = parse_vietnamese_date(requested_due_date)
+        if parsed is None:
+            message = _("Write the date as dd/mm/yyyy.")
+            raise ApplicationError(message, code="invalid_date", fields={"requested_due_date": [message]})
+        new_date = parsed
+    elif isinstance(requested_due_date, date):
         new_date = requested_due_date
     else:
         try:
-            days = int(requested_days)
+            days = int(requested_days or 0)  # never empty here: the rule's days were taken above
         except (TypeError, ValueError):
             message = _("The number of days must be a whole number.")
             raise ApplicationError(message, code="invalid", fields={"requested_days": [message]}) from None
@@ -578,7 +619,7 @@ def _requested_date(item: Item, due_date: date, requested_days, requested_due_da
     return new_date
 
 
-def extension_decide(*, user, request_id: int, grant: bool, note: str = "") -> ExtensionRequest:
+def extension_decide(*, user: User, request_id: int, grant: bool, note: str = "") -> ExtensionRequest:
     """The Front grants (the due date is replaced through ``item_move(EXTEND)``) or refuses the request."""
     note = _optional_text(note, "note")
     no_such_request = NotFoundError(_("No such extension request."))
@@ -640,7 +681,7 @@ def extension_decide(*, user, request_id: int, grant: bool, note: str = "") -> E
 # ---- the Front verifies the answer -----------------------------------------------------------------------
 
 
-def item_send_back(*, user, item_id: int, reason: str) -> MoveResult:
+def item_send_back(*, user: User, item_id: int, reason: str) -> MoveResult:
     """The answer is insufficient: back to the same agency, with its due date (or a short new one)."""
     reason = _required_text(reason, "reason", _("what is missing in the answer"))
 
@@ -654,7 +695,7 @@ def item_send_back(*, user, item_id: int, reason: str) -> MoveResult:
     return _move(user=user, item_id=item_id, move=Move.SEND_BACK, actor=Actor.FRONT, before=data)
 
 
-def item_close(*, user, item_id: int, result: Move | str, public_answer: str, note: str = "") -> MoveResult:
+def item_close(*, user: User, item_id: int, result: Move | str, public_answer: str, note: str = "") -> MoveResult:
     """Resolved / on the roadmap / cannot be resolved, with the public answer written or approved by the Front.
     Items merged into this one follow its result."""
     move = Move(result) if result in Move.__members__.values() else None
@@ -676,7 +717,7 @@ def item_close(*, user, item_id: int, result: Move | str, public_answer: str, no
     return moved
 
 
-def item_uphold(*, user, item_id: int, explanation: str) -> MoveResult:
+def item_uphold(*, user: User, item_id: int, explanation: str) -> MoveResult:
     """After a dispute, the Front keeps the result it disputed, with an explanation the citizen reads. The
     dispute step closes; whether it closed by its due date is recorded on the event."""
     explanation = _required_text(explanation, "explanation", _("the explanation for the citizen"))
@@ -702,7 +743,7 @@ def item_uphold(*, user, item_id: int, explanation: str) -> MoveResult:
     return _move(user=user, item_id=item_id, move=Move.UPHOLD, actor=Actor.FRONT, before=data)
 
 
-def _follow_target(*, target: Item, move: Move, user) -> None:
+def _follow_target(*, target: Item, move: Move, user: User) -> None:
     """Merged items show their target's result (the citizen of a duplicate gets the same answer)."""
     followers = list(Item.objects.select_for_update().filter(merged_into=target, status=Status.MERGED))
     for follower in followers:

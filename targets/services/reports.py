@@ -2,12 +2,21 @@
 approves (the figures become the organisation's value) or returns it with a reason. Every change writes a
 ``ReportEvent`` row."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import TypedDict
+
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mttq_portal.errors import ApplicationError, ConflictError, NotAllowedError
-from organizations.models import Organization
+from organizations.models import Organization, User
+from organizations.selectors import AnyUser
 
 from ..aggregation import province_reported_figure
 from ..compliance import status_for, value_of
@@ -17,6 +26,7 @@ from ..models import (
     Indicator,
     IndicatorValue,
     Origin,
+    Period,
     Report,
     ReportEvent,
     ReportEventKind,
@@ -32,7 +42,7 @@ MAX_COUNT = 10_000_000
 MAX_REASON = 2000
 
 
-def _count(value, *, field: str, label: str) -> int:
+def _count(value: object, *, field: str, label: str) -> int:
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
@@ -52,14 +62,14 @@ def _count(value, *, field: str, label: str) -> int:
 
 def report_submit(
     *,
-    user,
+    user: User,
     indicator_id: int,
     period_code: str,
     organization_id: int,
-    numerator,
-    denominator,
+    numerator: int | str,
+    denominator: int | str,
     note: str = "",
-    evidence=(),
+    evidence: Iterable[UploadedFile[bytes]] | None = (),
 ) -> Report:
     """Create or correct the organisation's report for the indicator and period; it waits for approval."""
     indicator, organization = _checked_scope(
@@ -69,7 +79,7 @@ def report_submit(
     files = list(evidence or ())
     if len(files) > MAX_EVIDENCE_FILES:
         raise ApplicationError(_("Attach at most 5 files."), code="too_many_files")
-    checked = [(f.name, *evidence_check(f)) for f in files]
+    checked = [(f.name or "", *evidence_check(f)) for f in files]  # an upload always has a name
     note = (note or "").strip()[:MAX_REASON]
     period = period_ensure(period_code)
     now = timezone.now()
@@ -81,7 +91,7 @@ def report_submit(
         )
         report, event_kind = _report_row(
             report,
-            fields={"indicator": indicator, "period": period, "organization": organization},
+            fields=_ReportKey(indicator=indicator, period=period, organization=organization),
             numerator=num,
             denominator=den,
             note=note,
@@ -107,7 +117,7 @@ def report_submit(
 
 
 def _checked_scope(
-    *, user, indicator_id: int, organization_id: int, period_code: str
+    *, user: AnyUser, indicator_id: int, organization_id: int, period_code: str
 ) -> tuple[Indicator, Organization]:
     """The reported indicator and the organisation the user may report for, in a period that has started."""
     indicator = Indicator.objects.select_related("target").filter(id=indicator_id).first()
@@ -138,7 +148,7 @@ def _checked_scope(
     return indicator, organization
 
 
-def _checked_figures(numerator, denominator) -> tuple[int, int]:
+def _checked_figures(numerator: int | str, denominator: int | str) -> tuple[int, int]:
     num = _count(numerator, field="numerator", label=_("The numerator"))
     den = _count(denominator, field="denominator", label=_("The denominator"))
     if den == 0:
@@ -154,7 +164,25 @@ def _checked_figures(numerator, denominator) -> tuple[int, int]:
     return num, den
 
 
-def _report_row(report, *, fields, numerator, denominator, note, user, now, has_evidence) -> tuple[Report, str]:
+class _ReportKey(TypedDict):
+    """What identifies an organisation's report: one per indicator, period and organisation."""
+
+    indicator: Indicator
+    period: Period
+    organization: Organization
+
+
+def _report_row(
+    report: Report | None,
+    *,
+    fields: _ReportKey,
+    numerator: int,
+    denominator: int,
+    note: str,
+    user: User,
+    now: datetime,
+    has_evidence: bool,
+) -> tuple[Report, str]:
     """The new report (evidence required), or the existing one corrected and waiting again."""
     num, den = numerator, denominator
     if report is None:
@@ -195,7 +223,7 @@ def _report_row(report, *, fields, numerator, denominator, note, user, now, has_
     return report, event_kind
 
 
-def _locked_submitted(report_id: int, *, user) -> Report:
+def _locked_submitted(report_id: int, *, user: AnyUser) -> Report:
     if not may_approve(user=user):
         raise NotAllowedError(_("Only the provincial Front approves reported values."), code="not_approver")
     report = (
@@ -206,7 +234,7 @@ def _locked_submitted(report_id: int, *, user) -> Report:
     return report
 
 
-def report_approve(*, user, report_id: int) -> Report:
+def report_approve(*, user: User, report_id: int) -> Report:
     """The figures become the organisation's value for the period; the province's sum is refreshed."""
     with transaction.atomic():
         report = _locked_submitted(report_id, user=user)
@@ -248,7 +276,17 @@ def report_approve(*, user, report_id: int) -> Report:
     return report
 
 
-def _write_value(report: Report, *, dimension, key, numerator, denominator, now, details=None, value=None) -> None:
+def _write_value(
+    report: Report,
+    *,
+    dimension: str,
+    key: int,
+    numerator: int,
+    denominator: int,
+    now: datetime,
+    details: dict[str, object] | None = None,
+    value: Decimal | None = None,
+) -> None:
     from organizations.selectors import portal_province
 
     indicator, period = report.indicator, report.period
@@ -282,7 +320,7 @@ def _write_value(report: Report, *, dimension, key, numerator, denominator, now,
     indicator_values_upsert(values=[row])
 
 
-def report_return(*, user, report_id: int, reason: str) -> Report:
+def report_return(*, user: User, report_id: int, reason: str) -> Report:
     """Send the report back to the organisation with the reason; its earlier approved value, if any, stays."""
     reason = (reason or "").strip()
     if not reason:
