@@ -220,6 +220,21 @@ def test_submission_query_count_is_pinned(client, payload, django_assert_num_que
     assert list(item.events.values_list("kind", "to_status")) == [("submitted", "received")]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_in_autocommit_replays_the_one_statement_submission(client, payload):
+    # Given a submission written as one statement outside any transaction (as in production)
+    headers = {"HTTP_IDEMPOTENCY_KEY": "5d0c9a1e-8f3b-4a2d-b6c7-1e2f3a4b5c6d"}
+    first = client.post(URL, payload, content_type="application/json", **headers)
+    # When the client retries with the same key (the unique constraint refuses the second INSERT)
+    second = client.post(URL, payload, content_type="application/json", **headers)
+    # Then the same receipt comes back, and there is one item with one SUBMITTED event
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["secret"] == second.json()["secret"]
+    item = Item.objects.get()
+    assert item.tracking_code == first.json()["tracking_code"]
+    assert list(item.events.values_list("kind", flat=True)) == ["submitted"]
+
+
 # ---- lookup -------------------------------------------------------------------------------------------
 
 
