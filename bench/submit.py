@@ -5,7 +5,10 @@ clients (keep-alive HTTP/1.1, 2 processes x 8 threads) post JSON for a bounded t
 Prints requests/s, p50 and p95 for both and the ratio. The database is ``mttq_bench_submit`` (created and
 migrated here) on the PostgreSQL of DATABASE_URL; Redis is REDIS_URL (rate limits raised for the run).
 
-    .venv/bin/python bench/submit.py [--seconds 15] [--clients 16] [--workers 2] [--threads 4]
+Then, in-process in the same database, what one submission costs: its SQL statements, its Redis round trips
+and the median time of a series (bench/support/submit_profile.py; ADR 0168 quotes both).
+
+    .venv/bin/python bench/submit.py [--seconds 15] [--clients 16] [--workers 2] [--threads 4] [--profile 60]
 """
 
 import sys
@@ -218,7 +221,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
-    apply_smoke_defaults(parser, seconds=2.0, clients=2, workers=1, threads=2)
+    parser.add_argument("--profile", type=int, default=60, help="submissions timed in-process after the load")
+    apply_smoke_defaults(parser, seconds=2.0, clients=2, workers=1, threads=2, profile=5)
     args = parser.parse_args()
     if os.environ.get("BENCH_SMOKE"):
         args.seconds, args.clients = 2, 4
@@ -256,6 +260,12 @@ def main() -> None:
             f"  {name:24s} {r['rps']:8.1f} req/s   p50 {r['p50_ms']:6.1f} ms   p95 {r['p95_ms']:6.1f} ms"
             f"   ({r['requests']} ok, {r['errors']} errors)"
         )
+    subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "support" / "submit_profile.py"), str(category), str(commune), str(args.profile)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     import redis
 
     redis.Redis.from_url(env["REDIS_URL"]).delete(BENCH_QUEUE)

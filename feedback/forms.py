@@ -14,6 +14,7 @@ from organizations.models import AdministrativeUnit, ResidentialArea, UnitKind
 
 from .models import PUBLIC_ITEM_TYPES, Category, ItemType, item_field_max
 from .phones import normalize_vn_phone
+from .services.intake import IDEMPOTENCY_KEY_MAX, PHONE_INPUT_MAX
 
 TYPE_HELP = {
     ItemType.OPINION: _("Your view on a policy, a plan or the work of an authority."),
@@ -135,7 +136,7 @@ class SubmitForm(forms.Form):
     submitter_name = forms.CharField(label=_("Full name"), max_length=item_field_max("submitter_name"), required=False)
     submitter_phone = forms.CharField(
         label=_("Phone"),
-        max_length=40,
+        max_length=PHONE_INPUT_MAX,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
@@ -161,7 +162,7 @@ class SubmitForm(forms.Form):
     consent_publish = forms.BooleanField(
         label=_("My matter and its answer may be published without my name or contact details."), required=False
     )
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=IDEMPOTENCY_KEY_MAX)
     # Honeypot: hidden from people (off-screen, not tabbable); bots fill every field.
     fax_number = forms.CharField(required=False, label=_("Leave this empty"), max_length=100)
 

@@ -149,3 +149,30 @@ def lookup_attempt(request, code: str) -> LookupAttempt:
         address_blocked=address_count is not None and address_count > address_limit,
         code_needs_secret=code_count is not None and code_count > code_limit,
     )
+
+
+@dataclass(frozen=True)
+class SubmitClaim:
+    """One submission counted in its client's window before it is made (one round trip: INCR and EXPIRE
+    pipelined), so the usual case costs one round trip instead of a check and a later count, and concurrent
+    requests cannot all pass a check made before any of them is counted. A submission that is then not stored
+    (refused, or the replay of an idempotency key) gives its slot back with ``release()``."""
+
+    key: str | None  # None when the cache is down: nothing is limited, nothing to give back
+    refused: bool
+
+    def release(self) -> None:
+        if self.key and not self.refused:
+            _decr(self.key)
+
+
+def submit_claim(request) -> SubmitClaim:
+    limit, window = parse_rate(settings.FEEDBACK_SUBMIT_RATE)
+    key = _key("submit", client_ip(request), window)
+    count = _incr(key, window)
+    if count is None:
+        return SubmitClaim(key=None, refused=False)
+    if count > limit:
+        _decr(key)  # a refused request does not use the window up
+        return SubmitClaim(key=key, refused=True)
+    return SubmitClaim(key=key, refused=False)

@@ -20,7 +20,7 @@ from organizations.tokens import PUBLIC, TokenScopePermission
 from .. import ratelimit
 from ..models import PUBLIC_ITEM_TYPES, Category, Channel, ConsentMethod, PublicStatus, item_field_max
 from ..selectors import public as public_selectors
-from ..services.intake import item_submit
+from ..services.intake import IDEMPOTENCY_KEY_MAX, PHONE_INPUT_MAX, SubmitResult, item_submit
 from ..views.public import attachment_token
 
 
@@ -45,7 +45,7 @@ class PublicItemInputSerializer(serializers.Serializer):
     submitter_name = serializers.CharField(
         required=False, allow_blank=True, max_length=item_field_max("submitter_name")
     )
-    submitter_phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    submitter_phone = serializers.CharField(required=False, allow_blank=True, max_length=PHONE_INPUT_MAX)
     submitter_email = serializers.CharField(
         required=False, allow_blank=True, max_length=item_field_max("submitter_email")
     )
@@ -56,9 +56,11 @@ class PublicItemInputSerializer(serializers.Serializer):
     consent_contact = serializers.BooleanField(required=False, default=False)
     consent_publish = serializers.BooleanField(required=False, default=False)
     privacy_notice_version = serializers.CharField(
-        required=False, max_length=20, help_text="The privacy-notice version the citizen was shown (default: current)."
+        required=False,
+        max_length=item_field_max("privacy_notice_version"),
+        help_text="The privacy-notice version the citizen was shown (default: current).",
     )
-    idempotency_key = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    idempotency_key = serializers.CharField(required=False, allow_blank=True, max_length=IDEMPOTENCY_KEY_MAX)
     attachments = serializers.ListField(
         child=serializers.FileField(),
         required=False,
@@ -157,15 +159,38 @@ class PublicItemCreateApi(APIView):
             data = raw
         if isinstance(data, dict) and data.get("fax_number"):
             raise ApplicationError(_("Your submission could not be accepted. Please try again."), code="rejected")
-        if ratelimit.submit_limited(request):
+        claim = ratelimit.submit_claim(request)
+        if claim.refused:
             raise TooManyRequests(
                 _("Too many submissions from this connection. Please try again in an hour, or call the Front."),
                 code="rate_limited",
             )
+        try:
+            result = self._submit(request, data)
+        except BaseException:
+            claim.release()
+            raise
+        if not result.created:
+            claim.release()
+        item = result.item
+        body = ReceiptSerializer(
+            {
+                "tracking_code": item.tracking_code,
+                "secret": result.secret,
+                "public_status": item.public_status,
+                "received_at": item.received_at,
+                "triage_due_date": item.triage_due_date,
+                "lookup_url": request.build_absolute_uri(reverse("feedback-lookup")),
+            }
+        ).data
+        return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+
+    @staticmethod
+    def _submit(request, data) -> SubmitResult:
         serializer = PublicItemInputSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         v = serializer.validated_data
-        result = item_submit(
+        return item_submit(
             type=v["type"],
             category_id=v["category"],
             commune_id=v["commune"],
@@ -190,20 +215,6 @@ class PublicItemCreateApi(APIView):
             attachments=v.get("attachments", []),
             idempotency_key=request.headers.get("Idempotency-Key") or v.get("idempotency_key") or None,
         )
-        if result.created:
-            ratelimit.submit_record(request)
-        item = result.item
-        body = ReceiptSerializer(
-            {
-                "tracking_code": item.tracking_code,
-                "secret": result.secret,
-                "public_status": item.public_status,
-                "received_at": item.received_at,
-                "triage_due_date": item.triage_due_date,
-                "lookup_url": request.build_absolute_uri(reverse("feedback-lookup")),
-            }
-        ).data
-        return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
 
 class PublicItemDetailApi(APIView):

@@ -7,9 +7,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("mttq_portal", "organizations", "feedback", "programs", "targets", "reports")
 MAX_LINES = 80
-# The one function still past the limit, to be split into validate, build and write around a Submission value.
+# The functions still past the limit, each to be split where its jobs meet.
 NOT_YET_SPLIT = {
-    "feedback/services/intake.py item_submit",
     "feedback/demo.py copy_items",
 }
 
