@@ -78,12 +78,15 @@ def open311_requests(
     offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Rows (dicts of ``PUBLIC_COLUMNS``, or ``FULL_COLUMNS`` for a token that reads items), newest first."""
+    columns = FULL_COLUMNS if identity is not None else PUBLIC_COLUMNS
     if identity is not None:
         qs = items_for_user(user=identity)
+    elif ids:
+        # Found by the unique tracking code: the join to the commune's province costs nothing here.
+        qs = published_items().filter(commune__parent__code=settings.PORTAL_PROVINCE_CODE)
     else:
         qs = published_items().filter(commune_id__in=_province_commune_ids())
     qs = qs.exclude(status__in=HIDDEN_STATUSES)
-    columns = FULL_COLUMNS if identity is not None else PUBLIC_COLUMNS
     if ids:
         return list(qs.filter(tracking_code__in=ids).order_by("-received_at", "-id").values(*columns)[:limit])
     if service_codes:
