@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import authentication, exceptions
@@ -273,40 +274,54 @@ def _portal_tz() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
-def _request_row(item, *, full: bool) -> dict:
-    """One request. ``full``: the caller's token may read items (its organisation's scope); otherwise what
-    the public record shows: the cleaned summary, the commune, and a location rounded to 3 decimals."""
+def _request_row(row: dict, *, full: bool, english: bool) -> dict:
+    """One request from a selector row. ``full``: the caller's token may read items (its organisation's
+    scope); otherwise what the public record shows: the cleaned summary, the commune, and a location rounded
+    to 3 decimals."""
+    status = row["status"]
+    is_open = status in OPEN_STATUSES
     expected = None
-    if item.due_date and item.status in OPEN_STATUSES:
+    if row["due_date"] and is_open:
         # The one current due date, as the end of that day in the portal's timezone.
-        end_of_day = datetime.combine(item.due_date, time(23, 59, 59), tzinfo=ZoneInfo(settings.TIME_ZONE))
-        expected = end_of_day.isoformat()
-    notes = item.public_answer if item.public_answer else str(Status(item.status).label)
+        expected = datetime.combine(row["due_date"], time(23, 59, 59), tzinfo=_portal_tz()).isoformat()
+    if full:
+        description = row["content"]
+        address = row["address_text"] or row["commune__name"]
+        location = {
+            "lat": float(row["latitude"]) if row["latitude"] is not None else None,
+            "long": float(row["longitude"]) if row["longitude"] is not None else None,
+        }
+    else:
+        description = public_summary(SimpleNamespace(title=row["title"], submitter_name=row["submitter_name"]))
+        address = row["commune__name"]
+        location = open311_public_location(row)
     return {
-        "service_request_id": item.tracking_code,
-        "status": "open" if item.status in OPEN_STATUSES else "closed",
-        "status_notes": notes,
-        "service_name": item.category.name,
-        "service_code": item.category.code,
-        "description": item.content if full else public_summary(item),
-        "agency_responsible": item.current_agency.name if item.current_agency_id else "",
+        "service_request_id": row["tracking_code"],
+        "status": "open" if is_open else "closed",
+        "status_notes": row["public_answer"] or _status_label(status),
+        "service_name": row["category__name_en"] if english else row["category__name_vi"],
+        "service_code": row["category__code"],
+        "description": description,
+        "agency_responsible": row["current_agency__name"] if row["current_agency_id"] else "",
         "service_notice": "",
-        "requested_datetime": _iso(item.received_at),
-        "updated_datetime": _iso(item.updated_at),
+        "requested_datetime": _iso(row["received_at"]),
+        "updated_datetime": _iso(row["updated_at"]),
         "expected_datetime": expected,
-        "address": (item.address_text or item.commune.name) if full else item.commune.name,
+        "address": address,
         "address_id": None,
         "zipcode": None,
-        **(_location(item) if full else open311_public_location(item)),
+        **location,
         "media_url": None,
     }
 
 
-def _location(item) -> dict:
-    return {
-        "lat": float(item.latitude) if item.latitude is not None else None,
-        "long": float(item.longitude) if item.longitude is not None else None,
-    }
+def _status_label(status: str) -> str:
+    return str(Status(status).label)
+
+
+def _rows(items: list[dict], *, full: bool) -> list[dict]:
+    english = (get_language() or "vi").startswith("en")
+    return [_request_row(row, full=full, english=english) for row in items]
 
 
 def _reader(identity):
@@ -337,7 +352,7 @@ def requests(request, *, fmt, identity):
     if ids:
         # GeoReport v2: with service_request_id every other filter is ignored.
         items = open311_requests(identity=reader, ids=ids[:MAX_REQUESTS])
-        return respond("requests", [_request_row(i, full=reader is not None) for i in items], fmt)
+        return respond("requests", _rows(items, full=reader is not None), fmt)
     statuses = [s.lower() for s in _split(request.GET.get("status"))]
     if any(s not in ("open", "closed") for s in statuses):
         raise Open311Error(400, _("status must be open, closed or both separated by a comma."))
@@ -365,7 +380,7 @@ def requests(request, *, fmt, identity):
         limit=page_size + 1,
         offset=(page - 1) * page_size,
     )
-    response = respond("requests", [_request_row(i, full=reader is not None) for i in items[:page_size]], fmt)
+    response = respond("requests", _rows(items[:page_size], full=reader is not None), fmt)
     if len(items) > page_size:
         query = request.GET.copy()
         query["page"] = str(page + 1)
@@ -392,7 +407,7 @@ def request_detail(request, code, *, fmt, identity):
     item = open311_request_get(identity=reader, code=code.strip().upper())
     if item is None:
         raise Open311Error(404, _("No service request with the id “%(id)s”.") % {"id": code})
-    return respond("requests", [_request_row(item, full=reader is not None)], fmt)
+    return respond("requests", _rows([item], full=reader is not None), fmt)
 
 
 def _create(request, *, fmt, identity):

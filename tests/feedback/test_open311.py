@@ -422,3 +422,34 @@ def test_the_default_request_list_answers_a_page_and_links_the_next_one(client, 
     assert codes == [row["service_request_id"] for row in big.json()]
     assert client.get(f"{BASE}/requests.json", {"page_size": 1001}).status_code == 400
     assert client.get(f"{BASE}/requests.json", {"page": "x"}).status_code == 400
+
+
+def test_one_request_is_read_in_one_query(client, world, django_assert_num_queries):
+    # given one published request
+    item = answered(submit(world["commune"], publish=True, title="Cầu tràn hỏng"))
+
+    # when anyone reads it by its id
+    with django_assert_num_queries(1):
+        response = client.get(f"{BASE}/requests/{item.tracking_code}.json")
+
+    # then one query answers it, with the public summary and the commune as the address
+    assert response.status_code == 200
+    row = response.json()[0]
+    assert (row["service_request_id"], row["description"], row["address"]) == (
+        item.tracking_code,
+        "Cầu tràn hỏng",
+        world["commune"].name,
+    )
+
+
+def test_the_page_is_two_queries_and_names_the_service_in_the_page_language(client, world, django_assert_num_queries):
+    # given a published request in the "dat-dai" category (Vietnamese name "Đất đai")
+    land = answered(submit(world["commune"], publish=True, category_id=_category_id("dat-dai")))
+
+    # when the default page is read: the province's commune ids, then the page
+    with django_assert_num_queries(2):
+        body = client.get(f"{BASE}/requests.json").json()
+
+    # then the row carries the category's code and its Vietnamese name
+    assert [(r["service_request_id"], r["service_code"]) for r in body] == [(land.tracking_code, "dat-dai")]
+    assert body[0]["service_name"] == "Đất đai"
