@@ -20,8 +20,9 @@ inserts nothing (docs/adr/0031). Levels, by working days (the Vietnamese calenda
 On a day off nothing is sent (``DEADLINE_CHASE_ON_DAYS_OFF``); the next working day's run catches up.
 """
 
+import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -30,6 +31,9 @@ from django.utils import timezone
 from ..deadlines import WorkingCalendar
 from ..models import ANSWER_STATUSES, TRIAGE_STATUSES, ChaseLevel, EventKind, Step
 from .notifications import AUDIENCES, audience_sql, notifications_fan_out_queue, notifications_queue, staff_language
+
+# Enough for the statement's sorts and hashes of a busy day in memory (the server's default is 4MB).
+CHASE_WORK_MEM = "64MB"
 
 LEVEL_TEMPLATES = {
     ChaseLevel.REMINDER: "due_soon",
@@ -75,6 +79,8 @@ class ChaseResult:
     chases: dict[str, int] = field(default_factory=dict)
     notifications: int = 0
     queued: int = 0
+    # Per level: seconds from the statement to the commit (the deferred foreign-key checks run at commit).
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def total_chases(self) -> int:
@@ -85,17 +91,20 @@ def _chase_sql(level: ChaseLevel) -> str:
     template = LEVEL_TEMPLATES[level]
     triage = audience_sql(AUDIENCES[f"{template}:triage"], items="chased_triage")
     answer = audience_sql(AUDIENCES[f"{template}:answer"], items="chased_answer")
-    # Item columns the audiences need, for the chase rows just inserted, by step.
+    # The candidates carry the item columns the audiences need (item_chase_idx holds them all: an index-only
+    # scan); the chase rows just inserted are joined back to them, not to the item table.
     chased_items = """
-        SELECT ch.id AS ref, i.id, i.commune_id, i.current_agency_id, i.handling_level
-        FROM chased ch JOIN feedback_item i ON i.id = ch.item_id WHERE ch.step = '{step}'"""
+        SELECT ch.id AS ref, c.id, c.commune_id, c.current_agency_id, c.handling_level
+        FROM chased ch JOIN candidates c ON c.id = ch.item_id AND c.due_step = ch.step
+        WHERE ch.step = '{step}'"""
+    columns = "i.id, i.due_step, i.due_date, i.commune_id, i.current_agency_id, i.handling_level"
     return f"""
-    WITH candidates AS (
-        SELECT i.id, i.due_step, i.due_date FROM feedback_item i
+    WITH candidates AS MATERIALIZED (
+        SELECT {columns} FROM feedback_item i
         WHERE i.status = ANY(%(triage_statuses)s) AND i.due_step = 'triage'
           AND i.due_date <= %(last)s AND (%(first)s::date IS NULL OR i.due_date >= %(first)s::date)
         UNION ALL
-        SELECT i.id, i.due_step, i.due_date FROM feedback_item i
+        SELECT {columns} FROM feedback_item i
         WHERE i.status = ANY(%(answer_statuses)s) AND i.due_step = 'answer'
           AND i.due_date <= %(last)s AND (%(first)s::date IS NULL OR i.due_date >= %(first)s::date)
     ),
@@ -138,6 +147,27 @@ def _chase_sql(level: ChaseLevel) -> str:
     FROM notes"""
 
 
+def _chase_params(window: Window, *, now: datetime) -> dict[str, object]:
+    return {
+        "triage_statuses": sorted(str(s) for s in TRIAGE_STATUSES),
+        "answer_statuses": sorted(str(s) for s in ANSWER_STATUSES),
+        "first": window.first,
+        "last": window.last,
+        "level": str(window.level),
+        "template": LEVEL_TEMPLATES[window.level],
+        "event_kind": str(EventKind.REMINDER),
+        "language": staff_language(),
+        "now": now,
+    }
+
+
+def chase_plans(*, today: date) -> list[tuple[str, str, dict[str, object]]]:
+    """(level, SQL, parameters) of each level's statement on ``today``: what ``bench/chase.py --explain`` shows."""
+    cal = WorkingCalendar.load(start=today - timedelta(days=120), end=today + timedelta(days=60))
+    now = timezone.now()
+    return [(str(w.level), _chase_sql(w.level), _chase_params(w, now=now)) for w in chase_windows(today=today, cal=cal)]
+
+
 def deadlines_chase(*, today: date | None = None) -> ChaseResult:
     """One run of the chase. Safe to run twice, concurrently, or on two hosts."""
     today = today or timezone.localdate()
@@ -149,22 +179,14 @@ def deadlines_chase(*, today: date | None = None) -> ChaseResult:
     now = timezone.now()
     ranges: list[tuple[int, int]] = []
     for window in chase_windows(today=today, cal=cal):
+        started = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                _chase_sql(window.level),
-                {
-                    "triage_statuses": sorted(str(s) for s in TRIAGE_STATUSES),
-                    "answer_statuses": sorted(str(s) for s in ANSWER_STATUSES),
-                    "first": window.first,
-                    "last": window.last,
-                    "level": str(window.level),
-                    "template": LEVEL_TEMPLATES[window.level],
-                    "event_kind": str(EventKind.REMINDER),
-                    "language": staff_language(),
-                    "now": now,
-                },
-            )
+            # The statement sorts and hashes a few hundred thousand rows on a busy day; SET LOCAL ends with the
+            # transaction (safe behind a transaction-pooling pgbouncer, docs/adr/0171).
+            cursor.execute(f"SET LOCAL work_mem = '{CHASE_WORK_MEM}'")
+            cursor.execute(_chase_sql(window.level), _chase_params(window, now=now))
             chases, notes, first_id, last_id = cursor.fetchone()
+        result.seconds[str(window.level)] = round(time.perf_counter() - started, 3)
         result.chases[str(window.level)] = chases
         result.notifications += notes
         if first_id is not None:
