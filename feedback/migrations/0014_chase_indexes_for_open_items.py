@@ -5,6 +5,11 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# Django adds a varchar_pattern_ops twin to the unique index of a CharField, for LIKE 'x%' lookups. Nothing
+# looks up a notification's key by prefix; the twin only doubled the index work of every outbox row.
+KEY_LIKE_INDEX = "feedback_notification_key_85fd078c_like"
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("feedback", "0012_event_kinds_of_journeys_and_complexity"),
@@ -13,6 +18,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunSQL(
+            f"DROP INDEX IF EXISTS {KEY_LIKE_INDEX}",
+            reverse_sql=f"CREATE INDEX {KEY_LIKE_INDEX} ON feedback_notification (key varchar_pattern_ops)",
+        ),
         migrations.RemoveIndex(
             model_name="notification",
             name="notification_due_idx",
