@@ -92,11 +92,15 @@ def _chase_sql(level: ChaseLevel) -> str:
     triage = audience_sql(AUDIENCES[f"{template}:triage"], items="chased_triage")
     answer = audience_sql(AUDIENCES[f"{template}:answer"], items="chased_answer")
     # The candidates carry the item columns the audiences need (item_chase_idx holds them all: an index-only
-    # scan); the chase rows just inserted are joined back to them, not to the item table.
-    chased_items = """
-        SELECT ch.id AS ref, c.id, c.commune_id, c.current_agency_id, c.handling_level
-        FROM chased ch JOIN candidates c ON c.id = ch.item_id AND c.due_step = ch.step
-        WHERE ch.step = '{step}'"""
+    # scan); the chase rows just inserted are joined back to them and to their events once (hash joins,
+    # materialised: inlined into each audience, the planner may pick a nested loop over two CTE scans,
+    # quadratic in the rows). A chase row is of one step, so the two audiences' rows are disjoint (UNION ALL).
+    # The notifications need no ON CONFLICT: their keys carry the id of a chase row this statement inserted,
+    # so none can exist yet (the chase row's unique constraint is the once-only decision, ADR 0031); a plain
+    # insert skips the speculative insertion into the key's unique index.
+    chased_items = (
+        "SELECT ref, id, commune_id, current_agency_id, handling_level FROM chased_items WHERE step = '{step}'"
+    )
     columns = "i.id, i.due_step, i.due_date, i.commune_id, i.current_agency_id, i.handling_level"
     return f"""
     WITH candidates AS MATERIALIZED (
@@ -122,24 +126,27 @@ def _chase_sql(level: ChaseLevel) -> str:
         FROM chased
         RETURNING id, item_id
     ),
+    chased_items AS MATERIALIZED (
+        SELECT ch.id AS ref, ch.step, ch.due_date, e.id AS event_id,
+               c.id, c.commune_id, c.current_agency_id, c.handling_level
+        FROM chased ch JOIN candidates c ON c.id = ch.item_id JOIN events e ON e.item_id = ch.item_id
+    ),
     chased_triage AS ({chased_items.format(step=Step.TRIAGE)}),
     chased_answer AS ({chased_items.format(step=Step.ANSWER)}),
-    recipients AS ({triage} UNION {answer}),
+    recipients AS ({triage} UNION ALL {answer}),
     notes AS (
         INSERT INTO feedback_notification
             (key, template, channel, recipient_user_id, recipient_address, item_id, event_id, language, context,
              status, attempts, last_error, created_at, sent_at)
         SELECT %(template)s || ':c' || r.ref || ':' || c.channel || ':u' || r.user_id,
-               %(template)s, c.channel, r.user_id, '', r.item_id, e.id, %(language)s,
-               jsonb_build_object('due_date', ch.due_date::text, 'step', ch.step, 'level', %(level)s),
+               %(template)s, c.channel, r.user_id, '', r.item_id, ci.event_id, %(language)s,
+               jsonb_build_object('due_date', ci.due_date::text, 'step', ci.step, 'level', %(level)s),
                CASE WHEN c.channel = 'in_app' THEN 'sent' ELSE 'pending' END, 0, '', %(now)s,
                CASE WHEN c.channel = 'in_app' THEN %(now)s::timestamptz END
         FROM recipients r
-        JOIN chased ch ON ch.id = r.ref
-        JOIN events e ON e.item_id = ch.item_id
+        JOIN chased_items ci ON ci.ref = r.ref
         CROSS JOIN (VALUES ('in_app'), ('email')) AS c (channel)
         WHERE c.channel = 'in_app' OR r.email <> ''
-        ON CONFLICT (key) DO NOTHING
         RETURNING id, channel
     )
     SELECT (SELECT count(*) FROM chased), count(*),
