@@ -23,6 +23,7 @@ On a day off nothing is sent (``DEADLINE_CHASE_ON_DAYS_OFF``); the next working 
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -154,7 +155,7 @@ def _chase_sql(level: ChaseLevel) -> str:
     FROM notes"""
 
 
-def _chase_params(window: Window, *, now: datetime) -> dict[str, object]:
+def _chase_params(window: Window, *, now: datetime) -> dict[str, Any]:
     return {
         "triage_statuses": sorted(str(s) for s in TRIAGE_STATUSES),
         "answer_statuses": sorted(str(s) for s in ANSWER_STATUSES),
@@ -168,7 +169,7 @@ def _chase_params(window: Window, *, now: datetime) -> dict[str, object]:
     }
 
 
-def chase_plans(*, today: date) -> list[tuple[str, str, dict[str, object]]]:
+def chase_plans(*, today: date) -> list[tuple[str, str, dict[str, Any]]]:
     """(level, SQL, parameters) of each level's statement on ``today``: what ``bench/chase.py --explain`` shows."""
     cal = WorkingCalendar.load(start=today - timedelta(days=120), end=today + timedelta(days=60))
     now = timezone.now()
