@@ -190,6 +190,13 @@ def test_the_setting_turns_server_side_cursors_off_only_in_transaction_mode():
         )  # fmt: skip
         seen[mode] = out.stdout.strip()
     assert seen == {"session": "False", "transaction": "True"}
+    # and a mode pgbouncer has but the portal cannot work in (statement pooling breaks transactions) stops the boot
+    env = {**os.environ, "DATABASE_POOL_MODE": "statement", "DJANGO_SETTINGS_MODULE": "mttq_portal.settings.test"}
+    refused = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert refused.returncode == 1
+    assert "DATABASE_POOL_MODE must be 'session' or 'transaction'." in refused.stderr
 
 
 def test_pgbouncer_pools_by_transaction_on_one_server_connection(pooled):
