@@ -219,6 +219,7 @@ def main() -> None:
           f"process peak RSS {rss_after / 1024:.0f} MiB (Django loaded: {rss_before / 1024:.0f} MiB)")  # fmt: skip
     print(f"  seconds per level, statement to commit: {first.seconds}")
     print(f"second run: {second.total_chases} chases, {second.notifications} notifications: {second_time:.2f} s "
+          f"{second.seconds} "
           f"= {second_time / baseline:.1f} x baseline")  # fmt: skip
     assert second.total_chases == 0, "the second run must send nothing"
     assert second.notifications == 0, "the second run must send nothing"

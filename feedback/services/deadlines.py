@@ -115,7 +115,13 @@ def _chase_sql(level: ChaseLevel) -> str:
     ),
     chased AS (
         INSERT INTO feedback_deadlinechase (item_id, step, level, due_date, created_at)
-        SELECT id, due_step, %(level)s, due_date, %(now)s FROM candidates
+        SELECT c.id, c.due_step, %(level)s, c.due_date, %(now)s FROM candidates c
+        -- Most runs find most candidates chased already: one anti-join, not a conflict per row. ON CONFLICT
+        -- still decides between two runs at the same time.
+        WHERE NOT EXISTS (
+            SELECT FROM feedback_deadlinechase d
+            WHERE d.item_id = c.id AND d.step = c.due_step AND d.level = %(level)s AND d.due_date = c.due_date
+        )
         ON CONFLICT (item_id, step, level, due_date) DO NOTHING
         RETURNING id, item_id, step, due_date
     ),
