@@ -140,6 +140,7 @@ def _explain(cursor, *, today: dt.date) -> None:
 
     for level, sql, params in chase_plans(today=today):
         cursor.execute("BEGIN")
+        cursor.execute("SET LOCAL jit = off")  # as deadlines_chase runs it
         started = time.perf_counter()
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())

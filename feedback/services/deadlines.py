@@ -195,9 +195,12 @@ def deadlines_chase(*, today: date | None = None) -> ChaseResult:
     for window in chase_windows(today=today, cal=cal):
         started = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
-            # The statement sorts and hashes a few hundred thousand rows on a busy day; SET LOCAL ends with the
-            # transaction (safe behind a transaction-pooling pgbouncer, docs/adr/0171).
+            # The statement sorts and hashes a few hundred thousand rows on a busy day; and its cost estimate
+            # passes jit_above_cost, but compiling its many expressions took ~3 s per level on a loaded machine,
+            # more than running them (68 ms for a rerun's level). SET LOCAL ends with the transaction (safe
+            # behind a transaction-pooling pgbouncer, docs/adr/0171).
             cursor.execute(f"SET LOCAL work_mem = '{CHASE_WORK_MEM}'")
+            cursor.execute("SET LOCAL jit = off")
             cursor.execute(_chase_sql(window.level), _chase_params(window, now=now))
             chases, notes, first_id, last_id = cursor.fetchone()
         result.seconds[str(window.level)] = round(time.perf_counter() - started, 3)
