@@ -11,6 +11,11 @@ delivery tasks are queued on a throw-away Redis queue that no worker reads, whic
 this measures deciding and queuing (one fan-out message per level), not the fan-out nor SMTP.
 
     .venv/bin/python bench/chase.py [--items 1000000] [--past-days 10] [--future-days 110]
+
+``--explain`` first prints ``EXPLAIN (ANALYZE, BUFFERS)`` of each level's statement, each in a transaction
+that is rolled back (the levels write disjoint rows, so each plan is the one of the real run). ``--database``
+names the throw-away database; ``--reuse`` keeps its items if it already holds ``--items`` of them (to study
+the plans without generating again; the chase rows of a previous run are cleared first).
 """
 
 import argparse
@@ -30,19 +35,39 @@ ROOT = Path(__file__).resolve().parent.parent
 DB = "mttq_bench_jobs"
 
 
-def _database_url() -> str:
+def _reusable(url, *, db: str, items: int) -> bool:
+    import psycopg2
+
+    try:
+        conn = psycopg2.connect(dbname=db, user=url.username or "postgres", host=url.hostname,
+                                port=url.port or 5432, password=url.password)  # fmt: skip
+    except psycopg2.OperationalError:
+        return False
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM feedback_item WHERE tracking_code LIKE 'BENCH-%%'")
+            return cursor.fetchone()[0] == items
+    except psycopg2.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def _database_url(*, db: str = DB, reuse_items: int | None = None) -> tuple[str, bool]:
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mttq_portal")
     url = urlparse(base)
     import psycopg2
 
+    if reuse_items is not None and _reusable(url, db=db, items=reuse_items):
+        return url._replace(path="/" + db).geturl(), True
     admin = psycopg2.connect(dbname="postgres", user=url.username or "postgres", host=url.hostname,
                              port=url.port or 5432, password=url.password)  # fmt: skip
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute("DROP DATABASE IF EXISTS " + DB)
-        cursor.execute("CREATE DATABASE " + DB)
+        cursor.execute("DROP DATABASE IF EXISTS " + db)
+        cursor.execute("CREATE DATABASE " + db)
     admin.close()
-    return url._replace(path="/" + DB).geturl()
+    return url._replace(path="/" + db).geturl(), False
 
 
 def _generate(cursor, *, items: int, today: dt.date, past: int, future: int) -> None:
@@ -81,34 +106,10 @@ def _generate(cursor, *, items: int, today: dt.date, past: int, future: int) -> 
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--items", type=int, default=1_000_000)
-    parser.add_argument("--past-days", type=int, default=10)
-    parser.add_argument("--future-days", type=int, default=110)
-    parser.add_argument("--date", default="2027-03-03", help="the day the chase runs (a working day)")
-    apply_smoke_defaults(parser, items=2_000)
-    args = parser.parse_args()
-    os.environ["DATABASE_URL"] = _database_url()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mttq_portal.settings.test")
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
-    os.environ["CELERY_TASK_DEFAULT_QUEUE"] = queue = f"bench-chase-{uuid.uuid4().hex[:8]}"
-    env = dict(os.environ)
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([sys.executable, "manage.py", "seed_reference_data"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)  # fmt: skip
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    from feedback.models import ANSWER_STATUSES, TRIAGE_STATUSES, Category, DeadlineChase, Notification
-    from feedback.services.deadlines import deadlines_chase
-    from mttq_portal.celery import app
+def _seed(cursor, args, *, today: dt.date) -> None:
+    from feedback.models import Category
     from organizations.models import Membership, Organization, OrganizationKind, Role, User
 
-    today = dt.date.fromisoformat(args.date)
     if not Category.objects.exists():
         Category.objects.create(code="khac", name_vi="Khác", name_en="Other")
     officers = []
@@ -124,12 +125,70 @@ def main() -> None:
         officers.append(Membership(user=user, organization=org, role=role))
     Membership.objects.bulk_create(officers)
     started = time.perf_counter()
-    with connection.cursor() as cursor:
-        _generate(cursor, items=args.items, today=today, past=args.past_days, future=args.future_days)
-        cursor.execute("ANALYZE")
+    _generate(cursor, items=args.items, today=today, past=args.past_days, future=args.future_days)
+    # As autovacuum leaves a table after a million inserts (autovacuum_vacuum_insert_threshold): statistics and
+    # the visibility map, which the chase's index-only scan reads.
+    cursor.execute("VACUUM ANALYZE")
     print(f"generated {args.items:,} open items in {time.perf_counter() - started:.1f} s "
           f"(due dates {args.past_days} days past to {args.future_days} days ahead of {today}); "
           f"{len(officers)} officers")  # fmt: skip
+
+
+def _explain(cursor, *, today: dt.date) -> None:
+    """Each level's statement under EXPLAIN ANALYZE, rolled back (levels write disjoint rows)."""
+    from feedback.services.deadlines import chase_plans
+
+    for level, sql, params in chase_plans(today=today):
+        cursor.execute("BEGIN")
+        cursor.execute("SET LOCAL jit = off")  # as deadlines_chase runs it
+        started = time.perf_counter()
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("ROLLBACK")
+        print(f"---- {level}: {time.perf_counter() - started:.2f} s\n{plan}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=1_000_000)
+    parser.add_argument("--past-days", type=int, default=10)
+    parser.add_argument("--future-days", type=int, default=110)
+    parser.add_argument("--date", default="2027-03-03", help="the day the chase runs (a working day)")
+    parser.add_argument("--database", default=DB, help="the throw-away database (dropped and created)")
+    parser.add_argument("--reuse", action="store_true", help="keep the database's items if it has --items")
+    parser.add_argument("--explain", action="store_true", help="print each level's plan (EXPLAIN ANALYZE)")
+    apply_smoke_defaults(parser, items=2_000)
+    args = parser.parse_args()
+    reuse_items = args.items if args.reuse else None
+    os.environ["DATABASE_URL"], reused = _database_url(db=args.database, reuse_items=reuse_items)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mttq_portal.settings.test")
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+    os.environ["CELERY_TASK_DEFAULT_QUEUE"] = queue = f"bench-chase-{uuid.uuid4().hex[:8]}"
+    env = dict(os.environ)
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    if not reused:
+        subprocess.run([sys.executable, "manage.py", "seed_reference_data"], cwd=ROOT, env=env, check=True,
+                       capture_output=True)  # fmt: skip
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from feedback.models import ANSWER_STATUSES, TRIAGE_STATUSES, DeadlineChase, Notification
+    from feedback.services.deadlines import deadlines_chase
+    from mttq_portal.celery import app
+
+    today = dt.date.fromisoformat(args.date)
+    with connection.cursor() as cursor:
+        if reused:
+            cursor.execute("TRUNCATE feedback_deadlinechase, feedback_notification, feedback_itemevent CASCADE")
+            cursor.execute("VACUUM ANALYZE")
+            print(f"reused the {args.items:,} open items of {args.database}; the last run's chases cleared")
+        else:
+            _seed(cursor, args, today=today)
+        if args.explain:
+            _explain(cursor, today=today)
 
     # Baseline: count the open items the chase has to look at (reminder window and overdue).
     started = time.perf_counter()
@@ -159,7 +218,9 @@ def main() -> None:
     print(f"first run: {first.total_chases:,} chases {first.chases}, {first.notifications:,} notifications "
           f"(emails queued as {first.queued} id ranges): {first_time:.2f} s = {first_time / baseline:.1f} x baseline; "
           f"process peak RSS {rss_after / 1024:.0f} MiB (Django loaded: {rss_before / 1024:.0f} MiB)")  # fmt: skip
+    print(f"  seconds per level, statement to commit: {first.seconds}")
     print(f"second run: {second.total_chases} chases, {second.notifications} notifications: {second_time:.2f} s "
+          f"{second.seconds} "
           f"= {second_time / baseline:.1f} x baseline")  # fmt: skip
     assert second.total_chases == 0, "the second run must send nothing"
     assert second.notifications == 0, "the second run must send nothing"

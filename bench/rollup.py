@@ -221,6 +221,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--prepare-only", action="store_true", help="generate the data and stop (measure later)")
     apply_smoke_defaults(parser, items=500, rounds=1)
     args = parser.parse_args()
 
@@ -236,6 +237,8 @@ def main() -> None:
     from targets.services.rollup import rollup_compliance
 
     _prepare(args.items, args.seed)
+    if args.prepare_only:
+        return
     as_of = timezone.localdate()
     year = as_of.year
     # Warm both (caches, plans), then alternate.

@@ -411,6 +411,14 @@ class Item(models.Model):
             models.Index(fields=["status", "due_date"], name="item_status_due_idx"),
             models.Index(fields=["-received_at", "-id"], name="item_received_idx"),
             models.Index(fields=["answer_due_date"], name="item_answer_due_idx"),
+            # The deadline chase (services/deadlines.py): the open items on a deadline clock, by step and due
+            # date, carrying what its statement reads (index-only; docs/adr/0172).
+            models.Index(
+                fields=["due_step", "due_date"],
+                include=["status", "id", "commune", "current_agency", "handling_level"],
+                condition=Q(status__in=sorted(TRIAGE_STATUSES | ANSWER_STATUSES)),
+                name="item_chase_idx",
+            ),
             # The outbox sweeper: recent submissions whose after-commit notifications never ran.
             models.Index(
                 fields=["received_at"], condition=Q(acknowledged_at__isnull=True), name="item_unacknowledged_idx"
@@ -520,7 +528,8 @@ class EventKind(models.TextChoices):
 class ItemEvent(models.Model):
     """One row per thing that happened to an item: the audit trail and the source of every statistic."""
 
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="events")
+    # No index of its own: event_item_time_idx (item, created_at) serves the foreign key.
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="events", db_index=False)
     kind = models.CharField(max_length=30, choices=EventKind.choices)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
@@ -823,6 +832,8 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="notifications",
+        # No index of its own: notification_user_idx (recipient_user, channel, -created_at) serves the key.
+        db_index=False,
     )
     # The citizen's email address or phone number (cleared when the item is anonymised).
     recipient_address = models.CharField(_("address"), max_length=254, blank=True)
@@ -851,8 +862,14 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [
-            # The sweeper: rows still to deliver.
-            models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx"),
+            # The sweeper: rows still to deliver (only those: an in-app row is written already sent).
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                condition=Q(
+                    status__in=[NotificationStatus.PENDING, NotificationStatus.SENDING, NotificationStatus.FAILED]
+                ),
+                name="notification_due_idx",
+            ),
             # The bell and the list: a user's in-app notifications, newest first.
             models.Index(fields=["recipient_user", "channel", "-created_at"], name="notification_user_idx"),
         ]
@@ -878,7 +895,8 @@ class DeadlineChase(models.Model):
     """One row per (item, step, level, due date): the unique constraint is what makes each chase happen once,
     whatever the scheduler does (a retried job, two beat hosts, two concurrent runs)."""
 
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="chases")
+    # No index of its own: the unique constraint (item, step, level, due_date) serves the foreign key.
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="chases", db_index=False)
     step = models.CharField(_("step"), max_length=10, choices=Step.choices)
     level = models.CharField(_("level"), max_length=12, choices=ChaseLevel.choices)
     due_date = models.DateField(_("due date"))

@@ -20,8 +20,10 @@ inserts nothing (docs/adr/0031). Levels, by working days (the Vietnamese calenda
 On a day off nothing is sent (``DEADLINE_CHASE_ON_DAYS_OFF``); the next working day's run catches up.
 """
 
+import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -31,6 +33,9 @@ from ..deadlines import WorkingCalendar
 from ..models import ANSWER_STATUSES, TRIAGE_STATUSES, ChaseLevel, EventKind, Step
 from .notifications.audiences import AUDIENCES, audience_sql, staff_language
 from .notifications.queueing import notifications_fan_out_queue, notifications_queue
+
+# Enough for the statement's sorts and hashes of a busy day in memory (the server's default is 4MB).
+CHASE_WORK_MEM = "64MB"
 
 LEVEL_TEMPLATES = {
     ChaseLevel.REMINDER: "due_soon",
@@ -76,6 +81,8 @@ class ChaseResult:
     chases: dict[str, int] = field(default_factory=dict)
     notifications: int = 0
     queued: int = 0
+    # Per level: seconds from the statement to the commit (the deferred foreign-key checks run at commit).
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def total_chases(self) -> int:
@@ -86,23 +93,36 @@ def _chase_sql(level: ChaseLevel) -> str:
     template = LEVEL_TEMPLATES[level]
     triage = audience_sql(AUDIENCES[f"{template}:triage"], items="chased_triage")
     answer = audience_sql(AUDIENCES[f"{template}:answer"], items="chased_answer")
-    # Item columns the audiences need, for the chase rows just inserted, by step.
-    chased_items = """
-        SELECT ch.id AS ref, i.id, i.commune_id, i.current_agency_id, i.handling_level
-        FROM chased ch JOIN feedback_item i ON i.id = ch.item_id WHERE ch.step = '{step}'"""
+    # The candidates carry the item columns the audiences need (item_chase_idx holds them all: an index-only
+    # scan); the chase rows just inserted are joined back to them and to their events once (hash joins,
+    # materialised: inlined into each audience, the planner may pick a nested loop over two CTE scans,
+    # quadratic in the rows). A chase row is of one step, so the two audiences' rows are disjoint (UNION ALL).
+    # The notifications need no ON CONFLICT: their keys carry the id of a chase row this statement inserted,
+    # so none can exist yet (the chase row's unique constraint is the once-only decision, ADR 0031); a plain
+    # insert skips the speculative insertion into the key's unique index.
+    chased_items = (
+        "SELECT ref, id, commune_id, current_agency_id, handling_level FROM chased_items WHERE step = '{step}'"
+    )
+    columns = "i.id, i.due_step, i.due_date, i.commune_id, i.current_agency_id, i.handling_level"
     return f"""
-    WITH candidates AS (
-        SELECT i.id, i.due_step, i.due_date FROM feedback_item i
+    WITH candidates AS MATERIALIZED (
+        SELECT {columns} FROM feedback_item i
         WHERE i.status = ANY(%(triage_statuses)s) AND i.due_step = 'triage'
           AND i.due_date <= %(last)s AND (%(first)s::date IS NULL OR i.due_date >= %(first)s::date)
         UNION ALL
-        SELECT i.id, i.due_step, i.due_date FROM feedback_item i
+        SELECT {columns} FROM feedback_item i
         WHERE i.status = ANY(%(answer_statuses)s) AND i.due_step = 'answer'
           AND i.due_date <= %(last)s AND (%(first)s::date IS NULL OR i.due_date >= %(first)s::date)
     ),
     chased AS (
         INSERT INTO feedback_deadlinechase (item_id, step, level, due_date, created_at)
-        SELECT id, due_step, %(level)s, due_date, %(now)s FROM candidates
+        SELECT c.id, c.due_step, %(level)s, c.due_date, %(now)s FROM candidates c
+        -- Most runs find most candidates chased already: one anti-join, not a conflict per row. ON CONFLICT
+        -- still decides between two runs at the same time.
+        WHERE NOT EXISTS (
+            SELECT FROM feedback_deadlinechase d
+            WHERE d.item_id = c.id AND d.step = c.due_step AND d.level = %(level)s AND d.due_date = c.due_date
+        )
         ON CONFLICT (item_id, step, level, due_date) DO NOTHING
         RETURNING id, item_id, step, due_date
     ),
@@ -114,29 +134,53 @@ def _chase_sql(level: ChaseLevel) -> str:
         FROM chased
         RETURNING id, item_id
     ),
+    chased_items AS MATERIALIZED (
+        SELECT ch.id AS ref, ch.step, ch.due_date, e.id AS event_id,
+               c.id, c.commune_id, c.current_agency_id, c.handling_level
+        FROM chased ch JOIN candidates c ON c.id = ch.item_id JOIN events e ON e.item_id = ch.item_id
+    ),
     chased_triage AS ({chased_items.format(step=Step.TRIAGE)}),
     chased_answer AS ({chased_items.format(step=Step.ANSWER)}),
-    recipients AS ({triage} UNION {answer}),
+    recipients AS ({triage} UNION ALL {answer}),
     notes AS (
         INSERT INTO feedback_notification
             (key, template, channel, recipient_user_id, recipient_address, item_id, event_id, language, context,
              status, attempts, last_error, created_at, sent_at)
         SELECT %(template)s || ':c' || r.ref || ':' || c.channel || ':u' || r.user_id,
-               %(template)s, c.channel, r.user_id, '', r.item_id, e.id, %(language)s,
-               jsonb_build_object('due_date', ch.due_date::text, 'step', ch.step, 'level', %(level)s),
+               %(template)s, c.channel, r.user_id, '', r.item_id, ci.event_id, %(language)s,
+               jsonb_build_object('due_date', ci.due_date::text, 'step', ci.step, 'level', %(level)s),
                CASE WHEN c.channel = 'in_app' THEN 'sent' ELSE 'pending' END, 0, '', %(now)s,
                CASE WHEN c.channel = 'in_app' THEN %(now)s::timestamptz END
         FROM recipients r
-        JOIN chased ch ON ch.id = r.ref
-        JOIN events e ON e.item_id = ch.item_id
+        JOIN chased_items ci ON ci.ref = r.ref
         CROSS JOIN (VALUES ('in_app'), ('email')) AS c (channel)
         WHERE c.channel = 'in_app' OR r.email <> ''
-        ON CONFLICT (key) DO NOTHING
         RETURNING id, channel
     )
     SELECT (SELECT count(*) FROM chased), count(*),
            min(id) FILTER (WHERE channel <> 'in_app'), max(id) FILTER (WHERE channel <> 'in_app')
     FROM notes"""
+
+
+def _chase_params(window: Window, *, now: datetime) -> dict[str, Any]:
+    return {
+        "triage_statuses": sorted(str(s) for s in TRIAGE_STATUSES),
+        "answer_statuses": sorted(str(s) for s in ANSWER_STATUSES),
+        "first": window.first,
+        "last": window.last,
+        "level": str(window.level),
+        "template": LEVEL_TEMPLATES[window.level],
+        "event_kind": str(EventKind.REMINDER),
+        "language": staff_language(),
+        "now": now,
+    }
+
+
+def chase_plans(*, today: date) -> list[tuple[str, str, dict[str, Any]]]:
+    """(level, SQL, parameters) of each level's statement on ``today``: what ``bench/chase.py --explain`` shows."""
+    cal = WorkingCalendar.load(start=today - timedelta(days=120), end=today + timedelta(days=60))
+    now = timezone.now()
+    return [(str(w.level), _chase_sql(w.level), _chase_params(w, now=now)) for w in chase_windows(today=today, cal=cal)]
 
 
 def deadlines_chase(*, today: date | None = None) -> ChaseResult:
@@ -150,22 +194,17 @@ def deadlines_chase(*, today: date | None = None) -> ChaseResult:
     now = timezone.now()
     ranges: list[tuple[int, int]] = []
     for window in chase_windows(today=today, cal=cal):
+        started = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                _chase_sql(window.level),
-                {
-                    "triage_statuses": sorted(str(s) for s in TRIAGE_STATUSES),
-                    "answer_statuses": sorted(str(s) for s in ANSWER_STATUSES),
-                    "first": window.first,
-                    "last": window.last,
-                    "level": str(window.level),
-                    "template": LEVEL_TEMPLATES[window.level],
-                    "event_kind": str(EventKind.REMINDER),
-                    "language": staff_language(),
-                    "now": now,
-                },
-            )
+            # The statement sorts and hashes a few hundred thousand rows on a busy day; and its cost estimate
+            # passes jit_above_cost, but compiling its many expressions took ~3 s per level on a loaded machine,
+            # more than running them (68 ms for a rerun's level). SET LOCAL ends with the transaction (safe
+            # behind a transaction-pooling pgbouncer, docs/adr/0171).
+            cursor.execute(f"SET LOCAL work_mem = '{CHASE_WORK_MEM}'")
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(_chase_sql(window.level), _chase_params(window, now=now))
             chases, notes, first_id, last_id = cursor.fetchone()
+        result.seconds[str(window.level)] = round(time.perf_counter() - started, 3)
         result.chases[str(window.level)] = chases
         result.notifications += notes
         if first_id is not None:

@@ -131,6 +131,14 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must be a PostgreSQL URL (postgres://...): no other database works.")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# "transaction" behind a pgbouncer in transaction pooling (docs/adr/0171): each transaction may run on another
+# server connection, so nothing may outlive one. The portal keeps no session state (SET LOCAL, transaction
+# advisory locks, no prepared statements with psycopg2); Django's server-side cursors (``.iterator()``) would,
+# so they are turned off. "session" (the default): a direct connection or session pooling.
+DATABASE_POOL_MODE = env("DATABASE_POOL_MODE", default="session")
+if DATABASE_POOL_MODE not in ("session", "transaction"):
+    raise ImproperlyConfigured("DATABASE_POOL_MODE must be 'session' or 'transaction'.")
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOL_MODE == "transaction"
 # A streaming read replica for dashboards, report files, exports, the report API and Open311 reads
 # (mttq_portal/db_routing.py, docs/adr/0165). Unset: everything reads the primary.
 DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
@@ -145,6 +153,7 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOL_MODE == "transaction"
     DATABASES["replica"]["OPTIONS"] = {**DATABASES["replica"].get("OPTIONS", {}), "connect_timeout": 2}
     DATABASE_ROUTERS = ["mttq_portal.db_routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

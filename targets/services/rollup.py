@@ -9,9 +9,13 @@ twice gives the same rows. Each run is recorded in ``RollupRun`` (start, duratio
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
@@ -19,7 +23,7 @@ from django.utils import timezone
 
 from feedback.selectors.figures import A1_MEASURES, a1_counts
 from feedback.selectors.statistics import portal_use_counts
-from organizations.models import OrganizationKind
+from organizations.models import OrganizationKind, User
 from organizations.selectors import commune_list, portal_province
 from programs.models import Activity
 
@@ -74,7 +78,7 @@ class _Context:
     now: datetime
     province_id: int | None
     periods: dict[str, Period] = field(default_factory=dict)
-    rows: dict[tuple, dict] = field(default_factory=dict)
+    rows: dict[tuple[int, int, str, int], dict[str, Any]] = field(default_factory=dict)
 
     def started(self) -> list[Period]:
         return [p for p in self.periods.values() if p.starts_on <= self.as_of]
@@ -89,10 +93,10 @@ class _Context:
         denominator: int,
         *,
         origin: str = Origin.COMPUTED,
-        details: dict | None = None,
+        details: Mapping[str, Any] | None = None,
         report_id: int | None = None,
         reported_by_id: int | None = None,
-        value=None,
+        value: Decimal | None = None,
     ) -> None:
         """``value``: when the value is not numerator / denominator (T2.1's average of the yearly rates)."""
         value = value if value is not None else value_of(numerator, denominator)
@@ -117,7 +121,7 @@ class _Context:
                 as_of=self.as_of,
             ),
             "origin": origin,
-            "details": details or {},
+            "details": dict(details or {}),
             "computed_at": self.now,
             "reported_by_id": reported_by_id,
             "report_id": report_id,
@@ -137,49 +141,49 @@ def _quarter_periods(ctx: _Context, quarter: int) -> list[Period]:
     return [ctx.periods[c] for c in codes if ctx.periods[c].starts_on <= ctx.as_of]
 
 
-def _compute_a1(ctx: _Context, indicators: dict[str, Indicator]) -> None:  # noqa: C901 (one pass over the rows or stages; to be split like the others)
-    """A1 from the organisations' own recommendations made in the period: considered, answered, resolved
-    (the resolution's three stages); on time is the portal's own indicator; citizens' items the Front
-    forwarded are the labelled breakdown (ADR 0143). One GROUP BY per dimension, by quarter received."""
-    a1 = [indicators[code] for code in A1_FIELDS if code in indicators]
-    if not a1:
-        return
+# The dimensions A1 is broken down by, each one GROUP BY (``feedback.selectors.figures.a1_counts``).
+A1_DIMENSIONS = (
+    Dimension.PROVINCE,
+    Dimension.COMMUNE,
+    Dimension.AGENCY,
+    Dimension.SOURCE_ORGANIZATION,
+    Dimension.CATEGORY,
+)
+# (subject, period id, key) -> the A1 measures counted for it.
+_A1Totals = dict[tuple[str, int, int], dict[str, int]]
+
+
+def _a1_empty() -> dict[str, int]:
+    return dict.fromkeys(A1_MEASURES, 0)
+
+
+def _a1_totals(ctx: _Context, dimension: str, *, baseline_keys: Sequence[int]) -> _A1Totals:
+    """The quarters' counts added to each started period they belong to (quarter, half, year); the
+    ``baseline_keys`` get a row for every started period even with nothing counted."""
+    totals: _A1Totals = {}
     year_start = date(ctx.year, 1, 1)
     received_to = min(date(ctx.year, 12, 31), ctx.as_of)
-    commune_ids = list(commune_list().values_list("id", flat=True))
+    if received_to >= year_start:
+        rows = a1_counts(received_from=year_start, received_to=received_to, as_of=ctx.as_of, dimension=dimension)
+        for row in rows:
+            for period in _quarter_periods(ctx, row["quarter"]):
+                bucket = totals.setdefault((row["subject"], period.id, row["key"]), _a1_empty())
+                for name in A1_MEASURES:
+                    bucket[name] += row[name]
+    for period in ctx.started():
+        for key in baseline_keys:
+            for subject in ("own", "citizens"):
+                totals.setdefault((subject, period.id, key), _a1_empty())
+    return totals
+
+
+def _a1_add(ctx: _Context, a1: Sequence[Indicator], dimension: str, totals: _A1Totals) -> None:
+    """One value per (indicator, period, key): the indicator's numerator over its denominator, of its subject."""
     periods_by_id = {p.id: p for p in ctx.periods.values()}
-
-    def empty() -> dict:
-        return dict.fromkeys(A1_MEASURES, 0)
-
-    for dimension in (
-        Dimension.PROVINCE,
-        Dimension.COMMUNE,
-        Dimension.AGENCY,
-        Dimension.SOURCE_ORGANIZATION,
-        Dimension.CATEGORY,
-    ):
-        totals: dict[tuple[str, int, int], dict] = defaultdict(empty)
-        if received_to >= year_start:
-            rows = a1_counts(received_from=year_start, received_to=received_to, as_of=ctx.as_of, dimension=dimension)
-            for row in rows:
-                for period in _quarter_periods(ctx, row["quarter"]):
-                    bucket = totals[(row["subject"], period.id, row["key"])]
-                    for name in A1_MEASURES:
-                        bucket[name] += row[name]
-        # The province and every commune get a row for every started period, even with nothing counted.
-        baseline_keys = (
-            [0] if dimension == Dimension.PROVINCE else commune_ids if dimension == Dimension.COMMUNE else []
-        )
-        for period in ctx.started():
-            for key in baseline_keys:
-                for subject in ("own", "citizens"):
-                    totals.setdefault((subject, period.id, key), empty())
-        for (subject, period_id, key), counts in totals.items():
-            for indicator in a1:
-                field_name, wanted_subject, denominator = A1_FIELDS[indicator.code]
-                if subject != wanted_subject:
-                    continue
+    for (subject, period_id, key), counts in totals.items():
+        for indicator in a1:
+            field_name, wanted_subject, denominator = A1_FIELDS[indicator.code]
+            if subject == wanted_subject:
                 ctx.add(
                     indicator,
                     periods_by_id[period_id],
@@ -189,6 +193,21 @@ def _compute_a1(ctx: _Context, indicators: dict[str, Indicator]) -> None:  # noq
                     counts[denominator],
                     details=dict(counts),
                 )
+
+
+def _compute_a1(ctx: _Context, indicators: dict[str, Indicator]) -> None:
+    """A1 from the organisations' own recommendations made in the period: considered, answered, resolved
+    (the resolution's three stages); on time is the portal's own indicator; citizens' items the Front
+    forwarded are the labelled breakdown (ADR 0143). One GROUP BY per dimension, by quarter received."""
+    a1 = [indicators[code] for code in A1_FIELDS if code in indicators]
+    if not a1:
+        return
+    commune_ids = list(commune_list().values_list("id", flat=True))
+    # The province and every commune get a row for every started period, even with nothing counted.
+    baseline: dict[str, Sequence[int]] = {Dimension.PROVINCE: [0], Dimension.COMMUNE: commune_ids}
+    for dimension in A1_DIMENSIONS:
+        totals = _a1_totals(ctx, dimension, baseline_keys=baseline.get(dimension, ()))
+        _a1_add(ctx, a1, dimension, totals)
 
 
 def _front_committees() -> dict[int, int]:
@@ -218,7 +237,7 @@ def _compute_t4(ctx: _Context, indicator: Indicator | None) -> None:
     if not committees:
         return
     until = min(date(ctx.year, 12, 31), ctx.as_of)
-    steps: dict[tuple[int, int], dict] = defaultdict(lambda: {"received": 0, "triaged": 0, "closed": 0})
+    steps: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: {"received": 0, "triaged": 0, "closed": 0})
     for row in portal_use_counts(since=date(ctx.year, 1, 1), until=until):
         unit_id = ctx.province_id if row["key"] == 0 else row["key"]
         org_id = committees.get(unit_id)
@@ -285,7 +304,14 @@ def _compute_activities(ctx: _Context, indicators: dict[str, Indicator]) -> None
         _per_key(ctx, a7, year, Dimension.ORGANIZATION, orgs, counts)
 
 
-def _per_key(ctx, indicator, period, dimension, keys, counts) -> None:
+def _per_key(
+    ctx: _Context,
+    indicator: Indicator,
+    period: Period,
+    dimension: str,
+    keys: Sequence[int],
+    counts: Mapping[int, int],
+) -> None:
     done = 0
     for key in keys:
         n = counts.get(key, 0)
@@ -380,7 +406,11 @@ def _lock(year: int) -> None:
 
 
 def rollup_compliance(
-    *, year: int, trigger: str = RollupTrigger.COMMAND, user=None, as_of: date | None = None
+    *,
+    year: int,
+    trigger: str = RollupTrigger.COMMAND,
+    user: User | AnonymousUser | None = None,
+    as_of: date | None = None,
 ) -> RollupRun:
     """Recompute every value of ``year`` (the year, its halves and quarters) and upsert them."""
     as_of = as_of or timezone.localdate()
