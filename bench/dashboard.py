@@ -26,12 +26,13 @@ from urllib.parse import urlparse
 from support.smoke import apply_smoke_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
-DB = "mttq_bench_reports"
 
 
 def _database_url(keep: bool) -> str:
+    """``<DATABASE_URL's name>_dashboard``: a database of the bench's own, next to the developer's."""
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mttq_portal")
     url = urlparse(base)
+    name = (url.path.lstrip("/") or "mttq_portal") + "_dashboard"
     if not keep:
         import psycopg2
 
@@ -39,10 +40,10 @@ def _database_url(keep: bool) -> str:
                                  port=url.port or 5432, password=url.password)  # fmt: skip
         admin.autocommit = True
         with admin.cursor() as cursor:
-            cursor.execute("DROP DATABASE IF EXISTS " + DB)
-            cursor.execute("CREATE DATABASE " + DB)
+            cursor.execute("DROP DATABASE IF EXISTS " + name)
+            cursor.execute("CREATE DATABASE " + name)
         admin.close()
-    return url._replace(path="/" + DB).geturl()
+    return url._replace(path="/" + name).geturl()
 
 
 def _median(fn, repeat: int) -> float:
