@@ -9,7 +9,8 @@ session, template rendering; no network):
 - the province dashboard for the provincial Front (every section: totals, months, categories, commune
   league, agencies with medians, targets, programmes), for a year and for a half-year with filters.
 
-It also times one full and one incremental summary refresh (the scheduled job), for scale. Prints medians.
+It also times one full and one incremental summary refresh (the scheduled job), for scale. Prints medians,
+the aim (< 300 ms) met or not, and the load average.
 
     .venv/bin/python bench/dashboard.py [--items 1000000] [--repeat 15]
 """
@@ -26,6 +27,7 @@ from urllib.parse import urlparse
 from support.smoke import apply_smoke_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
+AIM_SECONDS = 0.3  # issue 17: the province dashboard under 300 ms at a million items
 
 
 def _database_url(keep: bool) -> str:
@@ -74,6 +76,10 @@ def main() -> None:
         subprocess.run([sys.executable, "manage.py", "generate_demo_data", "--items", str(args.items)], cwd=ROOT,
                        env=env, check=True, capture_output=True)  # fmt: skip
         print(f"generated {args.items:,} items in {time.perf_counter() - started:.0f} s")
+        # The steady state autovacuum reaches on a live database: statistics, and the visibility map that
+        # lets the partial index on complex items answer programme 6's quantity without the heap.
+        subprocess.run([sys.executable, "manage.py", "dbshell", "--", "-qc", "VACUUM ANALYZE"], cwd=ROOT, env=env,
+                       check=True, capture_output=True)  # fmt: skip
 
     sys.path.insert(0, str(ROOT))
     import django
@@ -87,7 +93,7 @@ def main() -> None:
 
     from feedback.models import Item
     from organizations.models import Level, Membership, Organization, OrganizationKind, Role, User
-    from reports.models import DailyItemSummary
+    from reports.models import DailyItemSummary, MonthlyItemSummary
     from reports.services import summary_refresh
 
     settings.ALLOWED_HOSTS = ["testserver"]
@@ -107,7 +113,10 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         year = str(Item.objects.order_by("-received_at").values_list("received_at__year", flat=True).first())
-        print(f"items: {Item.objects.count():,}; summary rows: {DailyItemSummary.objects.count():,}; year {year}")
+        print(
+            f"items: {Item.objects.count():,}; summary rows: {DailyItemSummary.objects.count():,} daily, "
+            f"{MonthlyItemSummary.objects.count():,} monthly; year {year}"
+        )
 
         def get(url, **params):
             def run():
@@ -126,7 +135,9 @@ def main() -> None:
             ),
         ):
             took = _median(get("/bao-cao/", **params), args.repeat)
-            print(f"{label}: {took * 1000:.1f} ms = {took / base:.1f} x baseline")
+            verdict = "met" if took < AIM_SECONDS else "NOT met"
+            print(f"{label}: {took * 1000:.1f} ms = {took / base:.1f} x baseline (aim < 300 ms: {verdict})")
+        print("load average: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
     started = time.perf_counter()
     summary_refresh(full=True)

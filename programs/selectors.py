@@ -342,8 +342,11 @@ def quantity_progress(  # noqa: C901 (one pass over the rows; to be split like t
             quantity, value, value >= quantity.per_year_min, areas_covered=covered, areas_total=total
         )
     if measure == QuantityMeasure.COMPLEX_PROMPT:
+        # A range of local midnights, not ``received_at__date``: the partial index on complex items serves it.
+        first = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+        after = timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min))
         items = Item.objects.filter(
-            is_complex=True, received_at__date__range=(start, end), triage_on_time__isnull=False
+            is_complex=True, received_at__gte=first, received_at__lt=after, triage_on_time__isnull=False
         )
         if not (scope.sees_whole_province or scope.is_board_viewer):
             items = items.filter(commune_id__in=scope.front_unit_ids)
