@@ -13,6 +13,7 @@ It also times one full and one incremental summary refresh (the scheduled job), 
 the aim (< 300 ms) met or not, and the load average.
 
     .venv/bin/python bench/dashboard.py [--items 1000000] [--repeat 15]
+    .venv/bin/python bench/dashboard.py --items 1000000 --generate-only   # then: --reuse (two shorter runs)
 """
 
 import argparse
@@ -63,6 +64,9 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--reuse", action="store_true", help="reuse the database of the previous run")
+    parser.add_argument(
+        "--generate-only", action="store_true", help="generate the data and stop (then measure with --reuse)"
+    )
     apply_smoke_defaults(parser, items=400, repeat=2)
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = _database_url(args.reuse)
@@ -80,6 +84,8 @@ def main() -> None:
         # lets the partial index on complex items answer programme 6's quantity without the heap.
         subprocess.run([sys.executable, "manage.py", "dbshell", "--", "-qc", "VACUUM ANALYZE"], cwd=ROOT, env=env,
                        check=True, capture_output=True)  # fmt: skip
+    if args.generate_only:
+        return
 
     sys.path.insert(0, str(ROOT))
     import django

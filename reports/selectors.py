@@ -24,8 +24,7 @@ from django.utils import timezone
 from feedback.models import Category, Channel, ItemType, Status
 from mttq_portal.text import fold_vietnamese
 from organizations.models import AdministrativeUnit, Organization, User
-from organizations.scope import figures_q
-from organizations.selectors import user_scope
+from organizations.scope import figures_q, user_scope
 
 from .models import AnswerTimeSummary, DailyItemSummary, MonthlyItemSummary, OpenItemSnapshot, SummaryState
 from .periods import Period, period_parse
@@ -183,7 +182,8 @@ def _figure_rows(*, user: Viewer, filters: FigureFilters, today: date) -> tuple[
     if months is None or period.start < months[0] or months[1] < period.end:
         daily = _narrow(DailyItemSummary.objects.all(), user=user, filters=filters, dated=False).filter(daily_q)
         parts.append(daily.annotate(period_day=F("day")).values(*columns))
-    sqls, params = [], []
+    sqls: list[str] = []
+    params: list[Any] = []
     for part in parts:
         sql, part_params = part.query.sql_with_params()
         sqls.append(f"({sql})")

@@ -1,6 +1,6 @@
 """Dashboards (province and commune), the list behind each number, and its exports."""
 
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -55,9 +55,14 @@ def _list_link_maker(request, filters: FigureFilters):
         return None
     query = filters.as_query()
     base = f"{reverse('reports-items')}?"
+    prefixes: dict[tuple, str] = {}  # one urlencode per row, not per number
 
     def link(measure: str, **extra) -> str:
-        return base + urlencode({**query, **{k: v for k, v in extra.items() if v is not None}, "measure": measure})
+        key = tuple(extra.items())
+        if key not in prefixes:
+            encoded = urlencode({**query, **{k: v for k, v in extra.items() if v is not None}})
+            prefixes[key] = f"{base}{encoded}&" if encoded else base
+        return f"{prefixes[key]}measure={quote_plus(measure)}"
 
     return link
 
