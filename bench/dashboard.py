@@ -81,7 +81,7 @@ def main() -> None:
                        env=env, check=True, capture_output=True)  # fmt: skip
         print(f"generated {args.items:,} items in {time.perf_counter() - started:.0f} s")
         # The steady state autovacuum reaches on a live database: statistics, and the visibility map that
-        # lets the partial index on complex items answer programme 6's quantity without the heap.
+        # lets the partial index on complex items answer programme 9's quantity without the heap.
         subprocess.run([sys.executable, "manage.py", "dbshell", "--", "-qc", "VACUUM ANALYZE"], cwd=ROOT, env=env,
                        check=True, capture_output=True)  # fmt: skip
     if args.generate_only:

@@ -409,7 +409,7 @@ class Item(models.Model):
             models.Index(fields=["status", "due_date"], name="item_status_due_idx"),
             models.Index(fields=["-received_at", "-id"], name="item_received_idx"),
             models.Index(fields=["answer_due_date"], name="item_answer_due_idx"),
-            # Programme 6's quantity "complex items triaged promptly" on the dashboard: a few percent of the
+            # Programme 9's quantity "complex cases handled on time" on the dashboard: a few percent of the
             # items, read by a range of receipt times without touching the others (ADR 0169).
             models.Index(
                 fields=["received_at"],
