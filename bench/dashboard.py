@@ -9,9 +9,11 @@ session, template rendering; no network):
 - the province dashboard for the provincial Front (every section: totals, months, categories, commune
   league, agencies with medians, targets, programmes), for a year and for a half-year with filters.
 
-It also times one full and one incremental summary refresh (the scheduled job), for scale. Prints medians.
+It also times one full and one incremental summary refresh (the scheduled job), for scale. Prints medians,
+the aim (< 300 ms) met or not, and the load average.
 
     .venv/bin/python bench/dashboard.py [--items 1000000] [--repeat 15]
+    .venv/bin/python bench/dashboard.py --items 1000000 --generate-only   # then: --reuse (two shorter runs)
 """
 
 import argparse
@@ -26,12 +28,14 @@ from urllib.parse import urlparse
 from support.smoke import apply_smoke_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
-DB = "mttq_bench_reports"
+AIM_SECONDS = 0.3  # issue 17: the province dashboard under 300 ms at a million items
 
 
 def _database_url(keep: bool) -> str:
+    """``<DATABASE_URL's name>_dashboard``: a database of the bench's own, next to the developer's."""
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mttq_portal")
     url = urlparse(base)
+    name = (url.path.lstrip("/") or "mttq_portal") + "_dashboard"
     if not keep:
         import psycopg2
 
@@ -39,10 +43,10 @@ def _database_url(keep: bool) -> str:
                                  port=url.port or 5432, password=url.password)  # fmt: skip
         admin.autocommit = True
         with admin.cursor() as cursor:
-            cursor.execute("DROP DATABASE IF EXISTS " + DB)
-            cursor.execute("CREATE DATABASE " + DB)
+            cursor.execute("DROP DATABASE IF EXISTS " + name)
+            cursor.execute("CREATE DATABASE " + name)
         admin.close()
-    return url._replace(path="/" + DB).geturl()
+    return url._replace(path="/" + name).geturl()
 
 
 def _median(fn, repeat: int) -> float:
@@ -60,6 +64,9 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--reuse", action="store_true", help="reuse the database of the previous run")
+    parser.add_argument(
+        "--generate-only", action="store_true", help="generate the data and stop (then measure with --reuse)"
+    )
     apply_smoke_defaults(parser, items=400, repeat=2)
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = _database_url(args.reuse)
@@ -73,6 +80,12 @@ def main() -> None:
         subprocess.run([sys.executable, "manage.py", "generate_demo_data", "--items", str(args.items)], cwd=ROOT,
                        env=env, check=True, capture_output=True)  # fmt: skip
         print(f"generated {args.items:,} items in {time.perf_counter() - started:.0f} s")
+        # The steady state autovacuum reaches on a live database: statistics, and the visibility map that
+        # lets the partial index on complex items answer programme 9's quantity without the heap.
+        subprocess.run([sys.executable, "manage.py", "dbshell", "--", "-qc", "VACUUM ANALYZE"], cwd=ROOT, env=env,
+                       check=True, capture_output=True)  # fmt: skip
+    if args.generate_only:
+        return
 
     sys.path.insert(0, str(ROOT))
     import django
@@ -86,7 +99,7 @@ def main() -> None:
 
     from feedback.models import Item
     from organizations.models import Level, Membership, Organization, OrganizationKind, Role, User
-    from reports.models import DailyItemSummary
+    from reports.models import DailyItemSummary, MonthlyItemSummary
     from reports.services import summary_refresh
 
     settings.ALLOWED_HOSTS = ["testserver"]
@@ -106,7 +119,10 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         year = str(Item.objects.order_by("-received_at").values_list("received_at__year", flat=True).first())
-        print(f"items: {Item.objects.count():,}; summary rows: {DailyItemSummary.objects.count():,}; year {year}")
+        print(
+            f"items: {Item.objects.count():,}; summary rows: {DailyItemSummary.objects.count():,} daily, "
+            f"{MonthlyItemSummary.objects.count():,} monthly; year {year}"
+        )
 
         def get(url, **params):
             def run():
@@ -125,7 +141,9 @@ def main() -> None:
             ),
         ):
             took = _median(get("/bao-cao/", **params), args.repeat)
-            print(f"{label}: {took * 1000:.1f} ms = {took / base:.1f} x baseline")
+            verdict = "met" if took < AIM_SECONDS else "NOT met"
+            print(f"{label}: {took * 1000:.1f} ms = {took / base:.1f} x baseline (aim < 300 ms: {verdict})")
+        print("load average: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
     started = time.perf_counter()
     summary_refresh(full=True)

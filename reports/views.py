@@ -1,6 +1,6 @@
 """Dashboards (province and commune), the list behind each number, and its exports."""
 
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -53,11 +53,16 @@ def _list_link_maker(request, filters: FigureFilters):
     scope = user_scope(user=request.user)
     if not (scope.is_admin or scope.is_front_officer or scope.is_agency_officer or scope.is_board_viewer):
         return None
-    base = reverse("reports-items")
     query = filters.as_query()
+    base = f"{reverse('reports-items')}?"
+    prefixes: dict[tuple, str] = {}  # one urlencode per row, not per number
 
     def link(measure: str, **extra) -> str:
-        return f"{base}?{urlencode({**query, **{k: v for k, v in extra.items() if v is not None}, 'measure': measure})}"
+        key = tuple(extra.items())
+        if key not in prefixes:
+            encoded = urlencode({**query, **{k: v for k, v in extra.items() if v is not None}})
+            prefixes[key] = f"{base}{encoded}&" if encoded else base
+        return f"{prefixes[key]}measure={quote_plus(measure)}"
 
     return link
 
@@ -94,10 +99,14 @@ def _render_dashboard(request, *, filters, title, commune=None):
             "link": link,
             "chart_data": chart_data,
             "kpis": _kpis(board.totals, link),
-            "months": [{**m, "links": _row_links(link, m, period=_month_code(m["month"]))} for m in board.months],
-            "categories": [{**c, "links": _row_links(link, c, category=c["key"])} for c in board.categories],
-            "communes": [{**c, "links": _row_links(link, c, commune=c["key"])} for c in board.communes],
-            "agencies": [{**a, "links": _row_links(link, a, agency=a["key"])} for a in board.agencies],
+            "months": [
+                {**m, "links": _row_links(link, MONTH_LINKS, period=_month_code(m["month"]))} for m in board.months
+            ],
+            "categories": [
+                {**c, "links": _row_links(link, CATEGORY_LINKS, category=c["key"])} for c in board.categories
+            ],
+            "communes": [{**c, "links": _row_links(link, COMMUNE_LINKS, commune=c["key"])} for c in board.communes],
+            "agencies": [{**a, "links": _row_links(link, AGENCY_LINKS, agency=a["key"])} for a in board.agencies],
         },
     )
 
@@ -106,10 +115,18 @@ def _month_code(month) -> str:
     return month.strftime("%Y-%m")
 
 
-def _row_links(link, row, **extra) -> dict:
+# The numbers each table of the dashboard shows, each linked to its list (only those: a table of 150
+# agencies with every measure linked would build thousands of links nobody sees).
+MONTH_LINKS = ("received", "answered", "resolved")
+CATEGORY_LINKS = ("received", "resolved")
+COMMUNE_LINKS = ("received", "due", "due_on_time", "due_resolved", "open", "overdue")
+AGENCY_LINKS = ("waiting", "waiting_overdue", "answered")
+
+
+def _row_links(link, measures: tuple[str, ...], **extra) -> dict:
     if link is None:
         return {}
-    return {m: link(m, **extra) for m in MEASURE_LABELS}
+    return {m: link(m, **extra) for m in measures}
 
 
 def _kpis(totals: dict, link) -> list[dict]:

@@ -102,6 +102,23 @@ def test_complex_cases_handled_on_time(programmes, province_officer, commune_a):
     assert (quantity.value, quantity.reached) == (100.0, True)
 
 
+def test_complex_cases_count_by_the_local_day_of_receipt(programmes, province_officer, commune_a):
+    # The year's first and last local minutes are in; a minute before and at the next midnight are out.
+    tz = timezone.get_current_timezone()
+    for when, on_time in (
+        (datetime.datetime(2026, 1, 1, 0, 0, tzinfo=tz), True),
+        (datetime.datetime(2026, 12, 31, 23, 59, tzinfo=tz), True),
+        (datetime.datetime(2025, 12, 31, 23, 59, tzinfo=tz), False),
+        (datetime.datetime(2027, 1, 1, 0, 0, tzinfo=tz), False),
+    ):
+        make_item(commune=commune_a, is_complex=True, triage_on_time=on_time, received=when)
+
+    quantity = next(q for q in _row(programme_progress_list(user=province_officer, year=2026), 9).quantities
+                    if q.quantity.code == "p9-complex-cases")  # fmt: skip
+
+    assert (quantity.value, quantity.reached) == (100.0, True)
+
+
 def test_propaganda_sessions_reach_45(programmes, province_officer, front_a):
     make_activity(
         programme=programmes[9], organization=front_a, user=province_officer,
