@@ -182,3 +182,27 @@ def test_the_first_chase_over_demo_items_reaches_the_demo_officers(seeded):
         assert expected
         told += len(expected)
     assert result.notifications == told == Notification.objects.count()
+
+
+@pytest.mark.parametrize(
+    ("bits", "year", "code"),
+    [
+        # Worked by hand: eight characters of 5 bits each, then the Luhn mod-32 check character.
+        (0, 2026, "DB-26-000-000-000"),  # total 0: check 0
+        (1, 2025, "DB-25-000-000-01Y"),  # the last "1" counts double: total 2, check 30 = "Y"
+        (2**40 - 1, 2026, "DB-26-ZZZ-ZZZ-ZZ8"),  # each "Z" adds 31 (62 = 1 + 30 when doubled): 248, check 8
+    ],
+)
+def test_the_sql_tracking_code_is_the_one_python_makes(db, bits, year, code, settings):
+    from django.db import connection
+
+    from feedback import demo, tracking
+
+    settings.PORTAL_PROVINCE_CODE = 11  # Điện Biên: prefix DB
+    params = {"bits": bits, "year": year, "prefix": tracking.province_prefix()}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {demo.tracking_code_sql('%(bits)s::bigint', '%(year)s')}", params)
+        made = cursor.fetchone()[0]
+
+    assert made == code
+    assert tracking.normalize_tracking_code(made) == made
