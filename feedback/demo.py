@@ -14,7 +14,7 @@ Reproducible: the same ``rng`` seed and ``until`` date give the same rows (track
 """
 
 import contextlib
-import io
+import hashlib
 import random
 import time
 from dataclasses import dataclass, field
@@ -715,11 +715,15 @@ class Simulator:
 
 
 # Above this many items, the lives of this many are simulated and the rest copied from them by SQL.
-SIMULATED_ITEMS = 10_000
+SIMULATED_ITEMS = 5_000
 # From this many copies on, the copy rebuilds the tables' secondary indexes once instead of updating them
 # row by row (and, for a superuser, skips the foreign-key triggers: every copied reference is one the
 # sample's rows already hold). Measured: 22 indexes on the item table make row-by-row 5-10 times slower.
 BULK_COPY_FROM = 50_000
+# Memory for the index rebuilds (one session, for the copy's transaction only), and the parallel workers
+# PostgreSQL may use for a B-tree build (and, from PostgreSQL 18, a GIN build).
+REBUILD_MEMORY = "1GB"
+REBUILD_WORKERS = 2
 
 
 def generate_items(
@@ -731,12 +735,30 @@ def generate_items(
         from django.core.management.base import CommandError
 
         raise CommandError("No communes or categories: run `manage.py seed_reference_data` first.")
+    officers = demo_officers_create()
+    if officers:
+        stdout.write(
+            f"  {officers} demo officers (Front, agencies, board; no password until an administrator sets one)"
+        )
     until = until or timezone.now()
-    start = until - timedelta(days=365 * years)
-    span = int((until - start).total_seconds())
     sim = Simulator(rng=rng, ref=ref, until=until)
-    merge_targets: dict[int, list[Simulated]] = {}
     simulated = min(count, SIMULATED_ITEMS)
+    began = time.monotonic()
+    sample = _simulate(sim=sim, stdout=stdout, simulated=simulated, count=count, years=years, batch_size=batch_size)
+    stdout.write(f"    {simulated:,} lives simulated: {time.monotonic() - began:.1f} s")
+    done = simulated
+    if count > simulated:
+        began = time.monotonic()
+        done += copy_items(rng=rng, sample=sample, count=count - simulated, stdout=stdout)
+        stdout.write(f"  items {done:>9,}/{count:,}  copied from the sample in {time.monotonic() - began:.0f} s")
+    return done
+
+
+def _simulate(*, sim: Simulator, stdout, simulated: int, count: int, years: int, batch_size: int) -> list:
+    """Live ``simulated`` items one by one, inserted in batches; returns (id, year of the code) of each."""
+    start = sim.until - timedelta(days=365 * years)
+    span = int((sim.until - start).total_seconds())
+    merge_targets: dict[int, list[Simulated]] = {}
     sample: list[tuple[int, int]] = []  # (id, year of the tracking code)
     done, began = 0, time.monotonic()
     with _keep_given_timestamps():
@@ -747,10 +769,8 @@ def generate_items(
                 Item.objects.bulk_create([s.item for s in batch], batch_size=2000)
                 events, extensions = [], []
                 for s in batch:
-                    for event in s.events:
-                        event.item_id = s.item.pk
-                    for ext in s.extensions:
-                        ext.item_id = s.item.pk
+                    for row in (*s.events, *s.extensions):
+                        row.item_id = s.item.pk
                     events.extend(s.events)
                     extensions.extend(s.extensions)
                     sample.append((s.item.pk, 2000 + int(s.item.tracking_code.split("-")[1])))
@@ -762,40 +782,142 @@ def generate_items(
             elapsed = time.monotonic() - began
             rate = done / elapsed if elapsed else 0
             stdout.write(f"  items {done:>9,}/{count:,}  {100 * done // count:3d}%  {rate:,.0f} items/s (simulated)")
-    if count > simulated:
-        began = time.monotonic()
-        done += copy_items(rng=rng, sample=sample, count=count - simulated, seen_codes=sim.seen_codes, stdout=stdout)
-        stdout.write(f"  items {done:>9,}/{count:,}  copied from the sample in {time.monotonic() - began:.0f} s")
-    return done
+    return sample
 
 
-def _copy_codes(*, rng: random.Random, sample, count: int, first_id: int, seen_codes: set[str]) -> io.StringIO:
-    """Rows for COPY: new id, source id, tracking code and secret hash (the demo's secret: the code's last
-    six characters, as for the simulated items)."""
-    alphabet, prefix = tracking.ALPHABET, tracking.province_prefix()
-    seen = {code[-11:].replace("-", "") for code in seen_codes}  # the 9 characters after the year
-    shifts = (35, 30, 25, 20, 15, 10, 5, 0)
-    rows = io.StringIO()
-    for n in range(count):
-        source_id, year = sample[n % len(sample)]
-        while True:
-            bits = rng.getrandbits(40)
-            body = "".join(alphabet[(bits >> shift) & 31] for shift in shifts)
-            full = body + tracking._check_character(body)
-            if full not in seen:
-                seen.add(full)
-                break
-        code = f"{prefix}-{year % 100:02d}-{full[0:3]}-{full[3:6]}-{full[6:9]}"
-        secret = tracking.hash_secret(tracking_code=code, secret=code[-6:])
-        rows.write(f"{first_id + n}\t{source_id}\t{code}\t{secret}\n")
-    rows.seek(0)
-    return rows
+# -- officers: the people the deadline chase and the notifications reach --------------------------------
 
 
-def _secondary_indexes_drop(cursor, tables) -> list[str]:
+def demo_officers_create() -> int:
+    """One officer per Front committee (commune and province), per agency, and a provincial board viewer,
+    unless the organisation already has someone in that role: without them the deadline chase decides its
+    reminders and tells nobody. Usernames ``demo-<organisation code>``; no usable password and no email
+    (notifications stay in the portal) until an administrator sets them. Returns the number created."""
+    from organizations.models import Level, Membership, Organization, OrganizationKind, Role
+    from organizations.services import staff_user_create
+
+    wanted = [(org, Role.AGENCY_OFFICER) for org in agency_list().order_by("id")]
+    fronts = Organization.objects.filter(is_active=True, kind=OrganizationKind.FRONT_COMMITTEE).order_by("id")
+    wanted += [(org, Role.FRONT_OFFICER) for org in fronts]
+    province = fronts.filter(level=Level.PROVINCE).first()
+    board = Organization.objects.filter(
+        is_active=True,
+        level=Level.PROVINCE,
+        kind=OrganizationKind.PROPAGANDA_COMMISSION,
+        unit=getattr(province, "unit", None),
+    ).first()
+    if board is not None:
+        wanted.append((board, Role.BOARD_VIEWER))
+    staffed = set(Membership.objects.filter(is_active=True).values_list("organization_id", "role"))
+    created = 0
+    with transaction.atomic():
+        for org, role in wanted:
+            if (org.id, role) in staffed:
+                continue
+            staff_user_create(username=f"demo-{org.code}-{role}"[:150], password=None, organization=org, role=role)
+            staffed.add((org.id, role))
+            created += 1
+    return created
+
+
+# -- copies: set-based, from the sample -------------------------------------------------------------------
+
+
+def _columns(model, *, without: tuple[str, ...]) -> list[str]:
+    with connection.cursor() as cursor:
+        described = connection.introspection.get_table_description(cursor, model._meta.db_table)
+    return [c.name for c in described if c.name not in without]
+
+
+def _names(columns: list[str], alias: str = "") -> str:
+    return ", ".join(f'{alias}"{c}"' for c in columns)
+
+
+def tracking_code_sql(bits: str, year: str) -> str:
+    """SQL for a tracking code (``tracking.new_tracking_code``) from 40 random bits (the expression ``bits``,
+    a bigint) and a year: eight characters of the alphabet, 5 bits each, then the Luhn mod-32 check character
+    (from the right, the last character counts double: 2d, less 31 when 2d passes 31), grouped by three."""
+    digits = [f"(({bits} >> {35 - 5 * k}) & 31)" for k in range(tracking.RANDOM_LENGTH)]
+    terms = [
+        f"(2 * {d} - 31 * (2 * {d} >= 32)::int)" if (len(digits) - 1 - k) % 2 == 0 else d for k, d in enumerate(digits)
+    ]
+    check = f"((32 - ({' + '.join(terms)}) %% 32) %% 32)"
+    chars = [f"substr('{tracking.ALPHABET}', ({d})::int + 1, 1)" for d in (*digits, check)]
+    groups = [" || ".join(chars[i : i + 3]) for i in (0, 3, 6)]
+    return f"%(prefix)s || '-' || lpad(({year} %% 100)::text, 2, '0') || '-' || " + " || '-' || ".join(groups)
+
+
+def secret_hash_params() -> dict[str, object]:
+    """``tracking.hash_secret`` as SQL parameters: HMAC-SHA256 is sha256(key ^ opad || sha256(key ^ ipad ||
+    message)), with PostgreSQL's own ``sha256`` (no extension needed)."""
+    key = tracking._keys()[0]
+    raw = key.encode()
+    raw = (hashlib.sha256(raw).digest() if len(raw) > 64 else raw).ljust(64, b"\0")
+    return {
+        "fingerprint": tracking.key_fingerprint(key) + "$",
+        "ipad": bytes(b ^ 0x36 for b in raw),
+        "opad": bytes(b ^ 0x5C for b in raw),
+        "prefix": tracking.province_prefix(),
+    }
+
+
+# The demo's lookup secret is the code's last six characters, as for the simulated items.
+LOOKUP_HASH_SQL = (
+    "%(fingerprint)s || encode(sha256(%(opad)s || sha256(%(ipad)s || "
+    "convert_to(c.code || ':' || right(c.code, 6), 'UTF8'))), 'hex')"
+)
+
+
+def _items_copy_sql(copied: list[str]) -> str:
+    """One INSERT ... SELECT: copy n (0 <= n < count) gets the id first + n, the sample item n mod k, and a
+    code from 40 bits of md5(salt, n) (materialised once per row by OFFSET 0); a code already taken is
+    skipped with its copy."""
+    return f"""
+    WITH sample AS (
+        SELECT s.id, s.year, s.idx - 1 AS idx FROM unnest(%(ids)s::bigint[], %(years)s::int[])
+            WITH ORDINALITY AS s (id, year, idx)
+    ),
+    drawn AS (
+        SELECT n, ('x' || substr(md5(%(salt)s || ':' || n), 1, 10))::bit(40)::bigint AS bits
+        FROM generate_series(0, %(count)s - 1) AS n OFFSET 0
+    ),
+    c AS (
+        SELECT %(first)s + d.n AS id, s.id AS source_id, {tracking_code_sql("d.bits", "s.year")} AS code
+        FROM drawn d JOIN sample s ON s.idx = d.n %% %(k)s OFFSET 0
+    )
+    INSERT INTO {Item._meta.db_table} ("id", "tracking_code", "secret_hash", {_names(copied)})
+    SELECT c.id, c.code, {LOOKUP_HASH_SQL}, {_names(copied, "i.")}
+    FROM c JOIN {Item._meta.db_table} i ON i.id = c.source_id
+    ON CONFLICT (tracking_code) DO NOTHING"""
+
+
+def _children_copy_sql(model, columns: list[str]) -> str:
+    """The rows of ``model`` of each sample item, for each copy made (ids first .. first + count - 1)."""
+    return f"""
+    INSERT INTO {model._meta.db_table} ("item_id", {_names(columns)})
+    SELECT i.id, {_names(columns, "x.")}
+    FROM {Item._meta.db_table} i
+    JOIN unnest(%(ids)s::bigint[]) WITH ORDINALITY AS s (id, idx) ON s.idx - 1 = (i.id - %(first)s) %% %(k)s
+    JOIN {model._meta.db_table} x ON x.item_id = s.id
+    WHERE i.id BETWEEN %(first)s AND %(first)s + %(count)s - 1"""
+
+
+class _Clock:
+    """Per-statement timing, written as the copy goes (where the time goes at a million)."""
+
+    def __init__(self, stdout) -> None:
+        self.stdout, self.at = stdout, time.monotonic()
+
+    def lap(self, label: str) -> None:
+        if self.stdout is not None:
+            self.stdout.write(f"    {label}: {time.monotonic() - self.at:.1f} s")
+        self.at = time.monotonic()
+
+
+def _secondary_indexes_drop(cursor, tables) -> list[tuple[str, str]]:
     """Drop the indexes of ``tables`` that back no constraint (the primary and unique keys stay: ON CONFLICT
-    needs them) and return their definitions; for a superuser, also turn the foreign-key triggers off for
-    the transaction."""
+    needs them) and return (name, definition) of each; for a superuser, also turn the foreign-key triggers
+    off for the transaction."""
     cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
     if cursor.fetchone()[0]:
         cursor.execute("SET LOCAL session_replication_role = replica")
@@ -808,88 +930,66 @@ def _secondary_indexes_drop(cursor, tables) -> list[str]:
     indexes = cursor.fetchall()
     for name, _definition in indexes:
         cursor.execute(f'DROP INDEX "{name}"')
-    return [definition for _name, definition in indexes]
+    return indexes
 
 
-def copy_items(
-    *, rng: random.Random, sample: list[tuple[int, int]], count: int, seen_codes: set[str], stdout=None
-) -> int:
+def _indexes_rebuild(cursor, indexes: list[tuple[str, str]], clock: _Clock) -> None:
+    """Each index in one sorted build, with room to sort in memory and PostgreSQL's parallel build workers."""
+    cursor.execute(f"SET LOCAL maintenance_work_mem = '{REBUILD_MEMORY}'")
+    cursor.execute(f"SET LOCAL max_parallel_maintenance_workers = {REBUILD_WORKERS}")
+    for name, definition in indexes:
+        cursor.execute(definition)
+        clock.lap(f"index {name}")
+
+
+def _ids_reserve(cursor, count: int) -> int:
+    """Reserve ``count`` item ids from the sequence (under the table lock); returns the first."""
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Item._meta.db_table])
+    sequence = cursor.fetchone()[0]
+    cursor.execute("SELECT nextval(%s)", [sequence])
+    first_id = cursor.fetchone()[0]
+    cursor.execute("SELECT setval(%s, %s)", [sequence, first_id + count - 1])
+    return first_id
+
+
+def _copy_round(cursor, *, params: dict, copied: list[str], children: dict, clock: _Clock) -> int:
+    """One pass of copies (items, then their events and extension requests); returns the items inserted."""
+    cursor.execute(_items_copy_sql(copied), params)
+    inserted = cursor.rowcount
+    clock.lap(f"{inserted:,} items (codes, secrets and rows in one INSERT ... SELECT)")
+    for model, columns in children.items():
+        cursor.execute(_children_copy_sql(model, columns), params)
+        clock.lap(f"{cursor.rowcount:,} {model._meta.verbose_name_plural}")
+    return inserted
+
+
+def copy_items(*, rng: random.Random, sample: list[tuple[int, int]], count: int, stdout=None) -> int:
     """Copy the sample's items, events and extension requests set-based until ``count`` more items exist.
 
-    The ids are reserved from the sequence under a table lock (a running portal may insert meanwhile); a
-    tracking code already taken by an older item is skipped with its copy (``ON CONFLICT DO NOTHING``).
-    Returns the number of items inserted.
-    """
-    with connection.cursor() as cursor:
-        item_cols = [c.name for c in connection.introspection.get_table_description(cursor, Item._meta.db_table)]
-        event_cols = [c.name for c in connection.introspection.get_table_description(cursor, ItemEvent._meta.db_table)]
-        ext_cols = [
-            c.name for c in connection.introspection.get_table_description(cursor, ExtensionRequest._meta.db_table)
-        ]
-    copied = [c for c in item_cols if c not in ("id", "tracking_code", "secret_hash", "idempotency_key")]
-    events = [c for c in event_cols if c not in ("id", "item_id")]
-    extensions = [c for c in ext_cols if c not in ("id", "item_id")]
-
-    def names(cols, alias=""):
-        return ", ".join(f'{alias}"{c}"' for c in cols)
-
-    clock = time.monotonic()
-
-    def phase(label: str) -> None:
-        nonlocal clock
-        if stdout is not None:
-            stdout.write(f"    {label}: {time.monotonic() - clock:.1f} s")
-        clock = time.monotonic()
-
-    tables = (Item._meta.db_table, ItemEvent._meta.db_table)
+    The ids are reserved from the sequence under a table lock (a running portal may insert meanwhile). Codes
+    come from md5 of a salt drawn from ``rng`` and the copy's number, so a seed gives the same codes; a code
+    already taken (by an older item, or drawn twice) is skipped with its copy and drawn again in a further
+    round. Returns the number of items inserted."""
+    copied = _columns(Item, without=("id", "tracking_code", "secret_hash", "idempotency_key"))
+    children = {model: _columns(model, without=("id", "item_id")) for model in (ItemEvent, ExtensionRequest)}
+    clock = _Clock(stdout)
+    inserted = 0
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {Item._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+        tables = (Item._meta.db_table, ItemEvent._meta.db_table)
         rebuild = _secondary_indexes_drop(cursor, tables) if count >= BULK_COPY_FROM else []
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Item._meta.db_table])
-        sequence = cursor.fetchone()[0]
-        cursor.execute("SELECT nextval(%s)", [sequence])
-        first_id = cursor.fetchone()[0]
-        cursor.execute("SELECT setval(%s, %s)", [sequence, first_id + count - 1])
-        rows = _copy_codes(rng=rng, sample=sample, count=count, first_id=first_id, seen_codes=seen_codes)
-        cursor.execute(
-            "CREATE TEMP TABLE demo_copy (new_id bigint PRIMARY KEY, source_id bigint NOT NULL, "
-            "code varchar(20) NOT NULL, secret varchar(128) NOT NULL)"
-        )
-        cursor.copy_expert("COPY demo_copy (new_id, source_id, code, secret) FROM STDIN", rows)
-        cursor.execute("ANALYZE demo_copy")
-        phase(f"{count:,} tracking codes and secrets, COPY")
-        cursor.execute(
-            f'INSERT INTO {Item._meta.db_table} ("id", "tracking_code", "secret_hash", {names(copied)}) '
-            f"SELECT c.new_id, c.code, c.secret, {names(copied, 'i.')} "
-            f"FROM demo_copy c JOIN {Item._meta.db_table} i ON i.id = c.source_id "
-            "ON CONFLICT (tracking_code) DO NOTHING"
-        )
-        inserted = cursor.rowcount
-        phase(f"{inserted:,} items")
-        if inserted < count:
-            cursor.execute(
-                "DELETE FROM demo_copy c "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {Item._meta.db_table} i WHERE i.id = c.new_id)"
-            )
-        cursor.execute(
-            f'INSERT INTO {ItemEvent._meta.db_table} ("item_id", {names(events)}) '
-            f"SELECT c.new_id, {names(events, 'e.')} FROM demo_copy c "
-            f"JOIN {ItemEvent._meta.db_table} e ON e.item_id = c.source_id"
-        )
-        phase(f"{cursor.rowcount:,} events")
-        cursor.execute(
-            f'INSERT INTO {ExtensionRequest._meta.db_table} ("item_id", {names(extensions)}) '
-            f"SELECT c.new_id, {names(extensions, 'x.')} FROM demo_copy c "
-            f"JOIN {ExtensionRequest._meta.db_table} x ON x.item_id = c.source_id"
-        )
-        cursor.execute("DROP TABLE demo_copy")  # not ON COMMIT DROP: the caller may hold the transaction open
-        if rebuild:
-            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            for definition in rebuild:
-                cursor.execute(definition)
-            phase(f"{len(rebuild)} indexes rebuilt")
+        clock.lap(f"{len(rebuild)} secondary indexes dropped")
+        base = {"ids": [s[0] for s in sample], "years": [s[1] for s in sample], "k": len(sample)}
+        base.update(secret_hash_params())
+        salt = f"{rng.getrandbits(64):016x}"
+        for attempt in range(10):
+            wanted = count - inserted
+            if wanted == 0:
+                break
+            params = {**base, "salt": f"{salt}:{attempt}", "count": wanted, "first": _ids_reserve(cursor, wanted)}
+            inserted += _copy_round(cursor, params=params, copied=copied, children=children, clock=clock)
+        _indexes_rebuild(cursor, rebuild, clock)
     with connection.cursor() as cursor:
-        for model in (Item, ItemEvent, ExtensionRequest):
-            cursor.execute(f"ANALYZE {model._meta.db_table}")
-    phase("commit and ANALYZE")
+        cursor.execute(f"ANALYZE {Item._meta.db_table}, {ItemEvent._meta.db_table}, {ExtensionRequest._meta.db_table}")
+    clock.lap("commit and ANALYZE")
     return inserted

@@ -8,6 +8,7 @@ No Django here: the settings need the URLs this module writes before Django can 
     python -m mttq_portal.embedded env      # the URLs, as `export` lines
     python -m mttq_portal.embedded stop
     python -m mttq_portal.embedded run      # `make run`: start, migrate, seed, admin, then web + worker + beat
+    python -m mttq_portal.embedded after-web CMD...   # the Procfile: run CMD once the web process answers
 
 Data lives under one ignored folder, ``var/`` (``var/postgres``, ``var/valkey``); the URLs are written to
 ``var/embedded.env``, which the settings read when neither DATABASE_URL nor REDIS_URL is set, so a
@@ -316,15 +317,119 @@ def ensure_test_stack() -> None:
 
 # `make run`
 
+# What the database preparation (migrate, seed_reference_data, ensure_admin) depends on: when none of these
+# files changed since the last successful preparation of the same database, a restart skips it
+# (docs/adr/0106-fast-restart.md).
+PREPARE_INPUTS = (
+    "*/migrations/*.py",
+    "*/seeding.py",
+    "feedback/deadlines.py",
+    "organizations/services.py",
+    "programs/annex.py",
+    "programs/milestone_dates.py",
+    "targets/periods.py",
+    "targets/reference.py",
+    "targets/resolution_texts.py",
+    "*/management/commands/prepare_portal.py",
+    "*/management/commands/seed_reference_data.py",
+    "*/management/commands/ensure_admin.py",
+    "mttq_portal/settings/base.py",
+    "requirements.txt",
+)
+PREPARE_STAMP = "prepared.stamp"
+# Settings the seed reads from the environment.
+PREPARE_ENV = ("DATABASE_URL", "PORTAL_PROVINCE_CODE")
+
+
+def prepare_fingerprint(env: dict[str, str], base: Path = BASE_DIR) -> str:
+    """A hash of the preparation's inputs: the files above (names and contents) and the settings it reads."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for pattern in PREPARE_INPUTS:
+        for path in sorted(base.glob(pattern)):
+            digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in PREPARE_ENV:
+        digest.update(f"{name}={env.get(name, '')}\0".encode())
+    return digest.hexdigest()
+
+
+def _applied_migrations(database_url: str) -> int | None:
+    """How many migrations the database records (None: no such table, or no database)."""
+    import psycopg2
+
+    try:
+        connection = psycopg2.connect(database_url, connect_timeout=5)
+    except psycopg2.Error:
+        return None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM django_migrations")
+            return cursor.fetchone()[0]
+    except psycopg2.Error:
+        return None
+    finally:
+        connection.close()
+
+
+def prepare_is_current(env: dict[str, str], root: Path = VAR, base: Path = BASE_DIR) -> bool:
+    """True when the stamp of the last preparation names the same inputs and the database still holds the
+    migrations it recorded (a database dropped or recreated since is prepared again)."""
+    try:
+        fingerprint, migrations = (root / PREPARE_STAMP).read_text().split()
+    except (OSError, ValueError):
+        return False
+    if fingerprint != prepare_fingerprint(env, base):
+        return False
+    applied = _applied_migrations(env.get("DATABASE_URL", ""))
+    return applied is not None and str(applied) == migrations
+
+
+def prepare_stamp_write(env: dict[str, str], root: Path = VAR, base: Path = BASE_DIR) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    applied = _applied_migrations(env.get("DATABASE_URL", ""))
+    (root / PREPARE_STAMP).write_text(f"{prepare_fingerprint(env, base)} {applied}\n")
+
 
 def _manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
 
 
+def _prepare(env: dict[str, str]) -> None:
+    """Migrate, seed, first administrator (one Django start), unless nothing they depend on changed."""
+    if prepare_is_current(env):
+        print("Database prepared already (migrations, reference data and administrator unchanged).", flush=True)
+        return
+    started = time.monotonic()
+    _manage("prepare_portal", env=env)
+    prepare_stamp_write(env)
+    print(f"Database prepared ({time.monotonic() - started:.1f} s).", flush=True)
+
+
+def after_web(command: list[str], *, timeout: float = 90) -> int:
+    """Run ``command`` once the web process answers (or after ``timeout`` seconds): under `make run` the
+    worker and beat start after the web process, so the page a person waits for gets the CPU first."""
+    import urllib.error
+    import urllib.request
+
+    url = f"http://127.0.0.1:{os.environ.get('WEB_PORT', '8000')}/healthz"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                break
+        except urllib.error.HTTPError:
+            break  # it answers
+        except OSError:
+            time.sleep(0.5)
+    os.execvp(command[0], command)  # noqa: S606 (the Procfile's own command)
+    return 1  # not reached
+
+
 def run() -> int:
-    """Start the embedded servers unless DATABASE_URL / REDIS_URL are set, prepare the database, then run the
-    Procfile (web, worker, beat) in the foreground with honcho. Ctrl-C stops the processes, then the servers
-    this command started."""
+    """Start the embedded servers unless DATABASE_URL / REDIS_URL are set, prepare the database (skipped when
+    nothing it depends on changed), then run the Procfile (web first, then worker and beat) in the foreground
+    with honcho. Ctrl-C stops the processes, then the servers this command started."""
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env.setdefault("PYTHONUNBUFFERED", "1")
@@ -344,8 +449,8 @@ def run() -> int:
         print("DATABASE_URL / REDIS_URL are set: using them, no embedded server.", flush=True)
     previous_sigint = signal.getsignal(signal.SIGINT)
     try:
-        # Migrate, seed, first administrator; the translation catalogues compile as the portal starts.
-        _manage("prepare_portal", env=env)
+        # The translation catalogues compile (when stale) as the first Django process starts.
+        _prepare(env)
         # Ctrl-C reaches every process of the terminal: honcho stops its children, we wait, then stop servers.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         honcho = Path(sys.executable).parent / "honcho"
@@ -378,6 +483,8 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "run":
         return run()
+    if command == "after-web" and len(argv) > 1:
+        return after_web(argv[1:])
     print(__doc__)
     return 2
 

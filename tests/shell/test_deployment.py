@@ -18,9 +18,32 @@ def _compose():
 def test_compose_runs_the_five_services_of_the_deployment():
     services = _compose()["services"]
 
-    assert {"db", "redis", "web", "worker", "beat"} <= set(services)
-    assert services["db"]["image"].startswith("postgres:")
-    assert services["redis"]["image"].startswith("redis:")
+    assert {"db", "valkey", "web", "worker", "beat"} <= set(services)
+
+
+def test_compose_runs_the_engines_of_make_run():
+    """The embedded stack is PostgreSQL 18 and Valkey 8 (docs/adr/0100): the deployment runs the same majors,
+    with PostgreSQL 18's data layout and the broker's append-only file kept on volumes."""
+    compose = _compose()
+    services = compose["services"]
+
+    assert services["db"]["image"] == "postgres:18"
+    assert services["db-replica"]["image"] == "postgres:18"
+    assert services["valkey"]["image"] == "valkey/valkey:8"
+    assert "pgdata:/var/lib/postgresql" in services["db"]["volumes"]
+    assert "pgreplica:/var/lib/postgresql" in services["db-replica"]["volumes"]
+    assert services["db-replica"]["environment"]["PGDATA"] == "/var/lib/postgresql/18/docker"
+    command = services["valkey"]["command"]
+    assert command[0] == "valkey-server"
+    assert command[command.index("--appendonly") + 1] == "yes"
+    assert "valkeydata:/data" in services["valkey"]["volumes"]
+    assert services["valkey"]["healthcheck"]["test"] == ["CMD", "valkey-cli", "ping"]
+    assert {"pgdata", "pgreplica", "valkeydata"} <= set(compose["volumes"])
+    portal = services["web"]["environment"]
+    assert portal["REDIS_URL"] == "redis://valkey:6379/0"
+    assert portal["CELERY_BROKER_URL"] == "redis://valkey:6379/1"
+    assert set(services["web"]["depends_on"]) == {"migrate"}
+    assert {"db", "valkey"} == set(services["migrate"]["depends_on"])
 
 
 def test_compose_commands_refer_to_modules_that_exist():

@@ -92,3 +92,68 @@ def test_urls_set_in_the_environment_are_used_unchanged_and_the_embedded_file_is
     environ = {"DATABASE_URL": "postgres://u@127.0.0.1:5432/mttq", "REDIS_URL": "redis://127.0.0.1:6379/4"}
 
     assert _settings_from_a_copy(tmp_path, EMBEDDED_ENV, environ) == ["5432", "redis://127.0.0.1:6379/4"]
+
+
+def _test_database_url() -> str:
+    from django.db import connection
+
+    s = connection.settings_dict
+    return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def test_a_restart_skips_the_preparation_until_a_migration_a_seed_input_or_the_database_changes(tmp_path, db):
+    # Given a repository with one migration and one seed module, prepared once against the test database
+    base, var = tmp_path / "repo", tmp_path / "var"
+    (base / "feedback" / "migrations").mkdir(parents=True)
+    (base / "feedback" / "migrations" / "0001_initial.py").write_text("# one\n")
+    (base / "feedback" / "seeding.py").write_text("CATEGORIES = ['a']\n")
+    env = {"DATABASE_URL": _test_database_url()}
+    assert not embedded.prepare_is_current(env, var, base)  # never prepared
+    embedded.prepare_stamp_write(env, var, base)
+    applied = int((var / embedded.PREPARE_STAMP).read_text().split()[1])
+    assert applied > 0
+
+    # Then a restart with nothing changed skips it
+    assert embedded.prepare_is_current(env, var, base)
+    # and each of these prepares again: a new migration, a changed seed input, another database, another
+    # province, a database that lost its migrations (dropped and created again)
+    (base / "feedback" / "migrations" / "0002_more.py").write_text("# two\n")
+    assert not embedded.prepare_is_current(env, var, base)
+    (base / "feedback" / "migrations" / "0002_more.py").unlink()
+    assert embedded.prepare_is_current(env, var, base)
+    (base / "feedback" / "seeding.py").write_text("CATEGORIES = ['a', 'b']\n")
+    assert not embedded.prepare_is_current(env, var, base)
+    embedded.prepare_stamp_write(env, var, base)
+    assert embedded.prepare_is_current(env, var, base)
+    assert not embedded.prepare_is_current({**env, "PORTAL_PROVINCE_CODE": "1"}, var, base)
+    missing = {"DATABASE_URL": env["DATABASE_URL"].rsplit("/", 1)[0] + "/mttq_no_such_database"}
+    embedded.prepare_stamp_write(missing, var, base)
+    assert (var / embedded.PREPARE_STAMP).read_text().split()[1] == "None"
+    assert not embedded.prepare_is_current(missing, var, base)
+
+
+def test_the_procfile_starts_the_web_process_first():
+    lines = dict(
+        line.split(":", 1) for line in (embedded.BASE_DIR / "Procfile").read_text().splitlines() if ":" in line
+    )
+    lines = {k: v.strip() for k, v in lines.items() if not k.startswith("#")}
+
+    assert lines["web"].startswith("python manage.py runserver")
+    assert lines["worker"].startswith("python -m mttq_portal.embedded after-web celery -A mttq_portal worker")
+    assert lines["beat"].startswith("python -m mttq_portal.embedded after-web celery -A mttq_portal beat")
+
+
+def test_every_module_a_seed_imports_is_an_input_of_the_preparation():
+    """A seed module's own imports (``from .x import``) are what it reads: a change there must prepare again."""
+    import ast
+
+    inputs = {
+        path.relative_to(embedded.BASE_DIR).as_posix()
+        for pattern in embedded.PREPARE_INPUTS
+        for path in embedded.BASE_DIR.glob(pattern)
+    }
+    for seeding in embedded.BASE_DIR.glob("*/seeding.py"):
+        app = seeding.parent.name
+        for node in ast.walk(ast.parse(seeding.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module and node.module != "models":
+                assert f"{app}/{node.module}.py" in inputs, (seeding, node.module)

@@ -1,4 +1,5 @@
 import random
+import time as clock
 from datetime import date, datetime, time
 
 from django.apps import apps
@@ -31,14 +32,18 @@ class Command(BaseCommand):
                 raise CommandError("--until must be a date such as 2026-11-30.") from exc
         rng = random.Random(seed)
         feedback = apps.get_app_config("feedback")
+        began = started = clock.monotonic()
         self.stdout.write(f"Feedback items ({items:,}, seed {seed})…")
         feedback.generate_demo_data(
             rng=rng, stdout=self.stdout, scale=items, until=end, years=years, batch_size=batch_size
         )
+        self.stdout.write(f"  {clock.monotonic() - started:.1f} s")
         for config in apps.get_app_configs():
             hook = getattr(config, "generate_demo_data", None)
             if config is feedback or not callable(hook):
                 continue
+            started = clock.monotonic()
             self.stdout.write(f"{config.verbose_name}…")
             hook(rng=rng, stdout=self.stdout, scale=items)
-        self.stdout.write(self.style.SUCCESS("Demo data generated."))
+            self.stdout.write(f"  {clock.monotonic() - started:.1f} s")
+        self.stdout.write(self.style.SUCCESS(f"Demo data generated in {clock.monotonic() - began:.0f} s."))
