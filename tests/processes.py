@@ -187,7 +187,7 @@ class StreamingReplica(PostgresCluster):
     def init(self, *extra_conf: str) -> None:
         self._own()
         self._run(str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.primary.port), "-U", "postgres",
-                  "-D", str(self.data), "-R", "-X", "stream")  # fmt: skip
+                  "-D", str(self.data), "-R", "-X", "stream", "--checkpoint=fast")  # fmt: skip
         conf = [f"port = {self.port}", f"unix_socket_directories = '{self.directory}'", "hot_standby = on"]
         with open(self.data / "postgresql.conf", "a") as f:
             f.write("\n".join([*conf, *extra_conf]) + "\n")
