@@ -51,8 +51,8 @@ check: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
-	DJANGO_SETTINGS_MODULE=mttq_portal.settings.test $(VENV)/bin/mypy
-	DJANGO_SETTINGS_MODULE=mttq_portal.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(NO_DB) DJANGO_SETTINGS_MODULE=mttq_portal.settings.test $(VENV)/bin/mypy
+	$(NO_DB) DJANGO_SETTINGS_MODULE=mttq_portal.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 lint: check
 
