@@ -13,8 +13,7 @@ Aim: the default page answers like a page (at most OPEN311_PAGE_SIZE rows) at â‰
 import sys
 from pathlib import Path
 
-# bench/ holds a module named queue.py that would shadow the standard library's (multiprocessing needs it):
-# look in bench/ last.
+# Look in bench/ last: a script of bench/ must never shadow a standard-library module (tests/shell checks).
 sys.path.remove(str(Path(__file__).resolve().parent))
 sys.path.append(str(Path(__file__).resolve().parent))
 

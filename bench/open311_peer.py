@@ -21,7 +21,7 @@ counts every request in the cache).
 import sys
 from pathlib import Path
 
-# bench/ holds a module named queue.py that would shadow the standard library's: look in bench/ last.
+# Look in bench/ last: a script of bench/ must never shadow a standard-library module (tests/shell checks).
 sys.path.remove(str(Path(__file__).resolve().parent))
 sys.path.append(str(Path(__file__).resolve().parent))
 

@@ -14,8 +14,7 @@ and the median time of a series (bench/support/submit_profile.py; ADR 0168 quote
 import sys
 from pathlib import Path
 
-# bench/ holds a module named queue.py that would shadow the standard library's (multiprocessing needs it):
-# look in bench/ last.
+# Look in bench/ last: a script of bench/ must never shadow a standard-library module (tests/shell checks).
 sys.path.remove(str(Path(__file__).resolve().parent))
 sys.path.append(str(Path(__file__).resolve().parent))
 
