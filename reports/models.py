@@ -9,14 +9,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class DailyItemSummary(models.Model):
-    """Per day and per (commune, agency, source organisation, category, type, channel): the day's counts.
+class ItemFigures(models.Model):
+    """The dimensions and measures every item summary row carries (the columns of
+    ``feedback.selectors.statistics.DIMENSIONS`` and ``MEASURES``)."""
 
-    ``received``/``answered``/``resolved`` count items by the day it happened; the ``due*`` columns count
-    the lawful and legitimate items whose answer deadline is that day (target A1's denominator).
-    """
-
-    day = models.DateField()
     commune_id = models.BigIntegerField()
     agency_id = models.BigIntegerField(null=True)
     source_organization_id = models.BigIntegerField(null=True)
@@ -35,6 +31,19 @@ class DailyItemSummary(models.Model):
     due_resolved = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyItemSummary(ItemFigures):
+    """Per day and per (commune, agency, source organisation, category, type, channel): the day's counts.
+
+    ``received``/``answered``/``resolved`` count items by the day it happened; the ``due*`` columns count
+    the lawful and legitimate items whose answer deadline is that day (target A1's denominator).
+    """
+
+    day = models.DateField()
+
+    class Meta:
         indexes = [
             models.Index(fields=["day", "commune_id"], name="summary_day_commune_idx"),
             models.Index(fields=["commune_id", "day"], name="summary_commune_day_idx"),
@@ -45,7 +54,7 @@ class DailyItemSummary(models.Model):
         return f"{self.day} {self.commune_id} {self.category_id}"
 
 
-class MonthlyItemSummary(models.Model):
+class MonthlyItemSummary(ItemFigures):
     """``DailyItemSummary`` summed by calendar month, same dimensions and measures (ADR 0169).
 
     Dashboards read whole months that have ended from here and only the partial months at the edges of a
@@ -54,21 +63,6 @@ class MonthlyItemSummary(models.Model):
     """
 
     month = models.DateField()  # the first day of the month
-    commune_id = models.BigIntegerField()
-    agency_id = models.BigIntegerField(null=True)
-    source_organization_id = models.BigIntegerField(null=True)
-    category_id = models.BigIntegerField()
-    type = models.CharField(max_length=40)
-    channel = models.CharField(max_length=30)
-    campaign_id = models.BigIntegerField(null=True)
-    received = models.IntegerField(default=0)
-    answered = models.IntegerField(default=0)
-    answered_on_time = models.IntegerField(default=0)
-    resolved = models.IntegerField(default=0)
-    due = models.IntegerField(default=0)
-    due_answered = models.IntegerField(default=0)
-    due_on_time = models.IntegerField(default=0)
-    due_resolved = models.IntegerField(default=0)
 
     class Meta:
         indexes = [

@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from feedback.models import Category, Channel, ItemType, Status
+from feedback.selectors.statistics import MEASURES
 from mttq_portal.text import fold_vietnamese
 from organizations.models import AdministrativeUnit, Organization, User
 from organizations.scope import figures_q, user_scope
@@ -41,17 +42,6 @@ GROUPS = {
     "channel": "channel",
 }
 WAITING_STATUSES = (Status.FORWARDED, Status.REOPENED)
-# The measures of the daily and monthly summaries, in the order of their columns.
-MEASURES = (
-    "received",
-    "answered",
-    "answered_on_time",
-    "resolved",
-    "due",
-    "due_answered",
-    "due_on_time",
-    "due_resolved",
-)
 # What the dashboard groups by, in its one scan.
 DASHBOARD_GROUPS = ("month", "category", "commune", "agency")
 

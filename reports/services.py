@@ -8,6 +8,8 @@ from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from feedback.selectors.statistics import (
+    DIMENSIONS,
+    MEASURES,
     answer_time_sql,
     daily_item_figures_sql,
     days_touched_since_sql,
@@ -20,13 +22,10 @@ _DAILY = DailyItemSummary._meta.db_table
 _ANSWER = AnswerTimeSummary._meta.db_table
 _MONTHLY = MonthlyItemSummary._meta.db_table
 _OPEN = OpenItemSnapshot._meta.db_table
-_DAILY_COLS = (
-    "day, commune_id, agency_id, source_organization_id, category_id, type, channel, campaign_id, received, answered, "
-    "answered_on_time, resolved, due, due_answered, due_on_time, due_resolved"
-)
+_DIMENSIONS = ", ".join(DIMENSIONS)
+_MEASURES = ", ".join(MEASURES)
+_DAILY_COLS = f"day, {_DIMENSIONS}, {_MEASURES}"
 _ANSWER_COLS = "day, commune_id, agency_id, category_id, type, channel, days_taken, answers"
-_DIMENSIONS = "commune_id, agency_id, source_organization_id, category_id, type, channel, campaign_id"
-_MEASURES = "received, answered, answered_on_time, resolved, due, due_answered, due_on_time, due_resolved"
 _OPEN_COLS = "commune_id, agency_id, source_organization_id, category_id, type, channel, status, items, overdue"
 
 
