@@ -89,6 +89,18 @@ def test_answer_deadline_chased_across_tet_2027_once_each_on_the_right_working_d
     assert not emails.exclude(status="sent").exists()
 
 
+def _outbox_rows_pointing_at_nothing() -> int:
+    """The outbox's item and event have no database constraint (docs/adr/0173): the writers keep them true."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM feedback_notification n"
+            " WHERE (n.item_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM feedback_item i WHERE i.id = n.item_id))"
+            " OR (n.event_id IS NOT NULL"
+            " AND NOT EXISTS (SELECT 1 FROM feedback_itemevent e WHERE e.id = n.event_id))"
+        )
+        return cursor.fetchone()[0]
+
+
 @pytest.mark.django_db
 def test_triage_deadline_chased_for_the_commune_front(citizen_submission, chase_people):
     # given an item received on Wednesday 20 January 2027: 10 working days to triage (Law on Citizen Reception
@@ -103,6 +115,7 @@ def test_triage_deadline_chased_for_the_commune_front(citizen_submission, chase_
     assert sent_on == {level: [day] for level, day in EXPECTED.items()}
     assert _recipients(item, "due_soon") == {chase_people["front"].id}
     assert _recipients(item, "escalated") == {chase_people["province"].id}
+    assert _outbox_rows_pointing_at_nothing() == 0
 
 
 @pytest.mark.django_db
