@@ -30,8 +30,6 @@ import http.client
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import tempfile
@@ -39,7 +37,9 @@ import threading
 import time
 
 from open311 import database_env
-from submit import PYTHON, ROOT, free_port
+from submit import PYTHON, ROOT
+from support.servers import free_port, stop
+from support.servers import serve as start
 from support.smoke import apply_smoke_defaults, smoke_mode
 
 PEER_DIR = Path(os.environ.get("PEER_DIR", "/work/peer"))
@@ -106,27 +106,6 @@ print(Category.objects.filter(is_active=True).order_by("id").first().code,
       front.unit.children.order_by("code").first().code, key)
 print(" ".join("OPB-%07d" % n for n in range(1, min(wanted, 200) + 1)))
 """
-
-
-def start(argv: list[str], *, cwd: Path, env: dict, port: int) -> subprocess.Popen:
-    process = subprocess.Popen(argv, cwd=cwd, env=env, start_new_session=True)
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process
-        except OSError:
-            time.sleep(0.2)
-    os.killpg(process.pid, signal.SIGKILL)
-    raise RuntimeError(f"gunicorn did not start on {port}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 def gunicorn(python: str, app: str, port: int, workers: int) -> list[str]:

@@ -23,8 +23,6 @@ import http.client
 import json
 import multiprocessing
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import threading
@@ -32,18 +30,14 @@ import time
 import uuid
 from urllib.parse import urlparse
 
+from support.servers import free_port, serve
+from support.servers import stop as stop_server
 from support.smoke import apply_smoke_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PATH = "/api/v1/public/items/"
 BENCH_QUEUE = f"bench-submit-{uuid.uuid4().hex[:8]}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def database_env() -> dict:
@@ -100,46 +94,10 @@ def prepare(env: dict) -> tuple[int, int]:
 
 
 def start_server(env: dict, settings: str, port: int, workers: int, threads: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "mttq_portal.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--worker-class",
-            "gthread",
-            "--log-level",
-            "warning",
-            "--keep-alive",
-            "30",
-        ],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": settings},
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"gunicorn did not start on {port}")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+    argv = [PYTHON, "-m", "gunicorn", "mttq_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
+            "--log-level", "warning", "--keep-alive", "30"]  # fmt: skip
+    return serve(argv, cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": settings}, port=port, timeout=30)
 
 
 def client_process(port: int, threads: int, seconds: float, payload: dict, queue) -> None:
