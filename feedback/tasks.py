@@ -10,9 +10,16 @@ from .services.notifications import delivery, planning, queueing, sweeping
 
 
 # The services publish these by name (services/notifications/queueing.py) and never import this module.
+@shared_task(name=queueing.PLAN_SUBMISSIONS_TASK, acks_late=True, ignore_result=True)
+def submissions_plan() -> int:
+    """Beat, every NOTIFICATIONS_PLAN_SECONDS: who is told about the new submissions (ADR 0174)."""
+    return sweeping.submissions_plan()
+
+
 @shared_task(name=queueing.PLAN_SUBMISSION_TASK, acks_late=True, ignore_result=True)
 def item_submitted_plan(item_id: int) -> int:
-    """Who is told about a new submission, planned off the citizen's request; safe to run twice (outbox keys)."""
+    """One submission's planning, as requests sent it before ADR 0174: kept so that messages queued before an
+    upgrade are still run; safe to run twice (the item is planned once)."""
     ids = planning.notify_item_submitted(item_id)
     queueing.notifications_queue(ids)
     return len(ids)
@@ -38,7 +45,7 @@ def notifications_fan_out(first_id: int, last_id: int) -> int:
 @shared_task(name=queueing.SWEEP_TASK, acks_late=True, ignore_result=True)
 def notifications_sweep() -> dict:
     result = sweeping.notifications_sweep()
-    return {"reclaimed": result.reclaimed, "replanned": result.replanned, "queued": result.queued}
+    return {"reclaimed": result.reclaimed, "queued": result.queued}
 
 
 @shared_task(name="feedback.chase_deadlines", acks_late=True, ignore_result=True)

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mttq_portal.errors import ApplicationError
+from mttq_portal.serializer_fields import FrozenFieldsMixin
 from organizations.tokens import PUBLIC, TokenScopePermission
 
 from .. import ratelimit
@@ -28,7 +29,8 @@ class TooManyRequests(ApplicationError):
     http_status = status.HTTP_429_TOO_MANY_REQUESTS
 
 
-class PublicItemInputSerializer(serializers.Serializer):
+class PublicItemInputSerializer(FrozenFieldsMixin, serializers.Serializer):
+    # Its fields are built once per process, not per request (ADR 0174).
     type = serializers.ChoiceField(choices=[(t.value, t.label) for t in PUBLIC_ITEM_TYPES])
     category = serializers.IntegerField(
         min_value=1, help_text="Category id (GET /api/v1/public/categories/ lists them)."
@@ -100,7 +102,7 @@ class PublicItemSerializer(serializers.Serializer):
     attachments = PublicAttachmentSerializer(many=True)
 
 
-class ReceiptSerializer(serializers.Serializer):
+class ReceiptSerializer(FrozenFieldsMixin, serializers.Serializer):
     tracking_code = serializers.CharField()
     secret = serializers.CharField(help_text="Shown once; only its hash is stored.")
     public_status = serializers.ChoiceField(choices=PublicStatus.choices)

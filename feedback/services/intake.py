@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +35,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -539,16 +540,22 @@ def submission_build(submission: Submission) -> _Rows:
 # ---- write ---------------------------------------------------------------------------------------------
 
 
-def _insert_values(obj: Item | ItemEvent, *, skip: str = "") -> tuple[list[str], list[Any]]:
+@cache
+def _insert_fields(
+    model: type[Item] | type[ItemEvent], skip: str
+) -> "tuple[tuple[Field[Any, Any], ...], tuple[str, ...]]":
+    """The fields Django's INSERT writes for ``model`` and their quoted columns, read once per process."""
+    fields_ = tuple(
+        f for f in model._meta.concrete_fields if not f.primary_key and f.name != skip and f.column is not None
+    )
+    return fields_, tuple(connection.ops.quote_name(str(f.column)) for f in fields_)
+
+
+def _insert_values(obj: Item | ItemEvent, *, skip: str = "") -> tuple[tuple[str, ...], list[Any]]:
     """The columns and database values Django's own INSERT would send for ``obj`` (defaults and ``auto_now``
     applied by each field's ``pre_save``), so the one-statement INSERT below writes exactly the same row."""
-    columns, values = [], []
-    for field_ in obj._meta.concrete_fields:
-        if field_.primary_key or field_.name == skip or field_.column is None:
-            continue
-        columns.append(connection.ops.quote_name(field_.column))
-        values.append(field_.get_db_prep_save(field_.pre_save(obj, add=True), connection=connection))
-    return columns, values
+    fields_, columns = _insert_fields(type(obj), skip)
+    return columns, [f.get_db_prep_save(f.pre_save(obj, add=True), connection=connection) for f in fields_]
 
 
 def _insert_item_and_event(item: Item, event: ItemEvent) -> None:

@@ -326,6 +326,7 @@ CELERY_QUEUE_NAMES = {"notifications": "notifications", "chase": "chase", "repor
 CELERY_TASK_ROUTES = (
     {
         "feedback.item_submitted_plan": {"queue": "notifications"},
+        "feedback.submissions_plan": {"queue": "notifications"},
         "feedback.notification_deliver": {"queue": "notifications"},
         "feedback.notifications_deliver_batch": {"queue": "notifications"},
         "feedback.notifications_fan_out": {"queue": "notifications"},
@@ -468,11 +469,11 @@ NOTIFICATIONS_SWEEP_SECONDS = env.float("NOTIFICATIONS_SWEEP_SECONDS", default=3
 # The sweeper queues pending rows no worker holds that were never queued, or queued longer ago than this
 # (a message lost by a broker without persistence).
 NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", default=300)
-# Submissions whose after-commit work did not run within this time are re-planned (within the window).
-NOTIFICATIONS_SUBMIT_GRACE_SECONDS = env.int("NOTIFICATIONS_SUBMIT_GRACE_SECONDS", default=120)
-NOTIFICATIONS_SUBMIT_SWEEP_HOURS = env.int("NOTIFICATIONS_SUBMIT_SWEEP_HOURS", default=48)
-# Who is told about a new submission is planned by a worker, not in the citizen's request (ADR 0167).
+# Who is told about a new submission is planned by a worker, not in the citizen's request (ADR 0167): beat
+# runs the planner every PLAN seconds over the submissions of the last SWEEP_HOURS not yet planned (ADR 0174).
 NOTIFICATIONS_PLAN_SUBMISSIONS_IN_WORKER = env.bool("NOTIFICATIONS_PLAN_SUBMISSIONS_IN_WORKER", default=True)
+NOTIFICATIONS_PLAN_SECONDS = env.float("NOTIFICATIONS_PLAN_SECONDS", default=2.0)
+NOTIFICATIONS_SUBMIT_SWEEP_HOURS = env.int("NOTIFICATIONS_SUBMIT_SWEEP_HOURS", default=48)
 NOTIFICATIONS_STAFF_LANGUAGE = env("NOTIFICATIONS_STAFF_LANGUAGE", default="vi")
 
 # SMS: a pluggable backend (feedback.sms). The HTTP gateway is configured by URL and token.
@@ -493,6 +494,10 @@ DIGEST_MAX_LINES = env.int("DIGEST_MAX_LINES", default=30)
 RETENTION_ANONYMISE_AFTER_DAYS = env.int("RETENTION_ANONYMISE_AFTER_DAYS", default=730)
 
 # The beat schedule (django-celery-beat copies it into the database, where administrators can edit it).
+CELERY_BEAT_SCHEDULE["notifications-plan-submissions"] = {
+    "task": "feedback.submissions_plan",
+    "schedule": NOTIFICATIONS_PLAN_SECONDS,
+}
 CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
     "task": "feedback.notifications_sweep",
     "schedule": NOTIFICATIONS_SWEEP_SECONDS,

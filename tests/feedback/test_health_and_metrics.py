@@ -115,11 +115,14 @@ def test_metrics_are_hidden_without_the_token_and_count_requests_outbox_and_over
 
 
 def test_the_request_id_comes_back_and_travels_in_the_header_of_the_tasks_the_request_enqueues(
-    client, with_broker, submit_kwargs, django_capture_on_commit_callbacks
+    client, with_broker, submit_kwargs, django_capture_on_commit_callbacks, settings
 ):
     from mttq_portal.celery import app
 
-    # given tasks go to a queue of our own on the real Redis, with no worker consuming it
+    # given tasks go to a queue of our own on the real Redis, with no worker consuming it, and submissions
+    # planned in the request (the setting's other value; by default beat's planner plans them, ADR 0174),
+    # so that the request enqueues the deliveries
+    settings.NOTIFICATIONS_PLAN_SUBMISSIONS_IN_WORKER = False
     queue = f"test-rid-{uuid.uuid4().hex[:8]}"
     previous = app.conf.task_default_queue
     app.conf.task_default_queue = queue

@@ -7,7 +7,8 @@ import time
 import pytest
 from django.utils import timezone
 
-from feedback.models import Notification, NotificationStatus
+from feedback import tasks
+from feedback.models import Item, Notification, NotificationStatus
 from feedback.services.intake import item_submit
 from feedback.services.notifications import sweeping
 from feedback.services.transitions import MoveData, item_move
@@ -55,8 +56,9 @@ def broker_at(url: str):
 
 
 def test_submission_acknowledgement_email_is_delivered_by_the_worker(worker, mail_dir, citizen_submission):
-    # given a real worker; when a citizen who consented to contact submits
+    # given a real worker; when a citizen who consented to contact submits, and beat sends the planner
     result = item_submit(**citizen_submission)
+    tasks.submissions_plan.apply_async()
 
     # then the worker writes the acknowledgement email, and the officer's email
     messages = wait_for(lambda: len(read_messages(mail_dir)) >= 2 and read_messages(mail_dir))
@@ -88,25 +90,24 @@ def test_forwarding_notifies_the_agency_through_the_worker(
     assert "đã được chuyển đến" in messages[0]["Subject"]
 
 
-def test_redis_down_fifty_submissions_succeed_and_the_sweeper_sends_fifty_acknowledgements(
-    worker, mail_dir, citizen_submission, settings
+def test_redis_down_fifty_submissions_succeed_and_the_planner_sends_fifty_acknowledgements_once_it_is_back(
+    worker, mail_dir, citizen_submission
 ):
     # given the broker is unreachable (a closed port)
-    settings.NOTIFICATIONS_SUBMIT_GRACE_SECONDS = 3600
     with broker_at("redis://127.0.0.1:1/0"):
         items = [
             item_submit(**{**citizen_submission, "submitter_phone": "", "title": f"Kiến nghị số {i}"}).item
             for i in range(50)
         ]
 
-    # then every submission was accepted, nothing was delivered, everything waits in the outbox
+    # then every submission was stored, nothing was delivered, every item waits to be planned (ADR 0174)
     assert len(items) == 50
     assert read_messages(mail_dir) == []
-    assert Notification.objects.filter(template="acknowledgement", status=NotificationStatus.PENDING).count() == 50
+    assert Item.objects.filter(pk__in=[i.pk for i in items], acknowledged_at__isnull=True).count() == 50
 
-    # when the broker is back and the sweeper runs (twice: a repeat must not duplicate)
-    first, second = sweeping.notifications_sweep(), sweeping.notifications_sweep()
-    assert (first.queued, second.queued) == (100, 0)
+    # when the broker is back and the planner runs (twice: a repeat must not duplicate), then the sweeper
+    assert (sweeping.submissions_plan(), sweeping.submissions_plan()) == (50, 0)
+    assert sweeping.notifications_sweep().queued == 0
 
     # then 50 acknowledgements arrive, each once
     wait_for(lambda: len([k for k in keys(mail_dir) if k.startswith("acknowledgement:")]) >= 50)
@@ -140,6 +141,7 @@ def _kill_and_restart(queue, markers, mail_dir, citizen_submission, settings):
     with broker_at("redis://127.0.0.1:1/0"):
         for i in range(30):
             item_submit(**{**citizen_submission, "submitter_phone": "", "title": f"Kiến nghị số {i}"})
+        sweeping.submissions_plan()  # planned; queueing fails, so the rows wait unqueued for the sweeper
     expected = set(
         Notification.objects.filter(channel="email", status=NotificationStatus.PENDING).values_list("key", flat=True)
     )

@@ -147,17 +147,42 @@ def test_a_broker_outage_leaves_rows_pending_and_the_sweeper_queues_them(
     assert sweeping.notifications_sweep().queued == 0
 
 
-def test_the_sweeper_replans_a_submission_whose_after_commit_work_never_ran(citizen_submission, settings):
-    # given a submission whose process died right after commit (the hooks never ran)
-    settings.NOTIFICATIONS_SUBMIT_GRACE_SECONDS = 0
-    item = item_submit(**citizen_submission).item  # on_commit callbacks are not run in this test transaction
+def test_the_planner_plans_a_submission_whose_after_commit_work_never_ran_and_only_once(citizen_submission):
+    # given a submission whose hooks never ran (a request served with a worker, or a process that died right
+    # after commit: on_commit callbacks are not run in this test transaction)
+    item = item_submit(**citizen_submission).item
     assert not Notification.objects.filter(item=item).exists()
 
-    result = sweeping.notifications_sweep()
+    # when beat's planner runs, twice
+    planned = [sweeping.submissions_plan(), sweeping.submissions_plan()]
 
-    assert result.replanned == 1
+    # then it planned the item once: the Front officer's and the citizen's notices, each delivered once
+    assert planned == [1, 0]
     assert Notification.objects.filter(item=item, template="acknowledgement").count() == 2
     assert len([m for m in mail.outbox if m.to == ["pao@example.org"]]) == 1
+    item.refresh_from_db()
+    assert item.acknowledged_at is not None
+
+
+def test_the_planner_goes_on_past_an_item_whose_planning_fails(citizen_submission, monkeypatch):
+    first = item_submit(**{**citizen_submission, "title": "Một"}).item
+    second = item_submit(**{**citizen_submission, "title": "Hai"}).item
+    real = planning.notify_item_submitted
+
+    def failing_for_first(item_id):
+        if item_id == first.id:
+            raise RuntimeError("template missing")
+        return real(item_id)
+
+    monkeypatch.setattr(sweeping, "notify_item_submitted", failing_for_first)
+    assert sweeping.submissions_plan() == 2
+    assert not Notification.objects.filter(item=first).exists()
+    assert Notification.objects.filter(item=second, template="acknowledgement").exists()
+
+    # and the next run, the fault gone, plans the first
+    monkeypatch.setattr(sweeping, "notify_item_submitted", real)
+    assert sweeping.submissions_plan() == 1
+    assert Notification.objects.filter(item=first, template="acknowledgement").exists()
 
 
 def test_failed_delivery_is_retried_with_backoff_then_marked_failed(

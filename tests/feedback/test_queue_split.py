@@ -17,6 +17,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 ROUTES = {
     "feedback.item_submitted_plan": {"queue": "notifications"},
+    "feedback.submissions_plan": {"queue": "notifications"},
     "feedback.notification_deliver": {"queue": "notifications"},
     "feedback.notifications_deliver_batch": {"queue": "notifications"},
     "feedback.notifications_sweep": {"queue": "notifications"},
@@ -42,8 +43,9 @@ def test_a_notifications_worker_delivers_while_the_chase_waits_for_its_own_worke
     # given a worker started as `make worker-notifications` would start it (the split routes of the settings)
     worker = start_worker("notifications", name="split-notifications", extra_env={"CELERY_SPLIT_QUEUES": "true"})
     try:
-        # when a citizen submits and beat sends the chase
+        # when a citizen submits, and beat sends the planner and the chase
         item_submit(**{**citizen_submission, "submitter_phone": ""})
+        tasks.submissions_plan.apply_async()
         tasks.chase_deadlines.apply_async()
 
         # then both emails arrive through the notifications queue

@@ -29,16 +29,10 @@ def _run_hook(plan: Callable[[], list[int]]) -> None:
 
 
 def on_item_submitted(item_id: int) -> None:
-    """After a submission commits: hand the planning to a worker with one publish (ADR 0167), so the citizen's
-    request does not wait for the audience query, the outbox rows and their own publishes. When tasks run
-    inline, or the broker refuses the message, plan here as before (the rows must exist while Redis is down)."""
+    """After a submission commits. With a worker, nothing: beat's planner finds the new item within
+    NOTIFICATIONS_PLAN_SECONDS and plans who is told (ADR 0174), so the citizen's request pays neither the
+    audience query nor a broker round trip. When tasks run inline (tests), plan here."""
     if app.conf.task_always_eager or not settings.NOTIFICATIONS_PLAN_SUBMISSIONS_IN_WORKER:
-        _run_hook(lambda: notify_item_submitted(item_id))
-        return
-    try:
-        queueing.publish(queueing.PLAN_SUBMISSION_TASK, item_id)
-    except Exception as exc:  # kombu raises several types
-        logger.warning("Could not queue the planning of item %s (%s); planning now", item_id, exc)
         _run_hook(lambda: notify_item_submitted(item_id))
 
 

@@ -117,16 +117,24 @@ def _write(rows: Sequence[Notification]) -> list[int]:
 
 def notify_item_submitted(item_id: int) -> list[int]:
     """After a submission commits: the Front officers of the commune, and the citizen's acknowledgement."""
-    item = Item.objects.get(pk=item_id)
-    context = _item_context(item)
-    if item.triage_due_date:
-        context["due_date"] = item.triage_due_date.isoformat()
-    rows = rows_for_item(item=item, template="item_received", ref=f"i{item.id}", event_id=None, context=context)
-    rows += rows_for_item(item=item, template="acknowledgement", ref=f"i{item.id}", event_id=None, context=context)
     with transaction.atomic():
+        # Once: an item planned already, or held by another planner right now, is left alone (the rows of a
+        # planner that died before queueing them are queued by the sweeper).
+        item = (
+            Item.objects.select_for_update(no_key=True, skip_locked=True)
+            .filter(pk=item_id, acknowledged_at__isnull=True)
+            .first()
+        )
+        if item is None:
+            return []
+        context = _item_context(item)
+        if item.triage_due_date:
+            context["due_date"] = item.triage_due_date.isoformat()
+        ref = f"i{item.id}"
+        rows = rows_for_item(item=item, template="item_received", ref=ref, event_id=None, context=context)
+        rows += rows_for_item(item=item, template="acknowledgement", ref=ref, event_id=None, context=context)
         ids = _write(rows)
-        # The sweeper re-plans submissions whose after-commit work never ran (a crash right after commit).
-        Item.objects.filter(pk=item_id, acknowledged_at__isnull=True).update(acknowledged_at=timezone.now())
+        Item.objects.filter(pk=item_id).update(acknowledged_at=timezone.now())
     return ids
 
 

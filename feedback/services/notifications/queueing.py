@@ -17,6 +17,8 @@ from ...models import Notification, NotificationChannel, NotificationStatus
 
 logger = logging.getLogger(__name__)
 
+PLAN_SUBMISSIONS_TASK = "feedback.submissions_plan"
+# Sent per submission before ADR 0174; the task stays registered for messages queued before an upgrade.
 PLAN_SUBMISSION_TASK = "feedback.item_submitted_plan"
 DELIVER_TASK = "feedback.notification_deliver"
 DELIVER_BATCH_TASK = "feedback.notifications_deliver_batch"

@@ -1,6 +1,7 @@
-"""Sweeping: what the beat runs every 30 s so that no row is lost to a dead worker, a lost message or a
-process that died between its commit and its after-commit work."""
+"""Sweeping: what beat runs so that nothing is lost. Every 2 s the planner plans the new submissions (ADR 0174);
+every 30 s the sweeper frees the rows of dead workers and queues the rows whose message was lost."""
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,14 +13,15 @@ from ...models import Item, Notification, NotificationStatus
 from . import queueing
 from .planning import notify_item_submitted
 
-# Submissions re-planned per sweep at most (the rest waits for the next sweep).
-REPLAN_BATCH = 500
+# Submissions planned per run at most (the rest waits for the next run).
+PLAN_BATCH = 500
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
 class SweepResult:
     reclaimed: int = 0
-    replanned: int = 0
     queued: int = 0
 
 
@@ -30,31 +32,40 @@ def _reclaim(*, stale_before: datetime) -> int:
     )
 
 
-def _replan_submissions() -> int:
-    """Plan the submissions whose after-commit work never ran (a crash right after commit)."""
-    now = timezone.now()
-    grace = now - timedelta(seconds=settings.NOTIFICATIONS_SUBMIT_GRACE_SECONDS)
-    window = now - timedelta(hours=settings.NOTIFICATIONS_SUBMIT_SWEEP_HOURS)
-    missed = list(
-        Item.objects.filter(acknowledged_at__isnull=True, received_at__lt=grace, received_at__gte=window)
+def submissions_plan(*, limit: int = PLAN_BATCH) -> int:
+    """Every NOTIFICATIONS_PLAN_SECONDS (beat): plan who is told about the submissions not yet planned (the
+    oldest first, those of the last NOTIFICATIONS_SUBMIT_SWEEP_HOURS), and queue the deliveries.
+
+    The citizen's request only stores the item (ADR 0174); its ``acknowledged_at IS NULL`` is the durable
+    mark of work to do, written in the same statement as the item, so a broker that is down, a lost
+    message or a dead worker delays the notifications and loses none. Planners that overlap (a slow run
+    and the next tick) skip the items another one holds (``planning.notify_item_submitted``)."""
+    window = timezone.now() - timedelta(hours=settings.NOTIFICATIONS_SUBMIT_SWEEP_HOURS)
+    waiting = list(
+        Item.objects.filter(acknowledged_at__isnull=True, received_at__gte=window)
         .order_by("received_at")
-        .values_list("id", flat=True)[:REPLAN_BATCH]
+        .values_list("id", flat=True)[:limit]
     )
-    for item_id in missed:
-        notify_item_submitted(item_id)
-    return len(missed)
+    ids: list[int] = []
+    for item_id in waiting:
+        try:
+            ids += notify_item_submitted(item_id)
+        except Exception:  # one bad item must not hold up the others; it is tried again next time
+            logger.exception("Planning the notifications of item %s failed", item_id)
+    if ids:
+        queueing.notifications_queue(ids)
+    return len(waiting)
 
 
 def notifications_sweep(*, limit: int = 5000) -> SweepResult:
-    """Every 30 s (beat): release claims of dead workers, re-plan submissions whose after-commit work never
-    ran, and queue every pending row that is due and is neither queued recently nor held by a live worker."""
+    """Every 30 s (beat): release claims of dead workers, and queue every pending row that is due and is
+    neither queued recently nor held by a live worker."""
     now = timezone.now()
     result = SweepResult()
     # Live workers renew their claims every NOTIFICATIONS_CLAIM_HEARTBEAT_SECONDS (services/claims.py); a claim
     # not renewed for the timeout belongs to a worker that died.
     stale = now - timedelta(seconds=settings.NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS)
     result.reclaimed = _reclaim(stale_before=stale)
-    result.replanned = _replan_submissions()
 
     requeue = now - timedelta(seconds=settings.NOTIFICATIONS_REQUEUE_AFTER_SECONDS)
     due = list(
