@@ -10,6 +10,7 @@ import hashlib
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -82,17 +83,26 @@ def submit_record(request) -> None:
     record("submit", client_ip(request), settings.FEEDBACK_SUBMIT_RATE)
 
 
+# INCR, and EXPIRE on the window's first count: one command, atomic (a Lua script runs alone in Redis).
+_COUNT_LUA = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n"
+_count_scripts: dict[int, Any] = {}
+
+
+def _count_script(client: Any) -> Any:
+    """The counting script, registered once per process (EVALSHA; redis-py loads it again if Redis lost it)."""
+    script = _count_scripts.get(0)
+    if script is None:
+        script = _count_scripts[0] = client.register_script(_COUNT_LUA)
+    return script
+
+
 def _incr(key: str, window: int) -> int | None:
-    """Atomically count one and return the new value (Redis INCR + EXPIRE in one round trip); None when the
-    cache is down (then nothing is limited)."""
+    """Atomically count one and return the new value (one round trip, one command); None when the cache is
+    down (then nothing is limited)."""
     client = _redis_client()
     try:
         if client is not None:
-            with client.pipeline(transaction=False) as pipe:
-                pipe.incr(cache.make_key(key))
-                pipe.expire(cache.make_key(key), window + 5)
-                value, _expired = pipe.execute()
-            return int(value)
+            return int(_count_script(client)(keys=[cache.make_key(key)], args=[window + 5], client=client))
         if cache.add(key, 1, timeout=window + 5):
             return 1
         return int(cache.incr(key))
@@ -153,9 +163,9 @@ def lookup_attempt(request, code: str) -> LookupAttempt:
 
 @dataclass(frozen=True)
 class SubmitClaim:
-    """One submission counted in its client's window before it is made (one round trip: INCR and EXPIRE
-    pipelined), so the usual case costs one round trip instead of a check and a later count, and concurrent
-    requests cannot all pass a check made before any of them is counted. A submission that is then not stored
+    """One submission counted in its client's window before it is made (one round trip: INCR, and EXPIRE on
+    the window's first count), so the usual case costs one round trip instead of a check and a later count, and
+    concurrent requests cannot all pass a check made before any of them is counted. A submission that is then not stored
     (refused, or the replay of an idempotency key) gives its slot back with ``release()``."""
 
     key: str | None  # None when the cache is down: nothing is limited, nothing to give back

@@ -42,18 +42,28 @@ def _check(name: str, field: drf_fields.Field) -> None:  # type: ignore[type-arg
 
 
 class FrozenFieldsMixin:
-    """Put it before ``serializers.Serializer``: ``class Input(FrozenFieldsMixin, serializers.Serializer)``."""
+    """Put it before ``serializers.Serializer``: ``class Input(FrozenFieldsMixin, serializers.Serializer)``.
+
+    The shared fields are bound to an empty instance of the class, made for the purpose: never to the
+    instance of a request, whose data (a citizen's name, a receipt's secret) would then stay in memory for
+    the life of the process. ``partial`` is refused: the fields would read it from that empty instance."""
 
     _frozen_fields: BindingDict | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("partial"):
+            raise TypeError(f"{type(self).__name__} shares its fields between instances: partial is not supported")
+        super().__init__(*args, **kwargs)
 
     @property
     def fields(self) -> Any:
         cls = type(self)
         frozen = cls.__dict__.get("_frozen_fields")
         if frozen is None:
-            frozen = BindingDict(self)  # type: ignore[arg-type]
-            for name, field in self.get_fields().items():  # type: ignore[attr-defined]
-                frozen[name] = field  # binds it (field_name, source, label) once
+            parent = cls()  # no instance, no data, no context
+            frozen = BindingDict(parent)  # type: ignore[arg-type]
+            for name, field in parent.get_fields().items():  # type: ignore[attr-defined]
+                frozen[name] = field  # binds it (field_name, source, label) once, to the empty parent
                 _check(f"{cls.__name__}.{name}", field)
             cls._frozen_fields = frozen
         return frozen

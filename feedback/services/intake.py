@@ -250,15 +250,21 @@ def _running_campaign_id(commune: _Commune, day: date) -> int | None:
 # ---- validate ------------------------------------------------------------------------------------------
 
 
+# The choices, read once (an enum's ``values`` builds a new list at each call).
+_ITEM_TYPES = frozenset(ItemType.values)
+_CHANNELS = frozenset(Channel.values)
+_CONSENT_METHODS = frozenset(ConsentMethod.values)
+
+
 def _check_kind_and_consent(
     type: str, channel: str, consent_method: str, consent_processing: bool, privacy_notice_version: str
 ) -> str:
     """The choices and the consent to processing; returns the privacy notice version, trimmed."""
-    if type not in ItemType.values:
+    if type not in _ITEM_TYPES:
         raise _field_error("type", _("Choose the kind of matter."), code="required")
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         raise _field_error("channel", _("Unknown channel."))
-    if consent_method not in ConsentMethod.values:
+    if consent_method not in _CONSENT_METHODS:
         raise _field_error("consent_method", _("Unknown way of obtaining consent."))
     if consent_processing is not True:
         raise _field_error(
