@@ -86,7 +86,8 @@ class BeatLastRun(HealthCheck):
 
 @dataclasses.dataclass
 class OutboxAge(HealthCheck):
-    """No due notification has waited longer than the limit (workers are consuming)."""
+    """No due notification, and no submission waiting for beat's planner, has waited longer than the limit
+    (beat and the workers are working)."""
 
     def run(self) -> None:
         from django.db import connection
@@ -94,11 +95,15 @@ class OutboxAge(HealthCheck):
         from feedback.selectors.health import outbox_state
 
         try:
-            age = outbox_state().oldest_age_seconds
+            state = outbox_state()
         finally:
             connection.close()
-        if age > settings.READINESS_OUTBOX_MAX_AGE_SECONDS:
-            raise ServiceUnavailable(f"the oldest due notification waits for {int(age)} s")
+        limit = settings.READINESS_OUTBOX_MAX_AGE_SECONDS
+        if state.oldest_age_seconds > limit:
+            raise ServiceUnavailable(f"the oldest due notification waits for {int(state.oldest_age_seconds)} s")
+        if state.unplanned_age_seconds > limit:
+            waited = int(state.unplanned_age_seconds)
+            raise ServiceUnavailable(f"the oldest submission waits to be planned for {waited} s")
 
 
 READINESS_CHECKS = (

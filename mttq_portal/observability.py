@@ -131,6 +131,11 @@ class DomainCollector:
         failed = GaugeMetricFamily("mttq_outbox_failed", "Notifications given up after the last attempt")
         failed.add_metric([], outbox.failed)
         yield failed
+        unplanned = GaugeMetricFamily(
+            "mttq_submissions_unplanned_oldest_age_seconds", "Age of the oldest submission not yet planned by beat"
+        )
+        unplanned.add_metric([], outbox.unplanned_age_seconds)
+        yield unplanned
 
 
 def broker_queue_lengths() -> dict[str, int]:

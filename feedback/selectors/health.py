@@ -1,7 +1,9 @@
 """Figures for readiness and metrics: the outbox and overdue items, each one aggregate query."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
@@ -13,6 +15,7 @@ class OutboxState:
     pending: int
     failed: int
     oldest_age_seconds: float  # of the oldest pending email/SMS that is due now (0 when none)
+    unplanned_age_seconds: float = 0.0  # of the oldest submission beat's planner has not planned (0 when none)
 
 
 def outbox_state() -> OutboxState:
@@ -28,7 +31,20 @@ def outbox_state() -> OutboxState:
         )
     )
     age = (now - row["oldest"]).total_seconds() if row["oldest"] else 0.0
-    return OutboxState(pending=row["pending"], failed=row["failed"], oldest_age_seconds=max(age, 0.0))
+    # The planner's backlog (ADR 0174): an index-only read of item_unacknowledged_idx.
+    window = now - timedelta(hours=settings.NOTIFICATIONS_SUBMIT_SWEEP_HOURS)
+    unplanned = (
+        Item.objects.filter(acknowledged_at__isnull=True, received_at__gte=window)
+        .order_by("received_at")
+        .values_list("received_at", flat=True)
+        .first()
+    )
+    return OutboxState(
+        pending=row["pending"],
+        failed=row["failed"],
+        oldest_age_seconds=max(age, 0.0),
+        unplanned_age_seconds=max((now - unplanned).total_seconds(), 0.0) if unplanned else 0.0,
+    )
 
 
 def overdue_counts() -> dict[str, int]:

@@ -10,7 +10,9 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from feedback.models import Notification, NotificationChannel
+from feedback.models import Item, Notification, NotificationChannel
+from feedback.services.intake import item_submit
+from feedback.services.notifications import sweeping
 
 # Readiness checks run on executor threads (their own connections): what the test writes must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,6 +78,32 @@ def test_readiness_fails_when_a_due_notification_waited_more_than_fifteen_minute
 
     assert response.status_code == 500
     assert any("oldest due notification" in v for v in response.json().values())
+
+
+def test_readiness_and_metrics_show_a_submission_that_beats_planner_left_waiting(
+    client, with_broker, citizen_submission, settings
+):
+    # given beat sent the sweep recently, and two submissions no planner has planned (served with a worker)
+    beat_ran(seconds_ago=10)
+    settings.METRICS_TOKEN = "metrics-secret-123"
+    recent = item_submit(**citizen_submission).item
+    stuck = item_submit(**{**citizen_submission, "title": "Chưa được lập kế hoạch"}).item
+    assert Item.objects.filter(pk__in=[recent.pk, stuck.pk], acknowledged_at__isnull=True).count() == 2
+
+    # when the older one has waited 16 minutes (beyond the 15 of READINESS_OUTBOX_MAX_AGE_SECONDS)
+    Item.objects.filter(pk=stuck.pk).update(received_at=timezone.now() - timedelta(minutes=16))
+    response = client.get("/readyz", HTTP_ACCEPT="application/json")
+    metrics = client.get("/metrics", HTTP_AUTHORIZATION="Bearer metrics-secret-123").content.decode()
+
+    # then the instance is not ready, saying why, and the metric shows the wait
+    assert response.status_code == 500
+    assert any("waits to be planned for 96" in v for v in response.json().values())
+    age = next(line for line in metrics.splitlines() if line.startswith("mttq_submissions_unplanned_oldest_age"))
+    assert 960 <= float(age.split()[-1]) < 1000
+
+    # and once the planner has run, both are planned and the instance is ready again
+    assert sweeping.submissions_plan() == 2
+    assert client.get("/readyz", HTTP_ACCEPT="application/json").status_code == 200
 
 
 def test_readiness_fails_when_the_broker_is_unreachable(client, with_broker, settings):
