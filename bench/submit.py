@@ -1,14 +1,19 @@
 """Throughput and latency of the public submit API against a one-INSERT Django view served the same way.
 
 Both apps run under gunicorn on 127.0.0.1 with the same workers, settings and middleware; 16 concurrent
-clients (keep-alive HTTP/1.1, 2 processes x 8 threads) post JSON for a bounded time to each in turn.
-Prints requests/s, p50 and p95 for both and the ratio. The database is ``mttq_bench_submit`` (created and
-migrated here) on the PostgreSQL of DATABASE_URL; Redis is REDIS_URL (rate limits raised for the run).
+clients (keep-alive HTTP/1.1, 2 processes x 8 threads) post JSON to each in turn, in alternating rounds
+(baseline, submit, baseline, submit, ...: a slow moment of a shared machine falls on both, not on one).
+Prints requests/s, p50 and p95 for both over all their rounds, the ratio, and each round's ratio. The
+database is ``mttq_bench_submit`` (created and migrated here) on the PostgreSQL of DATABASE_URL; Redis is
+REDIS_URL (rate limits raised for the run).
 
 Then, in-process in the same database, what one submission costs: its SQL statements, its Redis round trips
-and the median time of a series (bench/support/submit_profile.py; ADR 0168 quotes both).
+and the median time of a series (bench/support/submit_profile.py; ADRs 0168 and 0174 quote both).
 
-    .venv/bin/python bench/submit.py [--seconds 15] [--clients 16] [--workers 2] [--threads 4] [--profile 60]
+    .venv/bin/python bench/submit.py [--seconds 15] [--rounds 3] [--clients 16] [--workers 2] [--threads 4]\
+        [--profile 60]
+
+``--seconds`` is each kind's total time, split over the rounds.
 """
 
 import sys
@@ -138,14 +143,19 @@ def client_process(port: int, threads: int, seconds: float, payload: dict, queue
     queue.put((latencies, errors[0]))
 
 
-def load(port: int, clients: int, seconds: float, payload: dict) -> dict:
-    processes_count = 2
+def warm_up(port: int, payload: dict) -> None:
+    """Connections, worker imports, the first queries."""
     queue = multiprocessing.Queue()
-    # Warm-up: connections, worker imports, the first queries.
     warm = multiprocessing.Process(target=client_process, args=(port, 2, 2.0, payload, queue))
     warm.start()
     queue.get()
     warm.join()
+
+
+def load(port: int, clients: int, seconds: float, payload: dict) -> tuple[list[float], int, float]:
+    """One round: ``clients`` clients for ``seconds``; the latencies of the accepted requests, the errors, the time."""
+    processes_count = 2
+    queue = multiprocessing.Queue()
     started = time.monotonic()
     procs = [
         multiprocessing.Process(target=client_process, args=(port, clients // processes_count, seconds, payload, queue))
@@ -160,26 +170,32 @@ def load(port: int, clients: int, seconds: float, payload: dict) -> dict:
         errors += err
     for p in procs:
         p.join()
-    elapsed = time.monotonic() - started
-    latencies.sort()
+    return latencies, errors, time.monotonic() - started
+
+
+def summary(rounds: list[tuple[list[float], int, float]]) -> dict:
+    latencies = sorted(lat for r in rounds for lat in r[0])
+    elapsed = sum(r[2] for r in rounds)
     p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
     return {
         "requests": len(latencies),
-        "errors": errors,
+        "errors": sum(r[1] for r in rounds),
         "rps": len(latencies) / elapsed,
         "p50_ms": 1000 * statistics.median(latencies) if latencies else float("nan"),
         "p95_ms": 1000 * p95,
+        "round_rps": [len(r[0]) / r[2] for r in rounds],
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per kind")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--profile", type=int, default=60, help="submissions timed in-process after the load")
-    apply_smoke_defaults(parser, seconds=2.0, clients=2, workers=1, threads=2, profile=5)
+    apply_smoke_defaults(parser, seconds=2.0, rounds=1, clients=2, workers=1, threads=2, profile=5)
     args = parser.parse_args()
     if os.environ.get("BENCH_SMOKE"):
         args.seconds, args.clients = 2, 4
@@ -196,27 +212,34 @@ def main() -> None:
         "consent_publish": True,
         "submitter_phone": "0912 345 678",
     }
-    results = {}
-    for name, settings in (
-        ("baseline (one INSERT)", "bench.support.baseline_settings"),
-        ("submit API", "mttq_portal.settings.test"),
-    ):
-        port = free_port()
-        server = start_server(env, settings, port, args.workers, args.threads)
-        try:
-            results[name] = load(port, args.clients, args.seconds, payload)
-        finally:
+    kinds = {"baseline (one INSERT)": "bench.support.baseline_settings", "submit API": "mttq_portal.settings.test"}
+    servers, ports = {}, {}
+    rounds: dict[str, list] = {name: [] for name in kinds}
+    try:
+        for name, settings in kinds.items():
+            ports[name] = free_port()
+            servers[name] = start_server(env, settings, ports[name], args.workers, args.threads)
+            warm_up(ports[name], payload)
+        for _ in range(args.rounds):
+            for name in kinds:
+                rounds[name].append(load(ports[name], args.clients, args.seconds / args.rounds, payload))
+    finally:
+        for server in servers.values():
             stop_server(server)
+    results = {name: summary(kind_rounds) for name, kind_rounds in rounds.items()}
 
     print(
-        f"{args.clients} clients, {args.seconds:.0f} s each, gunicorn {args.workers} workers x {args.threads} threads,"
-        f" {os.cpu_count()} CPUs (clients share them)"
+        f"{args.clients} clients, {args.seconds:.0f} s each in {args.rounds} alternating rounds, gunicorn"
+        f" {args.workers} workers x {args.threads} threads, {os.cpu_count()} CPUs (clients share them)"
     )
     for name, r in results.items():
         print(
             f"  {name:24s} {r['rps']:8.1f} req/s   p50 {r['p50_ms']:6.1f} ms   p95 {r['p95_ms']:6.1f} ms"
             f"   ({r['requests']} ok, {r['errors']} errors)"
         )
+    base, real = results["baseline (one INSERT)"], results["submit API"]
+    each = [s / b if b else 0.0 for b, s in zip(base["round_rps"], real["round_rps"], strict=True)]
+    print("  ratio per round: " + ", ".join(f"{r:.2f}" for r in each))
     subprocess.run(
         [PYTHON, str(ROOT / "bench" / "support" / "submit_profile.py"), str(category), str(commune), str(args.profile)],
         cwd=ROOT,
@@ -226,7 +249,6 @@ def main() -> None:
     import redis
 
     redis.Redis.from_url(env["REDIS_URL"]).delete(BENCH_QUEUE)
-    base, real = results["baseline (one INSERT)"], results["submit API"]
     ratio = real["rps"] / base["rps"] if base["rps"] else 0.0
     print(f"  aim: submit / one-INSERT view >= 0.5: {ratio:.2f} {'MET' if ratio >= 0.5 else 'NOT MET'}")
     met = real["p95_ms"] < 150
