@@ -52,6 +52,22 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+# Tasks beat sends every few seconds: Celery's routine lines about them ("Sending due task", "received",
+# "succeeded") would be most of the log. Their own service logs what they did when they did something.
+ROUTINE_TASKS = ("feedback.submissions_plan",)
+_CELERY_ROUTINE_LOGGERS = ("celery.beat", "celery.worker.strategy", "celery.app.trace")
+
+
+class RoutineTicksFilter(logging.Filter):
+    """Drops Celery's INFO lines about the routine tasks (warnings and errors about them are kept)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING or record.name not in _CELERY_ROUTINE_LOGGERS:
+            return True
+        message = record.getMessage()
+        return not any(task in message for task in ROUTINE_TASKS)
+
+
 @before_task_publish.connect
 def _carry_request_id(headers=None, **kwargs) -> None:
     request_id = request_id_var.get()

@@ -182,3 +182,28 @@ def test_the_request_id_comes_back_and_travels_in_the_header_of_the_tasks_the_re
     broker.delete(queue)
     assert messages
     assert {m["headers"]["request_id"] for m in messages} == {request_id}
+
+
+def test_celerys_routine_lines_about_the_planner_are_dropped_and_everything_else_is_kept():
+    import logging
+
+    from mttq_portal.observability import RoutineTicksFilter
+
+    def record(logger: str, level: int, message: str, *args) -> logging.LogRecord:
+        return logging.LogRecord(logger, level, __file__, 1, message, args, None)
+
+    routine = RoutineTicksFilter()
+    planner, sweep = "feedback.submissions_plan", "feedback.notifications_sweep"
+    dropped = [
+        record("celery.beat", logging.INFO, "Scheduler: Sending due task %s (%s)", "plan-submissions", planner),
+        record("celery.worker.strategy", logging.INFO, "Task %s[%s] received", planner, "abc"),
+        record("celery.app.trace", logging.INFO, "Task %(name)s[%(id)s] succeeded in %(runtime)ss: %(return_value)s",
+               {"name": planner, "id": "abc", "runtime": 0.005, "return_value": 0}),
+    ]  # fmt: skip
+    kept = [
+        record("celery.app.trace", logging.ERROR, "Task %s[%s] raised unexpected: %r", planner, "abc", "boom"),
+        record("celery.worker.strategy", logging.INFO, "Task %s[%s] received", sweep, "abc"),
+        record("feedback.services.notifications.sweeping", logging.INFO, "Planned the notifications of %s", 3),
+    ]
+    assert [routine.filter(r) for r in dropped] == [False, False, False]
+    assert [routine.filter(r) for r in kept] == [True, True, True]

@@ -54,6 +54,8 @@ def submissions_plan(*, limit: int = PLAN_BATCH) -> int:
             logger.exception("Planning the notifications of item %s failed", item_id)
     if ids:
         queueing.notifications_queue(ids)
+    if waiting:
+        logger.info("Planned the notifications of %s submissions (%s to deliver)", len(waiting), len(ids))
     return len(waiting)
 
 
