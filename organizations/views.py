@@ -62,6 +62,13 @@ def mfa_overview(request):
             return redirect(f"{reverse('mfa-verify')}?{urlencode({'next': request.path})}")
         codes = mfa.recovery_codes_regenerate(user=request.user)
         recovery_left = len(codes)
+        # A new set of recovery codes is a new second factor (the old codes stop working): logged as such.
+        security_event_record(
+            kind=SecurityEventKind.MFA_ENROLLED,
+            request=request,
+            object_type="recovery_codes",
+            detail={"regenerated": True, "count": len(codes)},
+        )
     return render(
         request,
         "registration/mfa_overview.html",

@@ -113,6 +113,30 @@ def test_a_recovery_code_works_once(client, officer_a):
 
 
 @pytest.mark.django_db
+def test_new_recovery_codes_replace_the_old_ones_and_the_change_is_in_the_security_log(client, officer_a):
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    # given an officer who enrolled (ten codes) and has just verified
+    login(client, officer_a)
+    enrol(client, officer_a)
+    old = set(StaticToken.objects.filter(device__user=officer_a).values_list("token", flat=True))
+    assert len(old) == 10
+
+    # when they ask for new recovery codes
+    response = client.post("/accounts/mfa/", {"action": "recovery"})
+
+    # then ten new codes are shown once, the old ones are gone, and the security log says so
+    shown = set(re.findall(r"<li>([0-9a-f]{8})</li>", response.content.decode()))
+    assert len(shown) == 10
+    assert shown == set(StaticToken.objects.filter(device__user=officer_a).values_list("token", flat=True))
+    assert not shown & old
+    event = SecurityEvent.objects.filter(kind=SecurityEventKind.MFA_ENROLLED, object_type="recovery_codes").get()
+    assert event.actor_id == officer_a.pk
+    assert event.detail == {"regenerated": True, "count": 10}
+    assert not set(event.detail.values()) & shown  # never the codes themselves
+
+
+@pytest.mark.django_db
 def test_export_of_personal_data_asks_the_second_factor_again_after_the_reauth_window(client, officer_a, settings):
     login(client, officer_a)
     device, _ = enrol(client, officer_a)
