@@ -44,7 +44,7 @@ from ..models import (
 from ..selectors.items import item_actor_roles, items_for_user
 from ..workflow import MOVE_LABELS, MOVES, Actor, Move
 from .notifications.audiences import staff_language
-from .notifications.hooks import notify_item_event_on_commit
+from .notifications.hooks import notify_followers_on_commit, notify_item_event_on_commit
 from .notifications.planning import notification_send
 from .transitions import MoveData, MoveResult, item_move
 
@@ -744,14 +744,20 @@ def item_uphold(*, user: User, item_id: int, explanation: str) -> MoveResult:
 
 
 def _follow_target(*, target: Item, move: Move, user: User) -> None:
-    """Merged items show their target's result (the citizen of a duplicate gets the same answer)."""
-    followers = list(Item.objects.select_for_update().filter(merged_into=target, status=Status.MERGED))
-    for follower in followers:
-        follower.public_answer = target.public_answer
-        follower.save(update_fields=["public_answer", "updated_at"])
-    ItemEvent.objects.bulk_create(
+    """Merged items show their target's result (the citizen of a duplicate gets the same answer, and is told
+    of it after commit, about their own item). One UPDATE and one INSERT however many followers."""
+    followers = list(
+        Item.objects.select_for_update(no_key=True)
+        .filter(merged_into=target, status=Status.MERGED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not followers:
+        return
+    Item.objects.filter(pk__in=followers).update(public_answer=target.public_answer, updated_at=timezone.now())
+    events = ItemEvent.objects.bulk_create(
         ItemEvent(
-            item=follower,
+            item_id=follower,
             kind=EventKind.NOTE,
             actor=user,
             actor_label=Actor.FRONT.value,
@@ -761,3 +767,4 @@ def _follow_target(*, target: Item, move: Move, user: User) -> None:
         )
         for follower in followers
     )
+    notify_followers_on_commit(event_ids=[event.pk for event in events], move=move)

@@ -240,6 +240,44 @@ def test_merge_keeps_both_histories_and_the_duplicate_follows_the_result(officer
     assert duplicate.events.filter(is_public=True, data__follows=target.id).exists()
 
 
+def test_when_the_target_closes_each_consenting_duplicates_citizen_is_told_the_result_about_their_own_item(
+    officer_a, commune_a, agency_a, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    # given an answered item and three duplicates merged into it: two whose citizens agreed to be contacted
+    # (by email only, and by email and SMS), one who did not
+    target = item_in(Status.ANSWERED, commune=commune_a, agency=agency_a)
+    by_email = ItemFactory(commune=commune_a, submitter_email="dup1@example.org", submitter_phone="")
+    by_both = ItemFactory(commune=commune_a, submitter_email="dup2@example.org", submitter_phone="0987654321")
+    silent = ItemFactory(commune=commune_a, submitter_email="dup3@example.org", consent_contact=False)
+    for duplicate in (by_email, by_both, silent):
+        wf.item_merge(user=officer_a, item_id=duplicate.id, target_id=target.id)
+    mail.outbox.clear()
+    Notification.objects.all().delete()
+
+    # when the Front closes the target as resolved
+    with django_capture_on_commit_callbacks(execute=True):
+        wf.item_close(user=officer_a, item_id=target.id, result=Move.RESOLVE, public_answer="Đã sửa xong đường.")
+
+    # then each consenting citizen gets one message per channel, about their own code, with the answer
+    told = {
+        (n.item_id, n.channel)
+        for n in Notification.objects.filter(template="result", item__in=[by_email, by_both, silent])
+    }
+    assert told == {(by_email.id, "email"), (by_both.id, "email"), (by_both.id, "sms")}
+    to = {m.to[0]: m for m in mail.outbox if m.to[0].startswith("dup")}
+    assert set(to) == {"dup1@example.org", "dup2@example.org"}
+    assert by_email.tracking_code in to["dup1@example.org"].subject
+    assert target.tracking_code not in to["dup1@example.org"].subject
+    assert "Đã sửa xong đường." in to["dup1@example.org"].body
+    # and each follower shows the answer and a public note, once
+    assert set(Item.objects.filter(merged_into=target).values_list("public_answer", flat=True)) == {
+        "Đã sửa xong đường."
+    }
+    assert ItemEvent.objects.filter(data__follows=target.id, is_public=True).count() == 3
+
+
 def test_escalation_hands_the_item_to_the_province(officer_a, province_officer, commune_a):
     item = ItemFactory(commune=commune_a)
 

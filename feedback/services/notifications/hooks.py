@@ -13,7 +13,7 @@ from django.db import transaction
 from mttq_portal.celery import app
 
 from . import queueing
-from .planning import notify_item_event, notify_item_moved, notify_item_submitted
+from .planning import notify_followers, notify_item_event, notify_item_moved, notify_item_submitted
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,11 @@ def on_item_submitted(item_id: int) -> None:
 
 def on_item_moved(item_id: int, event_id: int, move: str) -> None:
     _run_hook(lambda: notify_item_moved(item_id, event_id, move))
+
+
+def notify_followers_on_commit(*, event_ids: list[int], move: str) -> None:
+    if event_ids:
+        transaction.on_commit(lambda: _run_hook(lambda: notify_followers(event_ids=event_ids, move=move)))
 
 
 def notify_item_event_on_commit(*, event_id: int) -> None:

@@ -170,6 +170,22 @@ def notify_item_moved(item_id: int, event_id: int, move: str) -> list[int]:
     return _write(rows)
 
 
+def notify_followers(*, event_ids: Sequence[int], move: str) -> list[int]:
+    """The citizens of items merged into one that was just closed: told the same result about their own
+    item (their code, the answer their item now shows), once per follower's event. Staff are told about the
+    target only, by the move itself."""
+    rule = MOVES.get(move)
+    template = rule.notice if rule else ""
+    if not template:
+        return []
+    rows: list[Notification] = []
+    for event in ItemEvent.objects.filter(pk__in=list(event_ids)).select_related("item").order_by("id"):
+        context = _citizen_context(event.item, event, move)
+        ref = f"e{event.id}"
+        rows += _citizen_rows(item=event.item, template=template, ref=ref, event_id=event.id, context=context)
+    return _write(rows)
+
+
 def notify_item_event(*, event_id: int) -> list[int]:
     """For events that are not moves (extension requested or refused, escalation to the province).
 
