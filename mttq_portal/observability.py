@@ -14,6 +14,7 @@ import hmac
 import logging
 import re
 import uuid
+from typing import Any
 
 from celery.signals import before_task_publish, task_postrun, task_prerun
 from django.conf import settings
@@ -22,6 +23,9 @@ from django.http import Http404
 logger = logging.getLogger(__name__)
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+# The request being served, for code that has none in hand (signal receivers writing the security log: who
+# deleted a second factor in the admin). Reset when the response leaves; never logged.
+current_request_var: contextvars.ContextVar[Any] = contextvars.ContextVar("current_request", default=None)
 SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 HEADER = "request_id"
 
@@ -35,9 +39,11 @@ class RequestIdMiddleware:
         request_id = incoming if SANE_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         token = request_id_var.set(request_id)
+        request_token = current_request_var.set(request)
         try:
             response = self.get_response(request)
         finally:
+            current_request_var.reset(request_token)
             request_id_var.reset(token)
         response["X-Request-ID"] = request_id
         return response

@@ -11,6 +11,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
+from mttq_portal.observability import current_request_var
+
 from .audit import security_event_record
 from .models import SecurityEventKind
 
@@ -61,8 +63,11 @@ def _factor_removed(sender, instance, **kwargs):
         return
     security_event_record(
         kind=SecurityEventKind.MFA_REMOVED,
+        # Who deleted it: the user of the request being served (an administrator in the admin site, or the
+        # user themselves); none from the shell or a job.
+        request=current_request_var.get(),
         object_type=_FACTOR_TYPES[sender],
         object_id=instance.pk,
-        # Whose factor it was; a signal does not know who deleted it (the admin's own history says so).
+        # Whose factor it was.
         detail={"user_id": instance.user_id},
     )

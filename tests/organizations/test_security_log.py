@@ -240,3 +240,9 @@ def test_removing_a_second_factor_leaves_a_row_in_the_security_log(client, admin
             ("passkey", str(passkey.pk), officer_a.pk),
         ]
     )
+    # and the row of the factor deleted in the admin site names the administrator who deleted it (and from
+    # where); the rows of the deletes made outside any request name nobody
+    by_admin = removed.get(object_type="totp_device")
+    assert (by_admin.actor_id, by_admin.actor_username) == (admin_user.pk, admin_user.username)
+    assert by_admin.ip_address == "127.0.0.1"
+    assert {(e.actor_id, e.actor_username) for e in removed.exclude(pk=by_admin.pk)} == {(None, "")}
