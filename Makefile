@@ -87,6 +87,7 @@ demo: seed
 # Every benchmark at full size; with BENCH_SMOKE=1 (what `make bench-smoke` and CI run), tiny sizes, seconds each.
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; DJANGO_SETTINGS_MODULE=mttq_portal.settings.test $(PY) $$script || exit 1; done
+	@echo "== bench/load/run.py"; $(PY) bench/load/run.py
 
 bench-smoke:
 	BENCH_SMOKE=1 $(MAKE) bench

@@ -13,11 +13,14 @@ import random
 import re
 import uuid
 from collections import deque
+from urllib.parse import urlsplit
 
+from django_otp.oath import totp
 from locust import HttpUser, between, task
 
 PEOPLE = json.loads(open(os.environ["LOAD_PEOPLE"]).read())  # noqa: SIM115 (read once at import)
 RECEIPTS: deque = deque(maxlen=500)  # (code, secret) of submissions, for the lookups
+ACCOUNTS_TAKEN = {"officers": 0, "agencies": 0, "board": 0}
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
 CODE = re.compile(r"(DB-\d\d-[A-Z0-9]{3}-[A-Z0-9]{3}-[A-Z0-9]{3})")
@@ -63,21 +66,47 @@ class CitizenLookingUp(HttpUser):
         self.client.get(f"/api/v1/public/items/{code}/", headers={"X-Tracking-Secret": secret}, name="citizen: lookup")
 
 
+def _next_account(kind: str) -> dict:
+    """Each simulated staff user takes an account of its own (an authenticator code cannot be used twice)."""
+    accounts = PEOPLE[kind]
+    account = accounts[ACCOUNTS_TAKEN[kind] % len(accounts)]
+    ACCOUNTS_TAKEN[kind] += 1
+    return account
+
+
 class Staff(HttpUser):
     abstract = True
 
-    def login(self, username: str) -> None:
+    def login(self, account: dict) -> None:
+        """The password, then a code of the account's authenticator (MFA is required of every staff role)."""
         page = self.client.get("/accounts/login/", name="staff: login page")
-        self.client.post(
+        after = self.client.post(
             "/accounts/login/",
             {
-                "username": username,
+                "username": account["username"],
                 "password": PEOPLE["password"],
                 "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
             },
             headers={"Referer": self.host},
             name="staff: log in",
         )
+        csrf = CSRF.search(after.text)
+        code = f"{totp(bytes.fromhex(account['totp_key'])):06d}"
+        with self.client.post(
+            "/accounts/mfa/verify/",
+            {"token": code, "next": "/", "csrfmiddlewaretoken": csrf.group(1) if csrf else ""},
+            headers={"Referer": self.host},
+            name="staff: second factor",
+            catch_response=True,
+        ) as response:
+            if urlsplit(response.url).path.startswith("/accounts/"):
+                response.failure("still on the login or second-factor page")
+
+    def page(self, url: str, name: str) -> None:
+        """A staff page: being sent back to the login or second-factor page is a failure, not a 200."""
+        with self.client.get(url, name=name, catch_response=True) as response:
+            if urlsplit(response.url).path.startswith("/accounts/"):
+                response.failure("sent to the login or second-factor page")
 
     def move(self, item_id: int, move: str, payload: dict, name: str) -> None:
         headers = {"X-CSRFToken": self.client.cookies.get("csrftoken", ""), "Referer": self.host}
@@ -98,18 +127,18 @@ class FrontOfficer(Staff):
     wait_time = between(3, 10)
 
     def on_start(self):
-        self.me = random.choice(PEOPLE["officers"])
-        self.login(self.me["username"])
+        self.me = _next_account("officers")
+        self.login(self.me)
 
     @task(3)
     def queue(self):
-        self.client.get("/can-bo/viec/", name="officer: queue page")
+        self.page("/can-bo/viec/", "officer: queue page")
 
     @task(2)
     def forward(self):
         item_id = self.first("received", "officer: list received (API)")
         if item_id:
-            self.client.get(f"/can-bo/viec/{item_id}/", name="officer: item page")
+            self.page(f"/can-bo/viec/{item_id}/", "officer: item page")
             self.move(item_id, "forward", {"agency": self.me["agency"], "note": "Chuyển UBND xã"}, "officer: forward")
 
 
@@ -118,11 +147,11 @@ class AgencyOfficer(Staff):
     wait_time = between(3, 10)
 
     def on_start(self):
-        self.login(random.choice(PEOPLE["agencies"])["username"])
+        self.login(_next_account("agencies"))
 
     @task(2)
     def inbox(self):
-        self.client.get("/can-bo/hop-thu/", name="agency: inbox page")
+        self.page("/can-bo/hop-thu/", "agency: inbox page")
 
     @task(1)
     def answer(self):
@@ -136,19 +165,19 @@ class Board(Staff):
     wait_time = between(5, 15)
 
     def on_start(self):
-        self.login("bando")
+        self.login(_next_account("board"))
 
     @task(3)
     def dashboard(self):
-        self.client.get("/bao-cao/", name="board: dashboard")
+        self.page("/bao-cao/", "board: dashboard")
 
     @task(1)
     def files(self):
-        self.client.get("/bao-cao/tep/", name="board: report files")
+        self.page("/bao-cao/tep/", "board: report files")
 
     @task(1)
     def overdue(self):
-        self.client.get("/qua-han/", name="board: overdue list")
+        self.page("/qua-han/", "board: overdue list")
 
 
 class ApiClient(HttpUser):

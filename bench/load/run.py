@@ -177,6 +177,8 @@ def main() -> None:
     failures_csv = work / "load_failures.csv"
     if failures and failures_csv.exists():
         print(failures_csv.read_text()[:3000])
+    if failures or not all(alive.values()):
+        raise SystemExit(1)  # `make bench-smoke` in CI runs this too: a load test that no longer works fails
 
 
 if __name__ == "__main__":
