@@ -6,6 +6,7 @@ outage must not stop citizens from submitting; the database-side idempotency sti
 See docs/adr/0013-rate-limits-in-the-shared-cache.md.
 """
 
+import functools
 import hashlib
 import logging
 import time
@@ -85,15 +86,13 @@ def submit_record(request) -> None:
 
 # INCR, and EXPIRE on the window's first count: one command, atomic (a Lua script runs alone in Redis).
 _COUNT_LUA = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n"
-_count_scripts: dict[int, Any] = {}
 
 
+@functools.cache
 def _count_script(client: Any) -> Any:
-    """The counting script, registered once per process (EVALSHA; redis-py loads it again if Redis lost it)."""
-    script = _count_scripts.get(0)
-    if script is None:
-        script = _count_scripts[0] = client.register_script(_COUNT_LUA)
-    return script
+    """The counting script of the cache's client, registered once (EVALSHA; redis-py loads it again if Redis
+    lost it)."""
+    return client.register_script(_COUNT_LUA)
 
 
 def _incr(key: str, window: int) -> int | None:
@@ -164,9 +163,9 @@ def lookup_attempt(request, code: str) -> LookupAttempt:
 @dataclass(frozen=True)
 class SubmitClaim:
     """One submission counted in its client's window before it is made (one round trip: INCR, and EXPIRE on
-    the window's first count), so the usual case costs one round trip instead of a check and a later count, and
-    concurrent requests cannot all pass a check made before any of them is counted. A submission that is then not stored
-    (refused, or the replay of an idempotency key) gives its slot back with ``release()``."""
+    the window's first count), so the usual case costs one round trip instead of a check and a later count,
+    and concurrent requests cannot all pass a check made before any of them is counted. A submission that is
+    then not stored (refused, or the replay of an idempotency key) gives its slot back with ``release()``."""
 
     key: str | None  # None when the cache is down: nothing is limited, nothing to give back
     refused: bool

@@ -179,7 +179,8 @@ def notify_followers(*, event_ids: Sequence[int], move: str) -> list[int]:
     if not template:
         return []
     rows: list[Notification] = []
-    for event in ItemEvent.objects.filter(pk__in=list(event_ids)).select_related("item").order_by("id"):
+    events = ItemEvent.objects.filter(pk__in=list(event_ids)).select_related("item", "item__current_agency")
+    for event in events.order_by("id"):
         context = _citizen_context(event.item, event, move)
         ref = f"e{event.id}"
         rows += _citizen_rows(item=event.item, template=template, ref=ref, event_id=event.id, context=context)

@@ -55,7 +55,7 @@ def submissions_plan(*, limit: int = PLAN_BATCH) -> int:
     if ids:
         queueing.notifications_queue(ids)
     if waiting:
-        logger.info("Planned the notifications of %s submissions (%s to deliver)", len(waiting), len(ids))
+        logger.info("Planned the waiting submissions: %s looked at, %s deliveries queued", len(waiting), len(ids))
     return len(waiting)
 
 
