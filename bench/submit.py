@@ -38,6 +38,7 @@ from urllib.parse import urlparse
 from support.servers import free_port, serve
 from support.servers import stop as stop_server
 from support.smoke import apply_smoke_defaults
+from support.submission import submission_payload
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -202,16 +203,7 @@ def main() -> None:
 
     env = database_env()
     category, commune = prepare(env)
-    payload = {
-        "type": "recommendation",
-        "category": category,
-        "commune": commune,
-        "title": "Đường vào bản bị sạt lở",
-        "content": "Sau mưa lớn, đoạn đường vào bản bị sạt, xe máy không đi được. " * 4,
-        "consent_processing": True,
-        "consent_publish": True,
-        "submitter_phone": "0912 345 678",
-    }
+    payload = submission_payload(category, commune)
     kinds = {"baseline (one INSERT)": "bench.support.baseline_settings", "submit API": "mttq_portal.settings.test"}
     servers, ports = {}, {}
     rounds: dict[str, list] = {name: [] for name in kinds}

@@ -21,6 +21,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.support.submission import submission_payload  # noqa: E402
+
 PATH = "/api/v1/public/items/"
 round_trips = [0]
 _send = redis.connection.AbstractConnection.send_packed_command
@@ -37,16 +39,7 @@ redis.connection.AbstractConnection.send_packed_command = _counted_send
 def main() -> None:
     category, commune, count = (int(arg) for arg in sys.argv[1:4])
     settings.ALLOWED_HOSTS = ["*"]
-    payload = {
-        "type": "recommendation",
-        "category": category,
-        "commune": commune,
-        "title": "Đường vào bản bị sạt lở",
-        "content": "Sau mưa lớn, đoạn đường vào bản bị sạt, xe máy không đi được. " * 4,
-        "consent_processing": True,
-        "consent_publish": True,
-        "submitter_phone": "0912 345 678",
-    }
+    payload = submission_payload(category, commune)
     client = Client()
 
     def submit() -> float:
