@@ -29,6 +29,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
+from support.databases import bench_database_url
 from support.smoke import apply_smoke_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,18 +57,9 @@ def _reusable(url, *, db: str, items: int) -> bool:
 def _database_url(*, db: str = DB, reuse_items: int | None = None) -> tuple[str, bool]:
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mttq_portal")
     url = urlparse(base)
-    import psycopg2
-
     if reuse_items is not None and _reusable(url, db=db, items=reuse_items):
         return url._replace(path="/" + db).geturl(), True
-    admin = psycopg2.connect(dbname="postgres", user=url.username or "postgres", host=url.hostname,
-                             port=url.port or 5432, password=url.password)  # fmt: skip
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("DROP DATABASE IF EXISTS " + db)
-        cursor.execute("CREATE DATABASE " + db)
-    admin.close()
-    return url._replace(path="/" + db).geturl(), False
+    return bench_database_url(name=db, fresh=True), False
 
 
 def _generate(cursor, *, items: int, today: dt.date, past: int, future: int) -> None:

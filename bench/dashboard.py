@@ -23,30 +23,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
+from support.databases import bench_database_url
 from support.smoke import apply_smoke_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
 AIM_SECONDS = 0.3  # issue 17: the province dashboard under 300 ms at a million items
-
-
-def _database_url(keep: bool) -> str:
-    """``<DATABASE_URL's name>_dashboard``: a database of the bench's own, next to the developer's."""
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mttq_portal")
-    url = urlparse(base)
-    name = (url.path.lstrip("/") or "mttq_portal") + "_dashboard"
-    if not keep:
-        import psycopg2
-
-        admin = psycopg2.connect(dbname="postgres", user=url.username or "postgres", host=url.hostname,
-                                 port=url.port or 5432, password=url.password)  # fmt: skip
-        admin.autocommit = True
-        with admin.cursor() as cursor:
-            cursor.execute("DROP DATABASE IF EXISTS " + name)
-            cursor.execute("CREATE DATABASE " + name)
-        admin.close()
-    return url._replace(path="/" + name).geturl()
 
 
 def _median(fn, repeat: int) -> float:
@@ -69,7 +51,7 @@ def main() -> None:
     )
     apply_smoke_defaults(parser, items=400, repeat=2)
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = _database_url(args.reuse)
+    os.environ["DATABASE_URL"] = bench_database_url("_dashboard", fresh=not args.reuse)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mttq_portal.settings.test")
     env = dict(os.environ)
     if not args.reuse:

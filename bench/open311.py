@@ -28,6 +28,7 @@ import threading
 import time
 
 from submit import PYTHON, ROOT, free_port, prepare, start_server, stop_server
+from support.databases import bench_database_url
 
 PATH = "/open311/v2/requests.json"
 
@@ -101,23 +102,9 @@ def load(port: int, clients: int, seconds: float) -> dict:
 
 
 def database_env() -> dict:
-    from urllib.parse import urlparse
-
-    import psycopg2
-
-    url = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mttq_portal"))
-    name = url.path.lstrip("/") + "_bench_open311"
-    admin = psycopg2.connect(dbname="postgres", user=url.username or "postgres", host=url.hostname,
-                             port=url.port or 5432, password=url.password)  # fmt: skip
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cursor.fetchone():
-            cursor.execute("CREATE DATABASE " + name)
-    admin.close()
     return {
         **os.environ,
-        "DATABASE_URL": url._replace(path="/" + name).geturl(),
+        "DATABASE_URL": bench_database_url("_bench_open311"),
         "DJANGO_SETTINGS_MODULE": "mttq_portal.settings.test",
         "PYTHONPATH": str(ROOT),
     }

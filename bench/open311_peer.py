@@ -38,6 +38,7 @@ import time
 
 from open311 import database_env
 from submit import PYTHON, ROOT
+from support.databases import ensure_database
 from support.servers import free_port, stop
 from support.servers import serve as start
 from support.smoke import apply_smoke_defaults, smoke_mode
@@ -276,24 +277,7 @@ def prepare_ours(env: dict, items: int) -> tuple[str, str, str, list[str]]:
 
 
 def prepare_peer(items: int) -> tuple[dict, list[str]]:
-    from urllib.parse import urlparse
-
-    import psycopg2
-
-    url = urlparse(PEER_DATABASE_URL)
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=url.username or "postgres",
-        host=url.hostname,
-        port=url.port or 5432,
-        password=url.password,
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [url.path.lstrip("/")])
-        if not cursor.fetchone():
-            cursor.execute("CREATE DATABASE " + url.path.lstrip("/"))
-    admin.close()
+    ensure_database(PEER_DATABASE_URL)
     env = {
         **os.environ,
         "DATABASE_URL": PEER_DATABASE_URL,

@@ -16,27 +16,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
+from support.databases import bench_database_url
 from support.smoke import apply_smoke_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = "mttq_bench_programs"
-
-
-def _database_url() -> str:
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mttq_portal")
-    url = urlparse(base)
-    import psycopg2
-
-    admin = psycopg2.connect(dbname="postgres", user=url.username or "postgres", host=url.hostname,
-                             port=url.port or 5432, password=url.password)  # fmt: skip
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("DROP DATABASE IF EXISTS " + DB)
-        cursor.execute("CREATE DATABASE " + DB)
-    admin.close()
-    return url._replace(path="/" + DB).geturl()
 
 
 def _median(fn, repeat: int) -> float:
@@ -55,7 +40,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     apply_smoke_defaults(parser, items=500, repeat=2)
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = _database_url()
+    os.environ["DATABASE_URL"] = bench_database_url(name=DB, fresh=True)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mttq_portal.settings.test")
     env = dict(os.environ)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)

@@ -21,6 +21,7 @@ from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from support.databases import ensure_database
 from support.smoke import apply_smoke_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,24 +38,7 @@ def _bench_database_url() -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def _ensure_database(url: str) -> None:
-    import psycopg2
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        dbname="postgres",
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
+_ensure_database = ensure_database  # bench/staff_queue.py reuses it by this name
 
 
 BASE_MAX_COPIES = 99  # tracking codes are 17 characters, at most 20: a "-NN" suffix per copy

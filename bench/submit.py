@@ -33,8 +33,8 @@ import subprocess
 import threading
 import time
 import uuid
-from urllib.parse import urlparse
 
+from support.databases import bench_database_url
 from support.servers import free_port, serve
 from support.servers import stop as stop_server
 from support.smoke import apply_smoke_defaults
@@ -47,28 +47,9 @@ BENCH_QUEUE = f"bench-submit-{uuid.uuid4().hex[:8]}"
 
 
 def database_env() -> dict:
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mttq_portal")
-    url = urlparse(base)
-    name = url.path.lstrip("/") + "_bench_submit"
-    bench_url = url._replace(path="/" + name).geturl()
-    import psycopg2
-
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=url.username or "postgres",
-        host=url.hostname,
-        port=url.port or 5432,
-        password=url.password,
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cursor.fetchone():
-            cursor.execute("CREATE DATABASE " + name)
-    admin.close()
     return {
         **os.environ,
-        "DATABASE_URL": bench_url,
+        "DATABASE_URL": bench_database_url("_bench_submit"),
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "DJANGO_SETTINGS_MODULE": "mttq_portal.settings.test",
         "FEEDBACK_SUBMIT_RATE": "100000000/3600",

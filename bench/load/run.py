@@ -21,35 +21,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
 HERE = Path(__file__).resolve().parent
+sys.path.append(str(HERE.parent))  # bench/, for support/ (looked in last: nothing there shadows the stdlib)
+
+from support.databases import bench_database_url  # noqa: E402
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def database(reuse: bool) -> str:
-    import psycopg2
-
-    url = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mttq_portal"))
-    name = url.path.lstrip("/") + "_load"
-    admin = psycopg2.connect(dbname="postgres", user=url.username or "postgres", host=url.hostname,
-                             port=url.port or 5432, password=url.password)  # fmt: skip
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        if not reuse:
-            cursor.execute("DROP DATABASE IF EXISTS " + name)
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cursor.fetchone():
-            cursor.execute("CREATE DATABASE " + name)
-    admin.close()
-    return url._replace(path="/" + name).geturl()
 
 
 def start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
@@ -83,7 +67,7 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "mttq_portal.settings.base",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "load-test-only-" + "x" * 40,
-        "DATABASE_URL": database(args.reuse),
+        "DATABASE_URL": bench_database_url("_load", fresh=not args.reuse),
         "EMAIL_URL": f"filemail://{work / 'mail'}",
         "LOG_LEVEL": "WARNING",
         # Every simulated user comes from 127.0.0.1: the per-address limits would stop them, not the server.
