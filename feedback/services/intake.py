@@ -39,6 +39,7 @@ from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mttq_portal import prepared
 from mttq_portal.errors import ApplicationError, ConflictError
 from mttq_portal.files import CheckedFile
 from mttq_portal.text import fold_vietnamese
@@ -557,27 +558,34 @@ def _insert_fields(
     return fields_, tuple(connection.ops.quote_name(str(f.column)) for f in fields_)
 
 
-def _insert_values(obj: Item | ItemEvent, *, skip: str = "") -> tuple[tuple[str, ...], list[Any]]:
-    """The columns and database values Django's own INSERT would send for ``obj`` (defaults and ``auto_now``
-    applied by each field's ``pre_save``), so the one-statement INSERT below writes exactly the same row."""
-    fields_, columns = _insert_fields(type(obj), skip)
-    return columns, [f.get_db_prep_save(f.pre_save(obj, add=True), connection=connection) for f in fields_]
+def _insert_values(obj: Item | ItemEvent, *, skip: str = "") -> list[Any]:
+    """The database values Django's own INSERT would send for ``obj`` (defaults and ``auto_now`` applied by
+    each field's ``pre_save``), in ``_insert_fields``' order, so the one-statement INSERT writes the same row."""
+    fields_, _columns = _insert_fields(type(obj), skip)
+    return [f.get_db_prep_save(f.pre_save(obj, add=True), connection=connection) for f in fields_]
+
+
+@cache
+def _item_and_event_sql() -> str:
+    """The item and its event in one statement, built once per process from the models' own metadata
+    (identifiers only: every value is a bound parameter)."""
+    _fields, item_columns = _insert_fields(Item, "")
+    _fields, event_columns = _insert_fields(ItemEvent, "item")
+    return (
+        f"WITH new_item AS (INSERT INTO {Item._meta.db_table} ({', '.join(item_columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(item_columns))}) RETURNING id) "
+        f"INSERT INTO {ItemEvent._meta.db_table} (item_id, {', '.join(event_columns)}) "
+        f"SELECT new_item.id, {', '.join(['%s'] * len(event_columns))} FROM new_item RETURNING item_id, id"
+    )
 
 
 def _insert_item_and_event(item: Item, event: ItemEvent) -> None:
     """The item and its SUBMITTED event in one statement (a data-modifying CTE): one round trip, and atomic on
-    its own, so outside a transaction it needs no BEGIN and COMMIT of its own (ADR 0168)."""
-    item_columns, item_values = _insert_values(item)
-    event_columns, event_values = _insert_values(event, skip="item")
-    # Identifiers from the models' own metadata; every value is a bound parameter.
-    sql = (
-        f"WITH new_item AS (INSERT INTO {Item._meta.db_table} ({', '.join(item_columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(item_values))}) RETURNING id) "
-        f"INSERT INTO {ItemEvent._meta.db_table} (item_id, {', '.join(event_columns)}) "
-        f"SELECT new_item.id, {', '.join(['%s'] * len(event_values))} FROM new_item RETURNING item_id, id"
-    )
+    its own, so outside a transaction it needs no BEGIN and COMMIT of its own (ADR 0168). Where the database
+    session is ours it is prepared once per session and then only executed (ADR 0175)."""
+    params = [*_insert_values(item), *_insert_values(event, skip="item")]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*item_values, *event_values])
+        prepared.execute(cursor, "submit_item_and_event", _item_and_event_sql(), params)
         item.pk, event.pk = cursor.fetchone()
     item._state.adding = event._state.adding = False
     event.item = item

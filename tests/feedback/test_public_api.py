@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
 
 from feedback.models import Channel, Item
@@ -212,8 +213,13 @@ def test_submission_query_count_is_pinned(client, payload, django_assert_num_que
     finally:
         AFTER_SUBMIT_HOOKS[:] = registered
     assert response.status_code == 201
-    assert captured.captured_queries[0]["sql"].startswith(
-        'WITH new_item AS (INSERT INTO feedback_item ("tracking_code"'
+    # (prepared by the first submission of this database session: now only executed, ADR 0175)
+    assert captured.captured_queries[0]["sql"].startswith("EXECUTE submit_item_and_event (")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = 'submit_item_and_event'")
+        (statement,) = cursor.fetchone()
+    assert statement.startswith(
+        'PREPARE submit_item_and_event AS WITH new_item AS (INSERT INTO feedback_item ("tracking_code"'
     )
     # And the event row is there, in that same statement
     item = Item.objects.get(tracking_code=response.json()["tracking_code"])
