@@ -118,6 +118,12 @@ def test_with_postgresql_stopped_the_citizen_keeps_their_text_and_the_api_answer
         "idempotency_key": key,
     }
 
+    # (and an API client submitted before the outage: the submission's statement is prepared in the web
+    # process's database session, ADR 0175)
+    payload = {**{k: form[k] for k in ("type", "category", "commune", "title", "content")}, "consent_processing": True}
+    status, _headers, body = browser.request("/api/v1/public/items/", json_body={**payload, "title": "Trước"})
+    assert status == 201, body
+
     # when PostgreSQL stops and they send the form
     cluster.stop()
     status, headers, html = browser.request("/gui-y-kien/", data=form, headers={"Referer": browser.base + "/"})
@@ -145,7 +151,6 @@ def test_with_postgresql_stopped_the_citizen_keeps_their_text_and_the_api_answer
     assert "ABCD-EFGH-JKLM" not in html
 
     # and the public API answers 503 in its JSON error body, Open311 in its own error shape
-    payload = {**{k: form[k] for k in ("type", "category", "commune", "title", "content")}, "consent_processing": True}
     status, headers, body = browser.request("/api/v1/public/items/", json_body=payload)
     assert status == 503
     assert headers["Content-Type"].startswith("application/json")
@@ -174,3 +179,7 @@ def test_with_postgresql_stopped_the_citizen_keeps_their_text_and_the_api_answer
     rows = cluster.psql("SELECT tracking_code FROM feedback_item WHERE title LIKE 'Cầu treo%'", database="portal")
     assert len(rows.splitlines()) == 1
     assert rows in html
+    # and the API client's next submission is stored too: the new database session prepares the statement again
+    status, _headers, body = browser.request("/api/v1/public/items/", json_body={**payload, "title": "Sau"})
+    assert status == 201, body
+    assert cluster.psql("SELECT count(*) FROM feedback_item WHERE title IN ('Trước', 'Sau')", database="portal") == "2"
