@@ -5,6 +5,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
 
 from targets.models import Indicator, ReportStatus
 from targets.services.rollup import rollup_compliance
@@ -39,12 +41,15 @@ def test_provincial_front_reads_the_targets_and_approves_a_report(
     browser.save_screenshot("/tmp/targets-overview.png")
 
     browser.find_element(By.PARTIAL_LINK_TEXT, "A1 ·").click()
-    assert "Kiến nghị hợp pháp, chính đáng" in browser.page_source
+    WebDriverWait(browser, 10).until(lambda d: "Kiến nghị hợp pháp, chính đáng" in d.page_source)
     assert commune_a.name in browser.page_source
 
     browser.get(f"{live_server.url}/chi-tieu/phe-duyet/")
     assert front_a.name in browser.page_source
-    browser.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
-    assert "Đã duyệt báo cáo chỉ số A3.1" in browser.page_source
+    button = browser.find_element(By.CSS_SELECTOR, "button[value=approve]")
+    button.click()
+    # (the click returns as the form is posted; the queue page comes back after the redirect)
+    WebDriverWait(browser, 10).until(ec.staleness_of(button))
+    WebDriverWait(browser, 10).until(lambda d: "Đã duyệt báo cáo chỉ số A3.1" in d.page_source)
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED
