@@ -61,46 +61,13 @@ PRODUCTION_ENV = {
 SEED_OURS = """
 import django; django.setup()
 from django.db import connection
+from bench.support.open311_items import ensure_items
 from feedback.models import Category
 from organizations.models import ApiTokenScope, Organization
 from organizations.tokens import api_token_issue
 wanted = {items}
 with connection.cursor() as c:
-    c.execute("SELECT count(*) FROM feedback_item WHERE tracking_code LIKE 'OPB-%%'")
-    have = c.fetchone()[0]
-    if have < wanted:
-        c.execute('''
-        WITH communes AS (
-            SELECT row_number() OVER (ORDER BY u.id) - 1 AS n, u.id AS commune_id, o.id AS agency_id
-            FROM organizations_administrativeunit u
-            JOIN organizations_organization o ON o.unit_id = u.id AND o.kind = 'peoples_committee'
-            WHERE u.parent_id IS NOT NULL
-        ), ncommunes AS (SELECT count(*) AS c FROM communes),
-        categories AS (SELECT row_number() OVER (ORDER BY id) - 1 AS n, id FROM feedback_category),
-        ncategories AS (SELECT count(*) AS c FROM categories)
-        INSERT INTO feedback_item (
-            tracking_code, secret_hash, type, address_text, title, content, request_text, search_text, channel,
-            is_mass_petition, is_complex, is_anonymous, submitter_name, submitter_phone, submitter_email,
-            submitter_address, consent_processing, consent_contact, consent_publish, privacy_notice_version,
-            consent_method, status, handling_level, due_step, extension_count, public_answer, rating_comment,
-            received_at, updated_at, category_id, commune_id, current_agency_id, due_date, triage_due_date,
-            answer_due_date, acknowledged_at, complexity, complexity_reason, submitter_language, support_count,
-            latitude, longitude)
-        SELECT 'OPB-' || lpad(g::text, 7, '0'), 'x', 'recommendation', 'Thôn 3',
-               'Đường vào bản bị sạt lở sau mưa lớn số ' || g,
-               repeat('Đường vào bản bị sạt lở sau mưa lớn. ', 3), '', 'duong vao ban', 'web',
-               false, false, false, 'Nguyễn Văn A', '', '', '', true, false, true, '2026-01', 'online_form',
-               CASE WHEN g %% 3 = 0 THEN 'answered' ELSE 'resolved' END, 'commune', 'answer', 0,
-               'Ủy ban xã đã sửa đường.', '',
-               now() - (g * interval '5 minutes'), now() - (g * interval '4 minutes'), cat.id, c.commune_id,
-               c.agency_id, current_date + 15, current_date, current_date + 15, now(), 'normal', '', 'vi', 0,
-               21.0 + (g %% 1000) / 10000.0, 105.8 + (g %% 700) / 10000.0
-        FROM generate_series(%(first)s, %(last)s) AS g
-        CROSS JOIN ncommunes CROSS JOIN ncategories
-        JOIN communes c ON c.n = g %% ncommunes.c
-        JOIN categories cat ON cat.n = g %% ncategories.c
-        ''', {{"first": have + 1, "last": wanted}})
-        c.execute("ANALYZE feedback_item")
+    ensure_items(c, wanted=wanted)
 front = Organization.objects.filter(kind="front_committee", level="province").first()
 _t, key = api_token_issue(organization=front, name="bench open311", scopes=[ApiTokenScope.OPEN311_SUBMIT])
 print(Category.objects.filter(is_active=True).order_by("id").first().code,

@@ -427,6 +427,13 @@ class Item(models.Model):
                 condition=Q(is_complex=True),
                 name="item_complex_received_idx",
             ),
+            # The published record, newest first (Open311's default page, the public record): only the answered
+            # items with consent, so a page never steps over the unanswered bulk of recent items (ADR 0176).
+            models.Index(
+                fields=["-received_at", "-id"],
+                condition=Q(consent_publish=True, status__in=sorted(ANSWERED_STATUSES)),
+                name="item_published_idx",
+            ),
             # The outbox sweeper: recent submissions whose after-commit notifications never ran.
             models.Index(
                 fields=["received_at"], condition=Q(acknowledged_at__isnull=True), name="item_unacknowledged_idx"

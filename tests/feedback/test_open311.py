@@ -1,13 +1,17 @@
 """Open311 GeoReport v2: both formats, checked against JSON Schemas from the spec; XML parsed back."""
 
+import json
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from jsonschema import validate
 
 from feedback.models import Channel, ConsentMethod, Item, Status
+from feedback.selectors.open311 import open311_requests
 from feedback.services.intake import item_submit
 from organizations.models import ApiTokenScope, Level, Organization, OrganizationKind
 from organizations.selectors import commune_list
@@ -453,3 +457,35 @@ def test_the_page_is_two_queries_and_names_the_service_in_the_page_language(clie
     # then the row carries the category's code and its Vietnamese name
     assert [(r["service_request_id"], r["service_code"]) for r in body] == [(land.tracking_code, "dat-dai")]
     assert body[0]["service_name"] == "Đất đai"
+
+
+def test_the_default_page_steps_over_the_unpublished_bulk_through_its_own_index(client, world):
+    # given 120 published requests received 1 to 120 hours ago, and 400 newer ones not published (received and
+    # not yet answered: the bulk of a province's recent items, which the page must not walk through)
+    now = timezone.now()
+    published = []
+    for n in range(120):
+        item = submit(world["commune"], publish=True, title=f"Đã trả lời {n}", received_at=now - timedelta(hours=n + 1))
+        published.append(item)
+    Item.objects.filter(pk__in=[i.pk for i in published]).update(status=Status.RESOLVED, public_answer="Đã sửa.")
+    template = Item.objects.values().get(pk=submit(world["commune"], title="Mới nhận").pk)
+    Item.objects.bulk_create(
+        Item(**{**template, "id": None, "tracking_code": f"DB-26-NEW-{n:05d}", "idempotency_key": None,
+                "received_at": now - timedelta(minutes=n + 1)})
+        for n in range(400)
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE feedback_item")
+
+    # when anyone asks for the default page
+    response = client.get(f"{BASE}/requests.json")
+
+    # then it is the 100 newest published requests, newest first
+    assert [row["service_request_id"] for row in response.json()] == [i.tracking_code for i in published[:100]]
+    # and the database reads them from the index of published items, not by walking every recent item
+    with CaptureQueriesContext(connection) as captured:
+        open311_requests(start=now - timedelta(days=90), end=now, limit=101)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + captured.captured_queries[-1]["sql"])
+        plan = json.dumps(cursor.fetchone()[0])
+    assert '"Index Name": "item_published_idx"' in plan
