@@ -434,6 +434,12 @@ class Item(models.Model):
                 condition=Q(consent_publish=True, status__in=sorted(ANSWERED_STATUSES)),
                 name="item_published_idx",
             ),
+            # ... and the public record's page, latest answers first.
+            models.Index(
+                fields=["-answered_at", "-id"],
+                condition=Q(consent_publish=True, status__in=sorted(ANSWERED_STATUSES)),
+                name="item_published_answered_idx",
+            ),
             # The outbox sweeper: recent submissions whose after-commit notifications never ran.
             models.Index(
                 fields=["received_at"], condition=Q(acknowledged_at__isnull=True), name="item_unacknowledged_idx"

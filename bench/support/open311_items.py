@@ -23,7 +23,7 @@ INSERT INTO feedback_item (
     is_mass_petition, is_complex, is_anonymous, submitter_name, submitter_phone, submitter_email,
     submitter_address, consent_processing, consent_contact, consent_publish, privacy_notice_version,
     consent_method, status, handling_level, due_step, extension_count, public_answer, rating_comment,
-    received_at, updated_at, category_id, commune_id, current_agency_id, due_date, triage_due_date,
+    received_at, updated_at, answered_at, category_id, commune_id, current_agency_id, due_date, triage_due_date,
     answer_due_date, acknowledged_at, complexity, complexity_reason, submitter_language, support_count,
     latitude, longitude)
 SELECT %(prefix)s || lpad(g::text, 7, '0'), 'x', 'recommendation', 'Thôn 3',
@@ -34,7 +34,7 @@ SELECT %(prefix)s || lpad(g::text, 7, '0'), 'x', 'recommendation', 'Thôn 3',
        'commune', CASE WHEN %(published)s THEN 'answer' ELSE 'triage' END, 0,
        CASE WHEN %(published)s THEN 'Ủy ban xã đã sửa đường.' ELSE '' END, '',
        now() - (g * %(spacing)s * interval '1 second'), now() - (g * %(spacing)s * interval '1 second'),
-       cat.id, c.commune_id,
+       CASE WHEN %(published)s THEN now() - (g * %(spacing)s * interval '1 second') END, cat.id, c.commune_id,
        CASE WHEN %(published)s THEN c.agency_id END, current_date + 15, current_date, current_date + 15, now(),
        'normal', '', 'vi', 0, 21.0 + (g %% 1000) / 10000.0, 105.8 + (g %% 700) / 10000.0
 FROM generate_series(%(first)s, %(last)s) AS g

@@ -20,4 +20,8 @@ class Migration(migrations.Migration):
             model_name='item',
             index=models.Index(condition=models.Q(('consent_publish', True), ('status__in', ['answered', 'cannot_resolve', 'on_roadmap', 'resolved'])), fields=['-received_at', '-id'], name='item_published_idx'),
         ),
+        AddIndexConcurrently(
+            model_name='item',
+            index=models.Index(condition=models.Q(('consent_publish', True), ('status__in', ['answered', 'cannot_resolve', 'on_roadmap', 'resolved'])), fields=['-answered_at', '-id'], name='item_published_answered_idx'),
+        ),
     ]

@@ -1,8 +1,15 @@
 """The public record: only consenting, answered items; no personal data; filters; figures; query counts."""
 
+import json
+from datetime import timedelta
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from feedback.models import Item
+from feedback.selectors.public import public_record_items
 from feedback.services.intake import item_submit
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +72,27 @@ def test_public_record_query_count(client, submit_kwargs, make_answered, django_
     with django_assert_max_num_queries(8):
         response = client.get("/cong-khai/")
     assert response.status_code == 200
+
+
+def test_the_latest_answers_are_read_from_the_published_records_own_index(submit_kwargs, make_answered):
+    # given 60 published answers given 1 to 60 hours ago, and 400 newer items not published (not yet answered)
+    now = timezone.now()
+    published = [_answered(submit_kwargs, make_answered, title=f"Đã trả lời {n}") for n in range(60)]
+    for n, item in enumerate(published):
+        Item.objects.filter(pk=item.pk).update(answered_at=now - timedelta(hours=n + 1))
+    template = Item.objects.values().get(pk=item_submit(**submit_kwargs | {"title": "Mới nhận"}).item.pk)
+    Item.objects.bulk_create(
+        Item(**{**template, "id": None, "tracking_code": f"DB-26-NEW-{n:05d}", "idempotency_key": None})
+        for n in range(400)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE feedback_item")
+    # when the public record's first page is read
+    with CaptureQueriesContext(connection) as captured:
+        page = list(public_record_items()[:20])
+    # then it is the 20 latest answers, latest first, read from the index of published items by answer time
+    assert [i.pk for i in page] == [i.pk for i in published[:20]]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + captured.captured_queries[-1]["sql"])
+        plan = json.dumps(cursor.fetchone()[0])
+    assert '"Index Name": "item_published_answered_idx"' in plan
