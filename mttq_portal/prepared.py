@@ -1,12 +1,15 @@
 """Hot statements prepared once per database session (``PREPARE`` / ``EXECUTE``), docs/adr/0175.
 
 PostgreSQL parses and plans a statement each time it is sent; for a wide INSERT that is about a quarter of
-its cost. A statement prepared in the session is planned once and then only executed. The session must be
-ours from one transaction to the next, which PgBouncer's transaction pooling does not give: there
-(``DISABLE_SERVER_SIDE_CURSORS``, set by ``DATABASE_POOL_MODE=transaction``) the statement is sent as it is.
+its cost. A statement prepared in the session is planned once and then only executed. It is prepared the
+second time the session sends it (as psycopg 3's ``prepare_threshold`` does): a session that lives for one
+request (``CONN_MAX_AGE=0``) sends it as it is, and pays no extra round trip.
 
-Only statements run outside a transaction use this (autocommit: a failed ``EXECUTE`` aborts nothing, so
-"the session lost its statement" is repaired by preparing it again and running it once more).
+The session must be ours from one transaction to the next, which PgBouncer's transaction pooling does not
+give: there (``DISABLE_SERVER_SIDE_CURSORS``, set by ``DATABASE_POOL_MODE=transaction``) the statement is
+always sent as it is. Only statements run outside a transaction use this (autocommit: a failed ``EXECUTE``
+aborts nothing, so "the session lost its statement" is repaired by preparing it again and running it once
+more).
 """
 
 import re
@@ -20,10 +23,14 @@ from django.db.backends.utils import CursorWrapper
 from psycopg2 import errorcodes
 
 _PLACEHOLDER = re.compile(r"%s")
+# Sent as it is this many times in a session before it is prepared there.
+PREPARE_AFTER = 1
+PREPARED = -1
 
-# For each thread's connection wrapper: the driver connection on which its statements were prepared, and
-# their names. A new driver connection (after a close, a failed health check or CONN_MAX_AGE) starts empty.
-_prepared: "weakref.WeakKeyDictionary[BaseDatabaseWrapper, tuple[Any, set[str]]]" = weakref.WeakKeyDictionary()
+# For each thread's connection wrapper: the driver connection it counts for, and per statement name how many
+# times it was sent there (PREPARED once prepared). A new driver connection (after a close, a failed health
+# check, CONN_MAX_AGE) starts again from nothing.
+_sessions: "weakref.WeakKeyDictionary[BaseDatabaseWrapper, tuple[Any, dict[str, int]]]" = weakref.WeakKeyDictionary()
 
 
 @cache
@@ -40,27 +47,32 @@ def session_kept(db: BaseDatabaseWrapper) -> bool:
     return not db.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
 
 
-def _names_prepared(db: BaseDatabaseWrapper) -> set[str]:
+def _session(db: BaseDatabaseWrapper) -> dict[str, int]:
     raw = db.connection
-    held = _prepared.get(db)
+    held = _sessions.get(db)
     if held is None or held[0] is not raw:
-        held = (raw, set())
-        _prepared[db] = held
+        held = (raw, {})
+        _sessions[db] = held
     return held[1]
 
 
 def execute(cursor: CursorWrapper, name: str, sql: str, params: list[Any]) -> None:
-    """Run ``sql`` (``%s`` placeholders) with ``params``, as the session's prepared statement ``name`` when
-    the session is kept and no transaction is open; as a plain statement otherwise."""
+    """Run ``sql`` (``%s`` placeholders) with ``params``: as the session's prepared statement ``name`` from its
+    second time in a kept session, outside a transaction; as a plain statement otherwise."""
     db = cursor.db
     if not session_kept(db) or db.in_atomic_block:
         cursor.execute(sql, params)
         return
-    names = _names_prepared(db)
+    sent = _session(db)
+    times = sent.get(name, 0)
+    if times != PREPARED and times < PREPARE_AFTER:
+        cursor.execute(sql, params)
+        sent[name] = times + 1
+        return
     run = f"EXECUTE {name} ({', '.join(['%s'] * len(params))})"
-    if name not in names:
+    if times != PREPARED:
         _prepare(cursor, name, sql)
-        names.add(name)
+        sent[name] = PREPARED
     try:
         cursor.execute(run, params)
     except DatabaseError as exc:
