@@ -92,6 +92,19 @@ def recovery_codes_regenerate(*, user) -> list[str]:
     return codes
 
 
+def recovery_codes_renew(*, request) -> list[str]:
+    """The user asks for a new set of recovery codes: the old ones stop working, so it is a new second factor
+    and is logged as one (enrolment's first set is logged with the authenticator)."""
+    codes = recovery_codes_regenerate(user=request.user)
+    security_event_record(
+        kind=SecurityEventKind.MFA_ENROLLED,
+        request=request,
+        object_type="recovery_codes",
+        detail={"regenerated": True, "count": len(codes)},
+    )
+    return codes
+
+
 def mfa_verify(*, request, token: str):
     """Check a code from the authenticator or a recovery code against the user's devices (django-otp's
     throttling slows repeated failures); on success the session is marked verified and its key rotated."""

@@ -60,15 +60,8 @@ def mfa_overview(request):
     if request.method == "POST" and request.POST.get("action") == "recovery" and totp is not None:
         if mfa.mfa_reauth_needed(request=request):
             return redirect(f"{reverse('mfa-verify')}?{urlencode({'next': request.path})}")
-        codes = mfa.recovery_codes_regenerate(user=request.user)
+        codes = mfa.recovery_codes_renew(request=request)
         recovery_left = len(codes)
-        # A new set of recovery codes is a new second factor (the old codes stop working): logged as such.
-        security_event_record(
-            kind=SecurityEventKind.MFA_ENROLLED,
-            request=request,
-            object_type="recovery_codes",
-            detail={"regenerated": True, "count": len(codes)},
-        )
     return render(
         request,
         "registration/mfa_overview.html",
