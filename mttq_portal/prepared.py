@@ -23,13 +23,12 @@ from django.db.backends.utils import CursorWrapper
 from psycopg2 import errorcodes
 
 _PLACEHOLDER = re.compile(r"%s")
-# Sent as it is this many times in a session before it is prepared there.
+# Sent as it is this many times in a session; the next time prepares it there, and the later ones only execute.
 PREPARE_AFTER = 1
-PREPARED = -1
 
 # For each thread's connection wrapper: the driver connection it counts for, and per statement name how many
-# times it was sent there (PREPARED once prepared). A new driver connection (after a close, a failed health
-# check, CONN_MAX_AGE) starts again from nothing.
+# times it was sent there. A new driver connection (after a close, a failed health check, CONN_MAX_AGE) starts
+# again from nothing.
 _sessions: "weakref.WeakKeyDictionary[BaseDatabaseWrapper, tuple[Any, dict[str, int]]]" = weakref.WeakKeyDictionary()
 
 
@@ -58,27 +57,27 @@ def _session(db: BaseDatabaseWrapper) -> dict[str, int]:
 
 def execute(cursor: CursorWrapper, name: str, sql: str, params: list[Any]) -> None:
     """Run ``sql`` (``%s`` placeholders) with ``params``: as the session's prepared statement ``name`` from its
-    second time in a kept session, outside a transaction; as a plain statement otherwise."""
+    second time in a kept session, outside a transaction; as a plain statement otherwise. ``name`` stands for
+    one statement: every call with it passes the same ``sql``."""
     db = cursor.db
     if not session_kept(db) or db.in_atomic_block:
         cursor.execute(sql, params)
         return
     sent = _session(db)
-    times = sent.get(name, 0)
-    if times != PREPARED and times < PREPARE_AFTER:
+    times = sent[name] = sent.get(name, 0) + 1
+    if times <= PREPARE_AFTER:
         cursor.execute(sql, params)
-        sent[name] = times + 1
         return
-    run = f"EXECUTE {name} ({', '.join(['%s'] * len(params))})"
-    if times != PREPARED:
+    if times == PREPARE_AFTER + 1:
         _prepare(cursor, name, sql)
-        sent[name] = PREPARED
+    run = f"EXECUTE {name} ({', '.join(['%s'] * len(params))})"
     try:
         cursor.execute(run, params)
     except DatabaseError as exc:
         if _pgcode(exc) != errorcodes.INVALID_SQL_STATEMENT_NAME:
             raise
-        # The session lost it (a pooler's DISCARD ALL, a reconnection the wrapper did not see): prepare again.
+        # The session lost it (a pooler's DISCARD ALL, a reconnection the wrapper did not see, a PREPARE that
+        # failed the time before): prepare again.
         _prepare(cursor, name, sql)
         cursor.execute(run, params)
 
