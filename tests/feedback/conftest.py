@@ -156,3 +156,16 @@ def chase_people(commune_a, agency_a, province, officer_a, agency_officer_a, pro
         "province": province_officer,
         "board": board_viewer,
     }
+
+
+@pytest.fixture
+def payload(submit_kwargs):
+    """A citizen's JSON submission to the public API (POST /api/v1/public/items/)."""
+    return {
+        "type": "report",
+        "category": submit_kwargs["category_id"],
+        "commune": submit_kwargs["commune_id"],
+        "title": "Rác thải đổ trộm bên suối",
+        "content": "Có người đổ rác xuống suối Nậm Rốm vào ban đêm.",
+        "consent_processing": True,
+    }

@@ -14,18 +14,6 @@ URL = "/api/v1/public/items/"
 NAME = "submit_item_and_event"
 
 
-@pytest.fixture
-def payload(submit_kwargs):
-    return {
-        "type": "report",
-        "category": submit_kwargs["category_id"],
-        "commune": submit_kwargs["commune_id"],
-        "title": "Đèn đường tắt cả tháng",
-        "content": "Đoạn đường qua bản Him Lam tối om từ đầu tháng.",
-        "consent_processing": True,
-    }
-
-
 def session_prepared() -> list[tuple[str, str]]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT name, statement FROM pg_prepared_statements ORDER BY name")

@@ -15,18 +15,6 @@ URL = "/api/v1/public/items/"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def payload(submit_kwargs):
-    return {
-        "type": "report",
-        "category": submit_kwargs["category_id"],
-        "commune": submit_kwargs["commune_id"],
-        "title": "Rác thải đổ trộm bên suối",
-        "content": "Có người đổ rác xuống suối Nậm Rốm vào ban đêm.",
-        "consent_processing": True,
-    }
-
-
 def test_json_submission_returns_a_receipt(client, payload):
     # When a client posts a JSON item
     response = client.post(URL, payload, content_type="application/json")
