@@ -178,7 +178,10 @@ class CategoryRoute(models.Model):
     commune or (commune empty) for the whole province. The officer still chooses; the proposal only orders
     the list."""
 
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="routes")
+    # No index of its own: route_one_per_category_commune's unique index leads with it (ADR 0177).
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="routes", db_index=False
+    )
     commune = models.ForeignKey(
         AdministrativeUnit,
         verbose_name=_("commune"),
@@ -276,16 +279,24 @@ class ItemQuerySet(models.QuerySet["Item"]):
 class Item(models.Model):
     """One matter raised by the people. At any moment: one status, one responsible agency, one due date."""
 
+    # Found by equality (lookups) or iexact (the queue's search), never by LIKE: the unique index is the only
+    # one, the varchar_pattern_ops twin Django adds is dropped (ADR 0177).
     tracking_code = models.CharField(_("tracking code"), max_length=20, unique=True)
     # Hash of the short secret given on the receipt (the secret itself is never stored).
     secret_hash = models.CharField(max_length=128)
-    # One submission per form/idempotency key: a double tap or a retry returns the same item.
+    # One submission per form/idempotency key: a double tap or a retry returns the same item. Its unique index
+    # is the only one: the varchar_pattern_ops twin Django adds for LIKE is dropped (no LIKE on it; ADR 0177).
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     type = models.CharField(_("type"), max_length=40, choices=ItemType.choices)
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="items")
+    # No index of its own: item_commune_work_idx leads with it (ADR 0177).
     commune = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="feedback_items"
+        AdministrativeUnit,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="feedback_items",
+        db_index=False,
     )
     residential_area = models.ForeignKey(
         ResidentialArea,
@@ -340,6 +351,7 @@ class Item(models.Model):
     handling_level = models.CharField(
         _("handled by"), max_length=20, choices=HandlingLevel.choices, default=HandlingLevel.COMMUNE
     )
+    # No index of its own: item_agency_work_idx leads with it (ADR 0177).
     current_agency = models.ForeignKey(
         Organization,
         verbose_name=_("responsible agency"),
@@ -347,6 +359,7 @@ class Item(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="assigned_items",
+        db_index=False,
     )
     # The one current due date and the clock it belongs to; the rule that produced it is recorded.
     due_step = models.CharField(_("current step"), max_length=10, choices=Step.choices, default=Step.TRIAGE)
@@ -385,7 +398,8 @@ class Item(models.Model):
     rating_comment = models.TextField(_("comment on the answer"), blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
 
-    received_at = models.DateTimeField(_("received"), db_index=True)
+    # No index of its own: item_received_idx (received_at DESC, id DESC) serves both directions (ADR 0177).
+    received_at = models.DateTimeField(_("received"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
