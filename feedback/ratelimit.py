@@ -1,21 +1,20 @@
 """Rate limits and lookup throttles, counted in the shared cache (Redis) so they hold across web processes.
 
-Fixed windows: ``"count/seconds"`` (e.g. ``"10/900"``). The counter is ``cache.add`` then ``cache.incr``,
-both atomic in Redis. When the cache is down (``IGNORE_EXCEPTIONS``) every call answers "allowed": a cache
+Fixed windows: ``"count/seconds"`` (e.g. ``"10/900"``), each counted in one atomic round trip by
+``mttq_portal/counters.py``. When the cache is down (``IGNORE_EXCEPTIONS``) every call answers "allowed": a cache
 outage must not stop citizens from submitting; the database-side idempotency still prevents duplicates.
 See docs/adr/0013-rate-limits-in-the-shared-cache.md.
 """
 
-import functools
 import hashlib
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 
+from mttq_portal import counters
 from mttq_portal.client_address import client_address as client_ip  # the one client-address function
 
 logger = logging.getLogger(__name__)
@@ -24,17 +23,6 @@ logger = logging.getLogger(__name__)
 def parse_rate(rate: str) -> tuple[int, int]:
     count, _slash, seconds = rate.partition("/")
     return int(count), int(seconds or 60)
-
-
-def _redis_client():
-    try:
-        from django_redis import get_redis_connection
-        from django_redis.cache import RedisCache
-    except ImportError:  # pragma: no cover
-        return None
-    if not isinstance(caches["default"], RedisCache):
-        return None
-    return get_redis_connection("default")
 
 
 def _key(scope: str, ident: str, window: int) -> str:
@@ -58,7 +46,7 @@ def record(scope: str, ident: str, rate: str) -> None:
     """Count one event in the current window (one round trip to Redis: INCR and EXPIRE pipelined)."""
     _limit, window = parse_rate(rate)
     key = _key(scope, ident, window)
-    client = _redis_client()
+    client = counters.redis_client()
     if client is not None:
         try:
             with client.pipeline(transaction=False) as pipe:
@@ -84,41 +72,9 @@ def submit_record(request) -> None:
     record("submit", client_ip(request), settings.FEEDBACK_SUBMIT_RATE)
 
 
-# INCR, and EXPIRE on the window's first count: one command, atomic (a Lua script runs alone in Redis).
-_COUNT_LUA = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n"
-
-
-@functools.cache
-def _count_script(client: Any) -> Any:
-    """The counting script of the cache's client, registered once (EVALSHA; redis-py loads it again if Redis
-    lost it)."""
-    return client.register_script(_COUNT_LUA)
-
-
 def _incr(key: str, window: int) -> int | None:
-    """Atomically count one and return the new value (one round trip, one command); None when the cache is
-    down (then nothing is limited)."""
-    client = _redis_client()
-    try:
-        if client is not None:
-            return int(_count_script(client)(keys=[cache.make_key(key)], args=[window + 5], client=client))
-        if cache.add(key, 1, timeout=window + 5):
-            return 1
-        return int(cache.incr(key))
-    except Exception:
-        logger.warning("rate-limit counter not recorded (cache unavailable)")
-        return None
-
-
-def _decr(key: str) -> None:
-    try:
-        client = _redis_client()
-        if client is not None:
-            client.decr(cache.make_key(key))
-        else:
-            cache.decr(key)
-    except Exception:  # noqa: S110 (a counter left one high only shortens the window's allowance)
-        pass
+    """Count one in the window's counter (one round trip); None when the cache is down (nothing limited)."""
+    return counters.count(key, window + 5)
 
 
 def lookup_code_key(code: str) -> str:
@@ -140,9 +96,9 @@ class LookupAttempt:
     code_needs_secret: bool  # this code was guessed at too often: only the secret opens it now
 
     def succeeded(self) -> None:
-        _decr(self.address_key)
+        counters.uncount(self.address_key)
         if self.code_key:
-            _decr(self.code_key)
+            counters.uncount(self.code_key)
 
 
 def lookup_attempt(request, code: str) -> LookupAttempt:
@@ -172,7 +128,7 @@ class SubmitClaim:
 
     def release(self) -> None:
         if self.key and not self.refused:
-            _decr(self.key)
+            counters.uncount(self.key)
 
 
 def submit_claim(request) -> SubmitClaim:
@@ -182,6 +138,6 @@ def submit_claim(request) -> SubmitClaim:
     if count is None:
         return SubmitClaim(key=None, refused=False)
     if count > limit:
-        _decr(key)  # a refused request does not use the window up
+        counters.uncount(key)  # a refused request does not use the window up
         return SubmitClaim(key=key, refused=True)
     return SubmitClaim(key=key, refused=False)

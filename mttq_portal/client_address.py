@@ -9,6 +9,8 @@ address is ``REMOTE_ADDR``: a header anyone can write must not pick the throttle
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle
 
+from .throttles import SharedCounterRateMixin
+
 
 def client_address(request) -> str:
     meta = request.META
@@ -35,5 +37,5 @@ class ClientAddressIdentMixin:
         return client_address(request)
 
 
-class AnonAddressRateThrottle(ClientAddressIdentMixin, AnonRateThrottle):
-    pass
+class AnonAddressRateThrottle(ClientAddressIdentMixin, SharedCounterRateMixin, AnonRateThrottle):
+    """The anonymous rate (``OPEN311_ANON_RATE``) per client address, one round trip per request."""

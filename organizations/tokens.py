@@ -17,6 +17,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 
 from mttq_portal.client_address import ClientAddressIdentMixin
+from mttq_portal.throttles import SharedCounterRateMixin
 
 from .audit import security_event_record
 from .models import ApiToken, ApiTokenScope, Membership, Organization, SecurityEventKind, User
@@ -162,8 +163,9 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         return 'Bearer realm="api"'
 
 
-class ApiTokenRateThrottle(ClientAddressIdentMixin, throttling.SimpleRateThrottle):
-    """A rate per API token, counted in the shared cache so it holds across web processes."""
+class ApiTokenRateThrottle(ClientAddressIdentMixin, SharedCounterRateMixin, throttling.SimpleRateThrottle):
+    """A rate per API token, counted in the shared cache so it holds across web processes (one round trip per
+    request, ADR 0178)."""
 
     scope = "api_token"
 

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from organizations.models import AdministrativeUnit
 from organizations.selectors import AnyUser
 
+from .. import refcache
 from ..models import CLOSED_STATUSES, OPEN_STATUSES, Category, Status
 from .items import items_for_user
 from .public import published_items
@@ -56,11 +57,17 @@ def open311_service_get(*, code: str) -> Category | None:
     return open311_services().filter(code=code).first()
 
 
-def _province_commune_ids() -> list[int]:
+def _province_commune_ids() -> tuple[int, ...]:
     # The ids first, then ``commune_id IN (<ids>)``: joined to the commune's parent (or as a subquery),
     # PostgreSQL guessed one matching commune, joined every published item and sorted them all (230 ms at
     # 20,000 items); with the ids as values it walks the received_at index and stops after one page (1 ms).
-    return list(
+    # Reference data: read once per process and minute, not once per page (ADR 0178).
+    ids: tuple[int, ...] = refcache.cached("province_commune_ids", _load_province_commune_ids)
+    return ids
+
+
+def _load_province_commune_ids() -> tuple[int, ...]:
+    return tuple(
         AdministrativeUnit.objects.filter(parent__code=settings.PORTAL_PROVINCE_CODE)
         .order_by()
         .values_list("id", flat=True)
