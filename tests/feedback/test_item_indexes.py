@@ -55,7 +55,7 @@ def _index_names(table: str) -> set[str]:
 
 def _plan(queryset) -> str:
     with CaptureQueriesContext(connection) as captured:
-        list(queryset)
+        list(queryset.all())  # a fresh copy: a queryset already read sends nothing
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN (FORMAT JSON) " + captured.captured_queries[-1]["sql"])
@@ -84,3 +84,20 @@ def test_the_queries_of_the_dropped_indexes_are_served_by_the_ones_that_lead_wit
     }
     for index, queryset in expected.items():
         assert f'"Index Name": "{index}"' in _plan(queryset), index
+
+
+def test_the_queue_search_finds_words_and_codes_through_indexes(submit_kwargs):
+    from feedback.selectors.queue import search
+
+    item = item_submit(**submit_kwargs | {"title": "Sạt lở", "content": "Đường vào bản bị sạt lở."}).item
+    other = item_submit(**submit_kwargs | {"title": "Đèn hỏng", "content": "Đèn đường ở tổ 3 hỏng."}).item
+    code = item.tracking_code
+    # the words without accents, and the code as a citizen reads it out: lower case, spaces for dashes
+    for query in ("duong vao ban", code.lower(), code.replace("-", " ")):
+        queryset = search(Item.objects.order_by(), query)
+        assert list(queryset) == [item], query
+        assert other not in queryset
+        plan = _plan(queryset)
+        assert '"Seq Scan"' not in plan, query
+        assert '"Index Name": "item_search_trgm_idx"' in plan, query
+        assert '"Index Name": "feedback_item_tracking_code_key"' in plan, query
