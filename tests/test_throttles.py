@@ -120,3 +120,14 @@ def test_every_request_passes_when_the_cache_is_down(monkeypatch, three_a_minute
     dead = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0))
     monkeypatch.setattr(counters, "redis_client", lambda: dead)
     assert _allowed(6) == [True] * 6
+
+
+def test_open311_says_when_to_come_back_in_both_formats(client, clock, three_a_minute, db):
+    # 45 s into a window, an address has used its 3: the 4th waits until the window ends, 15 s
+    clock[0] = 600_000.0 + 45
+    for _ in range(3):
+        assert client.get("/open311/v2/services.json").status_code == 200
+    for fmt in ("json", "xml"):
+        refused = client.get(f"/open311/v2/services.{fmt}")
+        assert (refused.status_code, refused["Retry-After"]) == (429, "15")
+        assert b"429" in refused.content

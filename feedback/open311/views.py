@@ -65,9 +65,9 @@ FIELD_PARAMETERS = {
 
 
 class Open311Error(Exception):
-    def __init__(self, status: int, description: str):
+    def __init__(self, status: int, description: str, *, retry_after: float | None = None):
         super().__init__(description)
-        self.status, self.description = status, description
+        self.status, self.description, self.retry_after = status, description, retry_after
 
 
 class _Scopes:
@@ -126,7 +126,10 @@ def _run(view, request, args, kwargs, *, fmt, scopes):
         _throttle(request, identity)
         return view(request, *args, fmt=fmt, identity=identity, **kwargs)
     except Open311Error as exc:
-        return error(fmt, exc.status, exc.description)
+        response = error(fmt, exc.status, exc.description)
+        if exc.retry_after is not None:
+            response["Retry-After"] = str(int(exc.retry_after))
+        return response
 
 
 def _identity(request) -> tuple | None:
@@ -161,7 +164,7 @@ def _throttle(request, identity) -> None:
         headers=request.headers,
     )
     if not throttle.allow_request(subject, None):
-        raise Open311Error(429, _("Too many requests; try again in a minute."))
+        raise Open311Error(429, _("Too many requests; try again in a minute."), retry_after=throttle.wait())
 
 
 @_endpoint()
