@@ -29,6 +29,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
+from support.communes import COMMUNES_CTE
 from support.databases import bench_database_url
 from support.smoke import apply_smoke_defaults
 
@@ -65,13 +66,8 @@ def _database_url(*, db: str = DB, reuse_items: int | None = None) -> tuple[str,
 def _generate(cursor, *, items: int, today: dt.date, past: int, future: int) -> None:
     span = past + future + 1
     cursor.execute(
-        """
-        WITH communes AS (
-            SELECT row_number() OVER (ORDER BY u.id) - 1 AS n, u.id AS commune_id, o.id AS agency_id
-            FROM organizations_administrativeunit u
-            JOIN organizations_organization o ON o.unit_id = u.id AND o.kind = 'peoples_committee'
-            WHERE u.parent_id IS NOT NULL
-        ), ncommunes AS (SELECT count(*) AS c FROM communes),
+        f"""
+        WITH {COMMUNES_CTE},
         category AS (SELECT min(id) AS id FROM feedback_category)
         INSERT INTO feedback_item (
             tracking_code, secret_hash, type, address_text, title, content, request_text, search_text, channel,

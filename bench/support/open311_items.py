@@ -9,13 +9,10 @@ against the bench's database).
 
 from typing import Any
 
-_INSERT = """
-WITH communes AS (
-    SELECT row_number() OVER (ORDER BY u.id) - 1 AS n, u.id AS commune_id, o.id AS agency_id
-    FROM organizations_administrativeunit u
-    JOIN organizations_organization o ON o.unit_id = u.id AND o.kind = 'peoples_committee'
-    WHERE u.parent_id IS NOT NULL
-), ncommunes AS (SELECT count(*) AS c FROM communes),
+from .communes import COMMUNES_CTE
+
+_INSERT = f"""
+WITH {COMMUNES_CTE},
 categories AS (SELECT row_number() OVER (ORDER BY id) - 1 AS n, id FROM feedback_category),
 ncategories AS (SELECT count(*) AS c FROM categories)
 INSERT INTO feedback_item (
