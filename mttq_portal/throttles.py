@@ -33,7 +33,8 @@ class SharedCounterRateMixin:
         now = time.time()
         window = int(self.duration)
         index = int(now // window)
-        base = f"rl:throttle:{hashlib.sha256(ident.encode()).hexdigest()[:24]}"
+        # The caller's windows share a hash tag, so that one script may touch both on a Redis Cluster too.
+        base = f"rl:throttle:{{{hashlib.sha256(ident.encode()).hexdigest()[:24]}}}"
         counted = counters.count_two_windows(f"{base}:{index}", f"{base}:{index - 1}", 2 * window + 5)
         if counted is None:
             return True
