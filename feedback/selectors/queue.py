@@ -1,10 +1,11 @@
 """The officer's queue: tabs with counts, filters and search over the items in the user's scope."""
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django.contrib.postgres.search import TrigramWordSimilarity
@@ -75,8 +76,24 @@ def search(qs: QuerySet[Item], query: str) -> QuerySet[Item]:
     return qs.filter(Q(search_text__contains=folded) | Q(tracking_code=code))
 
 
+def _given(params: "QueryDict | Mapping[str, Any]") -> QueryDict:
+    """The parameters sent with a value (blank values dropped)."""
+    given = QueryDict(mutable=True)
+    pairs = params.lists() if isinstance(params, QueryDict) else params.items()
+    for key, values in pairs:
+        kept = [str(value) for value in (values if isinstance(values, list) else [values]) if str(value).strip()]
+        if kept:
+            given.setlist(key, kept)
+    return given
+
+
 class ItemFilter(django_filters.FilterSet):
-    """The queue's filters; ids are plain numbers (the scope already limits the rows)."""
+    """The queue's filters (the officers' page and the staff API); ids are plain numbers (the scope already
+    limits the rows). A filter sent empty is no filter: a form's "All" and every box left blank arrive as
+    ``status=`` and the like, and an empty status is not one of the choices."""
+
+    def __init__(self, data: "QueryDict | Mapping[str, Any] | None" = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(_given(data) if data is not None else None, *args, **kwargs)
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
@@ -137,10 +154,20 @@ class ItemFilter(django_filters.FilterSet):
 def queue_for_user(
     *, user: AnyUser, params: QueryDict, tab: str | None = None
 ) -> tuple[QuerySet[Item], dict[str, int], ItemFilter]:
-    """(filtered queryset ordered by due date, tab counts, the bound filterset) for the officer's queue."""
+    """(filtered queryset ordered by due date, tab counts, the bound filterset) for the officer's queue.
+
+    A filter that is not valid (a date that is not a date) is left out, as the page says, and the others
+    still apply; the bound filterset keeps its errors for the page to show."""
     base = items_for_user(user=user)
     filterset = ItemFilter(params, queryset=base)
-    filtered = filterset.qs if filterset.is_valid() else base.none()
+    if filterset.is_valid():
+        filtered = filterset.qs
+    else:
+        rest = _given(params)
+        for key in filterset.errors:
+            rest.pop(key, None)
+        valid = ItemFilter(rest, queryset=base)
+        filtered = valid.qs if valid.is_valid() else base.none()
     counts = tab_counts(filtered)
     if tab in TAB_KEYS:
         filtered = filtered.filter(tab_conditions()[tab])

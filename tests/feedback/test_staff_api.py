@@ -155,9 +155,14 @@ def test_list_is_scoped_filtered_and_searchable_without_accents(officer_a, commu
     found = client.get(reverse("api-items"), {"q": "mat dien"}).json()["results"]
     typed = client.get(reverse("api-items"), {"type": ItemType.COMPLAINT}).json()["results"]
 
+    # a filter sent empty (a form's "All") is no filter, here as on the officers' page
+    blank = client.get(reverse("api-items"), {"q": "mat dien", "status": "", "received_from": ""})
+
     assert len(everything) == 2
     assert [row["id"] for row in found] == [mine.id]
     assert typed == []
+    assert blank.status_code == 200
+    assert [row["id"] for row in blank.json()["results"]] == [mine.id]
 
 
 def test_detail_hides_the_denouncer_from_the_agency(agency_officer_a, commune_a, agency_a):

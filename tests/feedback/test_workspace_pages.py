@@ -76,6 +76,50 @@ def test_queue_search_ignores_accents_and_tabs_count(client, officer_a, commune_
     assert {k: c for k, _l, c in waiting.context["tabs"]}["waiting"] == 1
 
 
+# What the queue's filter form sends when the officer types a search and presses "Filter": every field, the
+# selects left at "All" and the boxes left blank as empty values.
+FORM_AS_SENT = {
+    "tab": "to_triage",
+    "status": "",
+    "type": "",
+    "category": "",
+    "channel": "",
+    "commune": "",
+    "agency": "",
+    "received_from": "",
+    "received_to": "",
+}
+
+
+def test_the_filter_form_as_a_browser_sends_it_filters_by_what_was_filled_in(client, officer_a, commune_a):
+    # given two items in the officer's commune
+    lamp = ItemFactory(commune=commune_a, title="Đèn đường hỏng", search_text="den duong hong")
+    road = ItemFactory(commune=commune_a, title="Đường sạt lở", search_text="duong sat lo")
+    client.force_login(officer_a)
+
+    # when the form is sent with nothing but the search filled in, and then with nothing at all
+    searched = client.get(reverse("workspace-queue"), FORM_AS_SENT | {"q": "den duong"})
+    everything = client.get(reverse("workspace-queue"), FORM_AS_SENT)
+
+    # then the search applies and the empty fields filter nothing, with no warning
+    assert [i.pk for i in searched.context["page"]] == [lamp.pk]
+    assert {i.pk for i in everything.context["page"]} == {lamp.pk, road.pk}
+    assert "Some filters are not valid" not in everything.content.decode()
+    assert "không hợp lệ" not in everything.content.decode()
+
+
+def test_a_filter_that_is_not_valid_is_ignored_and_the_others_still_apply(client, officer_a, commune_a):
+    lamp = ItemFactory(commune=commune_a, title="Đèn đường hỏng", search_text="den duong hong")
+    ItemFactory(commune=commune_a, title="Đường sạt lở", search_text="duong sat lo")
+    client.force_login(officer_a)
+
+    response = client.get(reverse("workspace-queue"), FORM_AS_SENT | {"q": "den duong", "received_from": "hôm qua"})
+
+    assert [i.pk for i in response.context["page"]] == [lamp.pk]
+    assert response.context["filterset"].errors.keys() == {"received_from"}
+    assert response.context["tabs"][0][2] == 1
+
+
 @pytest.mark.parametrize("rows", [1, 50])
 def test_queue_page_query_count_does_not_grow(
     rows, client, officer_a, commune_a, agency_a, django_assert_max_num_queries
