@@ -3,6 +3,8 @@ for dashes) and by words typed without accents, through the filter form as the b
 field, "All" as an empty value), in real headless Chromium: Vietnamese at 360 px, English at 1280 px. The
 search is served by indexes (ADR 0177; the plan is checked in test_item_indexes.py)."""
 
+from urllib.parse import quote_plus
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
@@ -24,9 +26,10 @@ def _search(browser, wait, text: str) -> str:
     box = browser.find_element(By.ID, "f-q")
     box.clear()
     box.send_keys(text)
-    old_page = browser.find_element(By.TAG_NAME, "html")
     _tap(browser, browser.find_element(By.CSS_SELECTOR, "main form[method=get] button[type=submit]"))
-    wait.until(ec.staleness_of(old_page))
+    # the new page's address carries the search; then wait for that page to have loaded
+    wait.until(lambda d: f"q={quote_plus(text)}&" in d.current_url)
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
     assert browser.find_element(By.ID, "f-q").get_attribute("value") == text
     return browser.find_element(By.TAG_NAME, "main").text
 
