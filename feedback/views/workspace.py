@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -206,7 +206,7 @@ def bulk_forward_view(request):
     ids = request.POST.getlist("items")
     if not ids:
         messages.error(request, _("Select the items to forward."))
-        return redirect("workspace-queue")
+        return _back_to_queue(request)
     try:
         result = wf.items_bulk_forward(
             user=request.user,
@@ -216,8 +216,15 @@ def bulk_forward_view(request):
         )
     except ApplicationError as error:
         messages.error(request, error.message)
-        return redirect("workspace-queue")
+        return _back_to_queue(request)
     messages.success(request, _("%(count)s items forwarded.") % {"count": len(result.forwarded)})
     for item_id, reason in result.refused.items():
         messages.warning(request, _("Item %(id)s: %(reason)s") % {"id": item_id, "reason": reason})
-    return redirect("workspace-queue")
+    return _back_to_queue(request)
+
+
+def _back_to_queue(request):
+    """The queue as the officer left it (tab, filters, page), sent back by the form as ``back`` and rebuilt
+    from its parameters: only the queue's own address can come out of it."""
+    query = QueryDict(request.POST.get("back", "")[:2000]).urlencode()
+    return redirect(reverse("workspace-queue") + (f"?{query}" if query else ""))

@@ -1,15 +1,17 @@
 """An officer finds an item in the queue by the code a citizen reads out over the phone (lower case, spaces
 for dashes) and by words typed without accents, through the filter form as the browser sends it (every
 field, "All" as an empty value), in real headless Chromium: Vietnamese at 360 px, English at 1280 px. The
-search is served by indexes (ADR 0177; the plan is checked in test_item_indexes.py)."""
+search is served by indexes (ADR 0177; the plan is checked in test_item_indexes.py). Forwarding the found
+item from the list brings the officer back to the same search."""
 
 from urllib.parse import quote_plus
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from feedback.models import Status
 from feedback.services.intake import item_submit
 from tests.feedback.test_browser_journeys import _login, _tap
 
@@ -36,7 +38,7 @@ def _search(browser, wait, text: str) -> str:
 
 @pytest.mark.parametrize(("language", "width"), [("vi", 360), ("en", 1280)])
 def test_an_officer_finds_an_item_by_the_code_read_out_and_by_words_without_accents(
-    browser, live_server, rules, category, commune_a, officer_a, language, width
+    browser, live_server, rules, category, commune_a, agency_a, officer_a, language, width
 ):
     wait = WebDriverWait(browser, 15)
     common = {
@@ -66,6 +68,15 @@ def test_an_officer_finds_an_item_by_the_code_read_out_and_by_words_without_acce
     shown = _search(browser, wait, "den duong hong")
     assert lamp.tracking_code in shown
     assert landslide.tracking_code not in shown
+
+    # the officer forwards the found item from the list and comes back to the same search
+    _tap(browser, browser.find_element(By.CSS_SELECTOR, f'input[name="items"][value="{lamp.id}"]'))
+    Select(browser.find_element(By.ID, "b-agency")).select_by_value(str(agency_a.id))
+    _tap(browser, browser.find_element(By.CSS_SELECTOR, "#bulk-forward button[type=submit]"))
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".alert-success"))
+    assert browser.find_element(By.ID, "f-q").get_attribute("value") == "den duong hong"
+    lamp.refresh_from_db()
+    assert (lamp.status, lamp.current_agency_id) == (Status.FORWARDED, agency_a.id)
 
     # nothing wider than the screen on a phone
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")

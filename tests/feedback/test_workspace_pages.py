@@ -4,6 +4,7 @@ import io
 from datetime import date
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -138,9 +139,27 @@ def test_bulk_forward_from_the_queue(client, officer_a, commune_a, agency_a, rul
     items = [ItemFactory(commune=commune_a) for _ in range(3)]
     client.force_login(officer_a)
 
-    client.post(reverse("workspace-bulk-forward"), {"items": [i.id for i in items], "agency": agency_a.id})
+    response = client.post(
+        reverse("workspace-bulk-forward"),
+        {"items": [i.id for i in items], "agency": agency_a.id, "back": "tab=to_triage&q=đèn đường&page=2"},
+    )
 
     assert Item.objects.filter(status=Status.FORWARDED, current_agency=agency_a).count() == 3
+    # the officer comes back to the queue as they left it: the same tab, search and page
+    assert response.status_code == 302
+    back = response["Location"]
+    assert back.startswith("/can-bo/viec/?")
+    assert QueryDict(back.split("?", 1)[1]) == QueryDict("tab=to_triage&q=đèn đường&page=2")
+
+
+def test_bulk_forward_goes_back_only_to_the_queue(client, officer_a, commune_a, agency_a, rules):
+    item = ItemFactory(commune=commune_a)
+    client.force_login(officer_a)
+
+    for back in ("https://evil.example/x", "//evil.example", "\r\nSet-Cookie: x=1", ""):
+        response = client.post(reverse("workspace-bulk-forward"), {"items": [item.id], "agency": "", "back": back})
+        assert response.status_code == 302
+        assert response["Location"].startswith("/can-bo/viec/")
 
 
 def test_agency_page_hides_the_denouncer(client, agency_officer_a, commune_a, agency_a):
