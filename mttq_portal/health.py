@@ -10,6 +10,7 @@ import datetime
 from django.conf import settings
 from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable
+from health_check.views import HealthCheckView
 
 
 @dataclasses.dataclass
@@ -114,3 +115,21 @@ READINESS_CHECKS = (
     BeatLastRun,
     OutboxAge,
 )
+
+
+# Seconds a probe that found the portal not ready is asked to wait (beat's sweep runs every few seconds).
+READINESS_RETRY_AFTER_SECONDS = 30
+
+
+class ReadinessView(HealthCheckView):
+    """django-health-check's view, answering 503 with ``Retry-After`` when a check fails: "not ready yet,
+    ask again", which is what an orchestrator and a load balancer expect, instead of the library's 500,
+    which says the probe itself broke (ADR 0163). Prometheus and feed formats keep the library's 200."""
+
+    async def get(self, request, *args, **kwargs):
+        response = await super().get(request, *args, **kwargs)
+        if response.status_code == 500:
+            response.status_code = 503
+            response.reason_phrase = "Service Unavailable"
+            response["Retry-After"] = str(READINESS_RETRY_AFTER_SECONDS)
+        return response

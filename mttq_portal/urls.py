@@ -1,15 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
-from health_check.views import HealthCheckView
 
 from . import views
-from .health import READINESS_CHECKS
+from .health import READINESS_CHECKS, ReadinessView
 from .observability import metrics_view
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("readyz", HealthCheckView.as_view(checks=READINESS_CHECKS), name="readyz"),
+    path("readyz", ReadinessView.as_view(checks=READINESS_CHECKS), name="readyz"),
     path("metrics", metrics_view, name="metrics"),
     path("bat-dau/", views.staff_landing, name="staff-landing"),
     path("i18n/", include("django.conf.urls.i18n")),
