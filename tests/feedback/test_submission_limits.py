@@ -76,17 +76,9 @@ def test_the_api_title_one_past_the_column_is_400_with_the_field(client, submit_
 
 
 @pytest.mark.django_db
-def test_the_api_file_count_follows_the_setting(client, submit_kwargs, settings):
+def test_the_api_file_count_follows_the_setting(client, payload, settings):
     # Given the operator allows one file per submission
     settings.FEEDBACK_MAX_ATTACHMENTS = 1
-    payload = {
-        "type": "report",
-        "category": submit_kwargs["category_id"],
-        "commune": submit_kwargs["commune_id"],
-        "title": "Rác thải đổ trộm bên suối",
-        "content": "Có người đổ rác xuống suối Nậm Rốm vào ban đêm.",
-        "consent_processing": True,
-    }
     two = [SimpleUploadedFile(f"{n}.png", png_bytes(), "image/png") for n in range(2)]
     # When a client sends two
     response = client.post(URL, {**payload, "attachments": two})
