@@ -3,6 +3,7 @@ from functools import lru_cache
 from django.conf import settings
 from vietnam_provinces import Province, VietNamDivisionType
 
+from organizations.mfa import mfa_step_pending
 from organizations.selectors import user_scope
 
 from .navigation import nav_items_for
@@ -19,7 +20,9 @@ def _province_label(code: int) -> str:
 
 
 def portal(request):
-    scope = user_scope(user=getattr(request, "user", None))
+    user = getattr(request, "user", None)
+    # Until the second factor is passed the user reaches nothing of their role: no menu, no badge.
+    scope = user_scope(user=None if mfa_step_pending(user=user) else user)
     province = _province_label(settings.PORTAL_PROVINCE_CODE)
     return {
         "portal_province": province,

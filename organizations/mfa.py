@@ -39,6 +39,21 @@ def user_has_mfa(*, user) -> bool:
     return django_otp.user_has_device(user, confirmed=True)
 
 
+def mfa_step_pending(*, user) -> str | None:
+    """The page a signed-in user must pass before any other (``"mfa-verify"`` or ``"mfa-setup"``), or None.
+    The middleware sends them there; the pages drawn meanwhile (the step's own) show no staff menu or badge,
+    whose requests the middleware would refuse."""
+    if not settings.MFA_ENFORCED:
+        return None
+    if user is None or not user.is_authenticated or not hasattr(user, "is_verified") or user.is_verified():
+        return None
+    if user_has_mfa(user=user):
+        return "mfa-verify"
+    if mfa_enforced_for(user=user):
+        return "mfa-setup"
+    return None
+
+
 def totp_pending_device(*, user) -> TOTPDevice:
     """The unconfirmed authenticator being enrolled (one at a time; a fresh key after each completed set-up)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()

@@ -103,21 +103,13 @@ class MfaEnforcementMiddleware:
         return response if response is not None else self.get_response(request)
 
     def _check(self, request):
-        from .mfa import mfa_enforced_for, user_has_mfa
+        from .mfa import mfa_step_pending
 
-        if not settings.MFA_ENFORCED:
-            return None
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not hasattr(user, "is_verified") or user.is_verified():
-            return None
         path = request.path
         if path.startswith(settings.STATIC_URL) or path.startswith(self.EXEMPT_PREFIXES):
             return None
-        if user_has_mfa(user=user):
-            target = "mfa-verify"
-        elif mfa_enforced_for(user=user):
-            target = "mfa-setup"
-        else:
+        target = mfa_step_pending(user=getattr(request, "user", None))
+        if target is None:
             return None
         if _is_api(request):
             return JsonResponse(

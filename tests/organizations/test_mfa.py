@@ -219,6 +219,30 @@ def test_a_page_piece_loaded_by_htmx_is_never_answered_with_a_whole_page(client,
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.django_db
+def test_the_second_step_pages_show_nothing_of_the_role_until_it_is_passed(client, officer_a):
+    # Given a commune Front officer with an authenticator, past the password but not the code
+    login(client, officer_a)
+    device, _response = enrol(client, officer_a)
+    client.post("/accounts/logout/")
+    login(client, officer_a)
+    badges = ('hx-get="/thong-bao/chua-doc/"', 'hx-get="/thong-bao/den-han/"')
+
+    # When the code page is drawn, then it loads no badge (the middleware would refuse each: 403 in the
+    # console of every page of the step) and links no page of the role, only logging out and the step itself
+    page = client.get("/accounts/mfa/verify/?next=/can-bo/viec/").content.decode()
+    assert not any(badge in page for badge in badges)
+    assert 'href="/can-bo/viec/"' not in page
+    assert 'action="/accounts/logout/"' in page
+
+    # When the code is given, then the same pages carry the officer's menu and badges
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+    client.post("/accounts/mfa/verify/", {"token": totp_now(device, offset_steps=1), "next": "/can-bo/viec/"})
+    page = client.get("/accounts/mfa/").content.decode()
+    assert all(badge in page for badge in badges)
+    assert 'href="/can-bo/viec/"' in page
+
+
 def test_production_cookies_are_host_prefixed():
     import os
     import subprocess
