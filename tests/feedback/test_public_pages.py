@@ -335,3 +335,18 @@ def test_client_address_behind_a_trusted_proxy(client, form_data, settings):
         "/gui-y-kien/", {**form_data, "idempotency_key": "third-key-0123456789ab"}, HTTP_X_FORWARDED_FOR="203.0.113.1"
     )
     assert (first.status_code, other.status_code, again.status_code) == (200, 200, 429)
+
+
+@pytest.mark.django_db
+def test_the_portal_and_its_administration_name_their_icon(client, seeded):
+    # Given a browser opening a page (one without a named icon makes it ask for /favicon.ico, a 404 in the
+    # console of every page)
+    from django.contrib.staticfiles import finders
+
+    for url in ("/", "/accounts/login/", "/quan-tri/login/"):
+        html = client.get(url).content.decode()
+        # Then the page names the portal's icon, and the icon is a static file that is an SVG image
+        icon = re.search(r'<link rel="icon" href="/static/([^"]+)" type="image/svg\+xml">', html)
+        assert icon, url
+        with open(finders.find(icon.group(1)), encoding="utf-8") as svg:
+            assert svg.read().startswith("<svg ")
