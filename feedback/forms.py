@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mttq_portal.errors import ApplicationError
+from mttq_portal.form_styles import style_widgets
 from organizations.models import AdministrativeUnit, ResidentialArea, UnitKind
 
 from .models import PUBLIC_ITEM_TYPES, Category, ItemType, item_field_max
@@ -35,21 +36,6 @@ SERVICE_FIELD = {
     "latitude": "latitude",
     "longitude": "latitude",
 }
-
-
-def style_widgets(form: forms.Form) -> None:
-    """Bootstrap classes on the widgets (the templates render fields one by one)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        elif isinstance(widget, forms.HiddenInput):
-            continue
-        else:
-            css = "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mttq_portal.form_styles import style_widgets
+
 from .periods import FIRST_YEAR, LAST_YEAR
 from .selectors import organizations_user_may_report_for, reportable_indicators
 
@@ -40,6 +42,7 @@ class ReportForm(forms.Form):
         this_year = timezone.localdate().year
         years = [str(y) for y in range(max(FIRST_YEAR, min(this_year, LAST_YEAR)), FIRST_YEAR - 1, -1)]
         self.fields["period"].choices = [(y, y) for y in years]
+        style_widgets(self)
 
 
 class ReturnForm(forms.Form):

@@ -53,3 +53,21 @@ def test_provincial_front_reads_the_targets_and_approves_a_report(
     WebDriverWait(browser, 10).until(lambda d: "Đã duyệt báo cáo chỉ số A3.1" in d.page_source)
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED
+
+
+def test_the_report_form_fits_a_phone(chromium, live_server, client, targets_seeded, officer_a, front_a):
+    # Given a commune Front officer on a 360 px phone (the indicators' names are sentences of the resolution)
+    phone = chromium(width=360, height=800, phone=True, javascript=False, implicit_wait=0)
+    _login(phone, live_server, client, officer_a)
+
+    # When they open the form to report a target's figures
+    phone.get(f"{live_server.url}/chi-tieu/bao-cao/")
+
+    # Then every field fits the screen: none runs off its right edge
+    overflowing = phone.execute_script(
+        "return Array.from(document.querySelectorAll('main form select, main form input, main form textarea'))"
+        ".filter(e => e.type !== 'hidden' && e.getBoundingClientRect().right > window.innerWidth + 1)"
+        ".map(e => e.name + ':' + Math.round(e.getBoundingClientRect().right));"
+    )
+    assert phone.execute_script("return window.innerWidth") == 360
+    assert overflowing == []
