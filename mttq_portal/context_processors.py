@@ -22,7 +22,8 @@ def _province_label(code: int) -> str:
 def portal(request):
     user = getattr(request, "user", None)
     # Until the second factor is passed the user reaches nothing of their role: no menu, no badge.
-    scope = user_scope(user=None if mfa_step_pending(user=user) else user)
+    pending = request.mfa_step_pending if hasattr(request, "mfa_step_pending") else mfa_step_pending(user=user)
+    scope = user_scope(user=None if pending else user)
     province = _province_label(settings.PORTAL_PROVINCE_CODE)
     return {
         "portal_province": province,

@@ -108,7 +108,9 @@ class MfaEnforcementMiddleware:
         path = request.path
         if path.startswith(settings.STATIC_URL) or path.startswith(self.EXEMPT_PREFIXES):
             return None
-        target = mfa_step_pending(user=getattr(request, "user", None))
+        # Kept for the page's own menu (mttq_portal.context_processors): it cannot change before the page is
+        # drawn, since only the exempt pages of the step pass it.
+        target = request.mfa_step_pending = mfa_step_pending(user=getattr(request, "user", None))
         if target is None:
             return None
         if _is_api(request):

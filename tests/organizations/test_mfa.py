@@ -243,6 +243,22 @@ def test_the_second_step_pages_show_nothing_of_the_role_until_it_is_passed(clien
     assert 'href="/can-bo/viec/"' in page
 
 
+@pytest.mark.django_db
+def test_whether_a_step_is_pending_is_asked_once_per_page(client, agency_officer_a):
+    # Given a commune agency officer who has no second factor and needs none: every page asks whether one is due
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, agency_officer_a)
+    client.get("/can-bo/hop-thu/")
+
+    # When a page is drawn, then the authenticator table is read once: by the middleware, whose answer the
+    # page's menu reuses
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/can-bo/hop-thu/").status_code == 200
+    assert sum('"otp_totp_totpdevice"' in q["sql"] for q in queries.captured_queries) == 1
+
+
 def test_production_cookies_are_host_prefixed():
     import os
     import subprocess
