@@ -36,6 +36,15 @@ def enrol(client, user):
     return device, response
 
 
+def enrolled_then_back_at_the_code(client, user) -> TOTPDevice:
+    """The user enrols, logs out and logs in again with the password: the code is now asked."""
+    login(client, user)
+    device, _response = enrol(client, user)
+    client.post("/accounts/logout/")
+    login(client, user)
+    return device
+
+
 @pytest.mark.django_db
 def test_a_front_officer_is_sent_to_enrol_at_first_login_and_can_then_work(client, officer_a):
     # Given a commune Front officer (may export personal data, so MFA is required) logging in with a password
@@ -70,11 +79,7 @@ def test_an_agency_officer_may_work_without_a_second_factor(client, agency_offic
 
 @pytest.mark.django_db
 def test_next_login_asks_the_code_and_refuses_a_wrong_one(client, officer_a):
-    login(client, officer_a)
-    device, _response = enrol(client, officer_a)
-    client.post("/accounts/logout/")
-
-    login(client, officer_a)
+    device = enrolled_then_back_at_the_code(client, officer_a)
     response = client.get("/can-bo/viec/")
     assert response["Location"].startswith("/accounts/mfa/verify/")
 
@@ -222,10 +227,7 @@ def test_a_page_piece_loaded_by_htmx_is_never_answered_with_a_whole_page(client,
 @pytest.mark.django_db
 def test_the_second_step_pages_show_nothing_of_the_role_until_it_is_passed(client, officer_a):
     # Given a commune Front officer with an authenticator, past the password but not the code
-    login(client, officer_a)
-    device, _response = enrol(client, officer_a)
-    client.post("/accounts/logout/")
-    login(client, officer_a)
+    device = enrolled_then_back_at_the_code(client, officer_a)
     badges = ('hx-get="/thong-bao/chua-doc/"', 'hx-get="/thong-bao/den-han/"')
 
     # When the code page is drawn, then it loads no badge (the middleware would refuse each: 403 in the
