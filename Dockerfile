@@ -16,9 +16,9 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 # Build-time only values so collectstatic and compilemessages can import the production settings (neither
 # connects to the database). tests/shell/test_production_build.py runs these steps and the CMD.
-RUN DJANGO_SECRET_KEY=build TRACKING_SECRET_KEYS=build DATABASE_URL=postgres://build@127.0.0.1:5432/build ALLOWED_HOSTS=localhost \
+RUN DJANGO_SECRET_KEY=build TRACKING_SECRET_KEYS=build DATABASE_URL=postgres://build@127.0.0.1:5432/build ALLOWED_HOSTS=localhost PORTAL_BASE_URL=https://build.invalid \
         python manage.py collectstatic --noinput \
-    && DJANGO_SECRET_KEY=build TRACKING_SECRET_KEYS=build DATABASE_URL=postgres://build@127.0.0.1:5432/build ALLOWED_HOSTS=localhost \
+    && DJANGO_SECRET_KEY=build TRACKING_SECRET_KEYS=build DATABASE_URL=postgres://build@127.0.0.1:5432/build ALLOWED_HOSTS=localhost PORTAL_BASE_URL=https://build.invalid \
         python manage.py compilemessages --ignore=.venv \
     && useradd --system --uid 1000 portal && mkdir -p /app/media && chown portal /app/media
 

@@ -52,6 +52,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "bench-open311-not-secret-0123456789abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "TRACKING_SECRET_KEYS": "bench-open311-tracking-key",
+    "PORTAL_BASE_URL": "https://127.0.0.1",
     "SECURE_SSL_REDIRECT": "false",
     "LOG_FORMAT": "json",
     "OPEN311_ANON_RATE": "100000000/minute",

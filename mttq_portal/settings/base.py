@@ -33,7 +33,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # The province this portal serves (official code from the `vietnam-provinces` package). 11 = Điện Biên.
 PORTAL_PROVINCE_CODE = env.int("PORTAL_PROVINCE_CODE", default=11)
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# By default the address of `make run`'s web process (WEB_PORT), so that its emails' links open.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default=f"http://127.0.0.1:{env('WEB_PORT', default='8000')}")
 # The province's bounding box "south,west,north,east"; empty: the known box of PORTAL_PROVINCE_CODE
 # (organizations.geography). Pins outside it are refused.
 PORTAL_PROVINCE_BBOX = env("PORTAL_PROVINCE_BBOX", default="")

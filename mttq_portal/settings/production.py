@@ -7,9 +7,13 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import STORAGES, env
 
-for required in ("DJANGO_SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "TRACKING_SECRET_KEYS"):
+for required in ("DJANGO_SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "TRACKING_SECRET_KEYS", "PORTAL_BASE_URL"):
     if not os.environ.get(required):
         raise ImproperlyConfigured(f"{required} must be set in production.")
+# The address in every email's and SMS's link and the passkeys' origin: without it they would name the
+# development server (http://127.0.0.1:8000), and a passkey needs HTTPS.
+if not os.environ["PORTAL_BASE_URL"].startswith("https://"):
+    raise ImproperlyConfigured("PORTAL_BASE_URL must be the portal's https:// address in production.")
 
 DEBUG = False
 if not env.bool("MFA_ENFORCED", default=True):

@@ -273,6 +273,7 @@ def test_production_cookies_are_host_prefixed():
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x",
         "ALLOWED_HOSTS": "example.org",
         "TRACKING_SECRET_KEYS": "k2,k1",
+        "PORTAL_BASE_URL": "https://example.org",
     }
     code = (
         "from django.conf import settings as s;"

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -77,7 +78,8 @@ def test_compose_uses_the_production_settings_module_and_a_dockerfile():
 
 
 def _deploy_check(extra_env: dict) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "ALLOWED_HOSTS"))}
+    given = ("DJANGO_", "DATABASE_URL", "ALLOWED_HOSTS", "PORTAL_BASE_URL")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(given)}
     env.update({"DJANGO_SETTINGS_MODULE": "mttq_portal.settings.production", **extra_env})
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -95,6 +97,7 @@ def test_production_settings_pass_check_deploy_without_warning():
             "TRACKING_SECRET_KEYS": "another-long-random-key-for-tracking-secrets-0123456789",
             "DATABASE_URL": "postgres://deploy@127.0.0.1:5432/deploy",
             "ALLOWED_HOSTS": "mttq.example.gov.vn",
+            "PORTAL_BASE_URL": "https://mttq.example.gov.vn",
         }
     )
 
@@ -120,3 +123,29 @@ def test_production_refuses_to_start_without_tracking_secret_keys():
 
     assert result.returncode != 0
     assert "TRACKING_SECRET_KEYS must be set in production" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("base_url", "message"),
+    [
+        (None, "PORTAL_BASE_URL must be set in production"),
+        ("http://mttq.example.gov.vn", "PORTAL_BASE_URL must be the portal's https:// address in production"),
+    ],
+)
+def test_production_refuses_to_start_without_the_portal_s_https_address(base_url, message):
+    # Given production settings whose emails, SMS and passkeys would otherwise name the development server,
+    # or a plain-HTTP address no passkey accepts
+    extra = {
+        "DJANGO_SECRET_KEY": "x" * 50,
+        "TRACKING_SECRET_KEYS": "another-long-random-key",
+        "DATABASE_URL": "postgres://deploy@127.0.0.1:5432/deploy",
+        "ALLOWED_HOSTS": "mttq.example.gov.vn",
+    }
+    if base_url:
+        extra["PORTAL_BASE_URL"] = base_url
+
+    # When the portal starts, then it stops with the reason
+    result = _deploy_check(extra)
+
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -1,4 +1,5 @@
-"""Emails carry citizens' names and phone numbers: by default they are written as files, never to a console."""
+"""Emails carry citizens' names and phone numbers: by default they are written as files, never to a console;
+and their links open the portal that sent them."""
 
 import os
 import subprocess
@@ -10,6 +11,10 @@ PRINT = "from django.conf import settings; print(settings.EMAIL_BACKEND); print(
 
 
 def _email_settings(**extra: str) -> list[str]:
+    return _settings(PRINT, **extra)
+
+
+def _settings(code: str, **extra: str) -> list[str]:
     env = {
         "PATH": os.environ["PATH"],
         "DJANGO_SETTINGS_MODULE": "mttq_portal.settings.base",
@@ -17,9 +22,7 @@ def _email_settings(**extra: str) -> list[str]:
         "REDIS_URL": "redis://127.0.0.1:1/0",
         **extra,
     }
-    result = subprocess.run(
-        [sys.executable, "-c", PRINT], env=env, cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     return result.stdout.split()
 
 
@@ -31,3 +34,14 @@ def test_email_url_wins():
     assert _email_settings(EMAIL_URL="smtp+tls://u:p@smtp.example.gov.vn:587")[0] == (
         "django.core.mail.backends.smtp.EmailBackend"
     )
+
+
+def test_links_in_emails_name_the_port_make_run_serves():
+    # Given `make run` on another port (WEB_PORT) and no PORTAL_BASE_URL, the links of its emails (written under
+    # var/mail/) open that port; an explicit PORTAL_BASE_URL wins
+    base_url = "from django.conf import settings; print(settings.PORTAL_BASE_URL)"
+    assert _settings(base_url) == ["http://127.0.0.1:8000"]
+    assert _settings(base_url, WEB_PORT="8123") == ["http://127.0.0.1:8123"]
+    assert _settings(base_url, WEB_PORT="8123", PORTAL_BASE_URL="https://mttq.example.gov.vn") == [
+        "https://mttq.example.gov.vn"
+    ]

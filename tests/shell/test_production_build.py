@@ -36,6 +36,21 @@ def _dockerfile_cmd() -> list[str]:
     raise AssertionError("the Dockerfile has no CMD")
 
 
+def _dockerfile_build_env(runtime: dict) -> dict:
+    """The environment of the Dockerfile's build steps: its ENV lines and the variables its RUN line sets before
+    ``collectstatic`` (build-time values only), so that a setting production starts to require fails here when
+    the Dockerfile does not give it, as ``docker build`` would."""
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    env = {k: runtime[k] for k in ("PATH", "HOME", "LANG", "LC_ALL") if k in runtime}
+    for line in text.splitlines():
+        if line.startswith("ENV "):
+            env.update(word.split("=", 1) for word in line.removeprefix("ENV ").split())
+    run = next(line for line in text.splitlines() if line.startswith("RUN ") and "collectstatic" in line)
+    assignments = run.removeprefix("RUN ").split("python manage.py collectstatic")[0]
+    env.update(word.split("=", 1) for word in assignments.split())
+    return env
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -68,6 +83,7 @@ def production_env(transactional_db):
             "TRACKING_SECRET_KEYS": "production-build-tracking-" + "t" * 50,
             "DATABASE_URL": url,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "PORTAL_BASE_URL": "https://127.0.0.1",
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONUNBUFFERED": "1",
         }
@@ -90,9 +106,11 @@ def test_the_docker_build_and_start_commands_serve_the_portal(tmp_path, producti
     assert not list((app / "locale").rglob("*.mo")), "compiled catalogues are build products, not sources"
     python = sys.executable
 
-    # When the Dockerfile's build steps run in the copy
-    _run([python, "manage.py", "collectstatic", "--noinput"], cwd=app, env=production_env)
-    _run([python, "manage.py", "compilemessages", "--ignore=.venv"], cwd=app, env=production_env)
+    # When the Dockerfile's build steps run in the copy, with the Dockerfile's own build-time environment
+    build_env = _dockerfile_build_env(production_env)
+    assert build_env["DJANGO_SETTINGS_MODULE"] == "mttq_portal.settings.production"
+    _run([python, "manage.py", "collectstatic", "--noinput"], cwd=app, env=build_env)
+    _run([python, "manage.py", "compilemessages", "--ignore=.venv"], cwd=app, env=build_env)
     deploy = _run([python, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=app, env=production_env)
     assert "no issues" in deploy.stdout
 
