@@ -185,6 +185,10 @@ def _lookup_context(item, credentials: dict, **extra) -> dict:
         "timeline": public_selectors.item_public_timeline(item=item),
         "attachments": attachments,
         "credentials": credentials,
+        # What the code and secret allow; the signed link's page shows without them (it cannot act).
+        "can_rate": item.can_be_rated,
+        "can_dispute": item.can_be_disputed,
+        "can_withdraw": item.can_be_withdrawn,
         "rate_form": extra.pop("rate_form", None) or RateForm(),
         "dispute_form": extra.pop("dispute_form", None) or ReasonForm(prefix="dispute"),
         "withdraw_form": extra.pop("withdraw_form", None) or ReasonForm(prefix="withdraw"),

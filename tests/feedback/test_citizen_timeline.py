@@ -73,6 +73,23 @@ def test_the_signed_link_opens_the_timeline_and_is_stable(client, handled, agenc
     assert f"Đã chuyển đến {agency_a.name}" in page.content.decode()
 
 
+def test_the_signed_link_shows_the_matter_and_sends_to_the_lookup_to_act(client, handled):
+    # Given a closed matter the citizen may still rate and dispute (a hand-made list of the three actions: the
+    # rating, the dispute and the withdrawal post to these addresses with the code and the secret)
+    item, secret, _first, _ext = handled
+    actions = ('action="/tra-cuu/danh-gia/"', 'action="/tra-cuu/khong-dong-y/"', 'action="/tra-cuu/rut-y-kien/"')
+
+    # When they open it from the link in a message (the link carries no secret), then the page offers no
+    # form that would be refused without the secret; it sends them to the lookup instead
+    page = client.get(client.get(f"/y-kien/{item_link_token(item.id)}/")["Location"]).content.decode()
+    assert not [action for action in actions if action in page]
+    assert f'href="/tra-cuu/?code={item.tracking_code}"' in page
+
+    # When they look it up with the code and the secret, then the rating and the dispute are offered
+    page = client.post("/tra-cuu/", {"code": item.tracking_code, "secret": secret}).content.decode()
+    assert [action for action in actions if action in page] == list(actions[:2])
+
+
 def test_a_tampered_or_foreign_link_opens_nothing(client, handled):
     item, _secret, _first, _ext = handled
     token = item_link_token(item.id)

@@ -137,6 +137,9 @@ def test_lookup_with_secret_or_phone_digits(client, submitted):
         assert "Pánh" not in html
         assert "0912" not in html
         assert "+84" not in html
+    # only the secret may act: the phone's last digits show the status, and no form that would be refused
+    assert 'action="/tra-cuu/rut-y-kien/"' in by_secret.content.decode()
+    assert 'action="/tra-cuu/rut-y-kien/"' not in by_phone.content.decode()
 
 
 def test_wrong_secret_and_unknown_code_look_the_same(client, submitted):
