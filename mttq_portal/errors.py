@@ -99,7 +99,9 @@ def api_exception_handler(exc, context):
             message = _("Some fields are not valid.")
             non_field = detail.get("non_field_errors")
             if non_field:
-                message = str(non_field[0])
+                # DRF writes "No data provided" without marking it for translation: looked up here.
+                fields = {**detail, "non_field_errors": [_(str(error)) for error in non_field]}
+                message = fields["non_field_errors"][0]
         else:
             fields = {}
             message = "; ".join(str(d) for d in detail) if isinstance(detail, list) else str(detail)

@@ -67,3 +67,43 @@ def test_a_server_error_under_the_api_is_json_not_the_html_page(client, monkeypa
     assert response.status_code == 500
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["error"]["code"] == "server_error"
+
+
+def test_the_api_explains_bad_input_in_the_client_s_language(client, seeded):
+    # Given a citizen's app that sends what a form of its own let through, and no Accept-Language (Vietnamese
+    # first); the expected sentences are written here, not read from a catalogue
+    url = "/api/v1/public/items/"
+    bad = {
+        "type": "nope",
+        "category": "x",
+        "commune": 2,
+        "title": "t" * 300,
+        "content": {},
+        "consent_processing": "maybe",
+    }
+
+    # When it posts it, then every field's message is Vietnamese, with the field's own limits and values
+    fields = client.post(url, bad, content_type="application/json").json()["error"]["fields"]
+    assert fields == {
+        "type": ["“nope” không phải là lựa chọn hợp lệ."],
+        "category": ["Vui lòng nhập một số nguyên hợp lệ."],
+        "title": ["Trường này chỉ được dài tối đa 200 ký tự."],
+        "content": ["Không phải là chuỗi ký tự hợp lệ."],
+        "consent_processing": ["Phải là giá trị đúng hoặc sai (true hoặc false)."],
+    }
+
+    # and a body that is not an object, an empty body and a body of another type are explained the same way
+    listed = client.post(url, "[1, 2]", content_type="application/json").json()["error"]
+    assert listed["message"] == "Dữ liệu không hợp lệ. Cần một đối tượng JSON nhưng nhận được list."
+    nothing = client.post(url, "null", content_type="application/json").json()["error"]
+    assert nothing["message"] == "Chưa có dữ liệu nào được gửi."
+    assert nothing["fields"] == {"non_field_errors": ["Chưa có dữ liệu nào được gửi."]}
+    text = client.post(url, "xin chào", content_type="text/plain")
+    assert text.status_code == 415
+    assert text.json()["error"]["message"] == "Không hỗ trợ kiểu dữ liệu “text/plain” trong yêu cầu."
+
+    # When the app asks for English, then the same input is explained in English
+    in_english = {"content_type": "application/json", "headers": {"Accept-Language": "en"}}
+    english = client.post(url, bad, **in_english).json()["error"]
+    assert english["fields"]["category"] == ["A valid integer is required."]
+    assert client.post(url, "null", **in_english).json()["error"]["message"] == "No data provided"
