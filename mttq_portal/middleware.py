@@ -53,17 +53,22 @@ class ApiNoStoreMiddleware:
 
 class StrictUtf8FormMiddleware:
     """Refuses a form body or query string that is not valid UTF-8 (400) instead of letting Django replace
-    the bad bytes with "\\ufffd" and store the damaged text. Multipart fields are decoded by Django's parser
-    with the same charset; only url-encoded bodies and query strings are checked here (no upload is read)."""
+    the bad bytes with "\\ufffd" and store the damaged text, and a query string that carries a NUL character
+    (``%00``), which PostgreSQL cannot compare with any text: a search box or a filter never sends one. Multipart
+    fields are decoded by Django's parser with the same charset; only url-encoded bodies and query strings are
+    checked here (no upload is read). A NUL typed into a form field is the form's to refuse, field by field,
+    keeping what was typed."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     @staticmethod
-    def _valid(raw: bytes) -> bool:
+    def _valid(raw: bytes, *, nul_allowed: bool) -> bool:
         try:
             for part in raw.split(b"&"):
-                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+                text = unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+                if not nul_allowed and "\x00" in text:
+                    return False
         except UnicodeDecodeError:
             return False
         return True
@@ -72,9 +77,9 @@ class StrictUtf8FormMiddleware:
         query = request.META.get("QUERY_STRING", "").encode("latin-1", "replace")
         body_ok = True
         if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
-            body_ok = self._valid(request.body)
-        if not (body_ok and self._valid(query)):
+            body_ok = self._valid(request.body, nul_allowed=True)
+        if not (body_ok and self._valid(query, nul_allowed=False)):
             from .views import error_400
 
-            return error_400(request, SuspiciousOperation("invalid UTF-8"))
+            return error_400(request, SuspiciousOperation("invalid UTF-8 or a NUL character"))
         return self.get_response(request)

@@ -13,7 +13,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.defaults import bad_request
 
 from .errors import RETRY_AFTER_SECONDS, database_unavailable, error_body, unavailable_message
 
@@ -121,18 +120,21 @@ def _echoed_fields(request) -> list[dict]:
 
 
 def error_400(request, exception):
-    """A request Django itself refuses (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a bad
-    Host): the API's error body on /api/ and /open311/."""
+    """A request Django itself refuses (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a bad Host,
+    bytes that are not text): the API's error body on /api/ and /open311/, else a page in the visitor's
+    language, rendered without context processors (no session or user may exist yet, the Host may be bad)."""
     if isinstance(exception, RequestDataTooBig):
+        status = 413
+        code = "too_large"
         message = _("The request is too large: send at most %(size)d MB at a time.") % {
             "size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
         }
-        if _is_api(request):
-            return _machine_error(request, 413, "too_large", message)
-        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+    else:
+        status, code, message = 400, "malformed", _("The request could not be read.")
     if _is_api(request):
-        return _machine_error(request, 400, "malformed", _("The request could not be read."))
-    return bad_request(request, exception)
+        return _machine_error(request, status, code, message)
+    html = render_to_string("errors/400.html", {"status": status, "message": message})
+    return HttpResponse(html, status=status)
 
 
 def error_404(request, exception):

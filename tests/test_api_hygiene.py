@@ -104,6 +104,42 @@ def test_invalid_utf8_in_a_form_is_refused_cleanly(client):
 
 
 @pytest.mark.django_db
+def test_a_nul_character_in_a_query_string_is_a_400_in_each_answer_shape_never_a_500(client):
+    client.raise_request_exception = False
+
+    page = client.get("/cong-khai/", {"q": "đường\x00"})
+    english_page = client.get("/cong-khai/", {"q": "\x00"}, HTTP_COOKIE="django_language=en")
+    api = client.get("/api/v1/communes/", {"q": "\x00"})
+    open311 = client.get("/open311/v2/requests.json", {"service_code": "\x00"})
+    fine = client.get("/cong-khai/", {"q": "đường"})
+
+    assert page.status_code == 400
+    assert page["Content-Type"].startswith("text/html")
+    assert '<html lang="vi">' in page.content.decode()
+    assert "Không đọc được yêu cầu." in page.content.decode()
+    assert "Nothing was saved." in english_page.content.decode()
+    assert api.status_code == 400
+    assert api.json()["error"]["code"] == "malformed"
+    assert open311.status_code == 400
+    assert open311.json()[0]["code"] == 400
+    assert fine.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_request_django_refuses_is_the_portals_own_page_in_the_visitors_language(client):
+    client.raise_request_exception = False
+
+    bad_bytes = client.get("/tra-cuu/?code=%FF")
+    bad_host = client.get("/", HTTP_HOST="portal.example.invalid")
+
+    for response in (bad_bytes, bad_host):
+        body = response.content.decode()
+        assert response.status_code == 400
+        assert "Không đọc được yêu cầu." in body  # not Django's English "Bad Request (400)"
+        assert 'href="/"' in body
+
+
+@pytest.mark.django_db
 def test_a_body_over_the_size_limit_is_a_413_that_says_the_limit(settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
     client = APIClient(raise_request_exception=False)
@@ -118,3 +154,5 @@ def test_a_body_over_the_size_limit_is_a_413_that_says_the_limit(settings):
     assert api.json()["error"]["code"] == "too_large"
     assert "1 MB" in api.json()["error"]["message"]
     assert page.status_code == 413
+    assert "Yêu cầu quá lớn: mỗi lần chỉ gửi tối đa 1 MB." in page.content.decode()
+    assert page["Content-Type"].startswith("text/html")

@@ -2,7 +2,7 @@
 ``[{"code": <HTTP status>, "description": ...}]`` (``<errors><error>`` in XML) with the HTTP status."""
 
 import functools
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -335,10 +335,18 @@ def _reader(identity):
 def _parse_time(name: str, value: str | None):
     if not value:
         return None
-    parsed = parse_datetime(value.replace(" ", "+"))
+    try:
+        # parse_datetime answers None for a shape it does not know and raises for a date that cannot exist
+        # (month 13); a time at the edge of the calendar overflows when moved to UTC.
+        parsed = parse_datetime(value.replace(" ", "+"))
+        if parsed is not None:
+            parsed = parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+            parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        parsed = None
     if parsed is None:
         raise Open311Error(400, _("%(name)s is not a valid ISO 8601 date and time.") % {"name": name})
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    return parsed
 
 
 def _split(value: str | None) -> list[str]:

@@ -320,6 +320,11 @@ def test_filters_and_the_default_window(client, world):
         {"start_date": "hôm qua"},
         {"status": "pending"},
         {"start_date": "2026-01-01T00:00:00+07:00", "end_date": "2026-06-01T00:00:00+07:00"},
+        {"end_date": "2026-13-45T00:00:00Z"},  # the shape of a date, but no such day
+        {"start_date": "9999-12-31T23:59:59-12:00"},  # past the calendar's end in UTC
+        {"start_date": "0001-01-01T00:00:00+14:00"},  # before its start
+        {"service_code": "giao-thong\x00"},
+        {"service_request_id": "DB-26\x00"},
     ],
 )
 def test_bad_filters_are_400(client, world, params):
