@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from mttq_portal.filters import id_or_none
+
 from .models import (
     CalendarException,
     Campaign,
@@ -99,7 +101,8 @@ class ItemAdmin(ReadOnlyAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # An administrator opening an item reads the submitter's identity: recorded like any other reader.
         response = super().change_view(request, object_id, form_url, extra_context)
-        item = Item.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        item_id = id_or_none(object_id)
+        item = Item.objects.filter(pk=item_id).first() if item_id is not None else None
         if item is not None and response.status_code == 200:
             personal_data_access_record(
                 user=request.user, items=[item], action=PersonalDataAccess.Action.VIEW, detail="admin", request=request
@@ -148,8 +151,8 @@ class NotificationAdmin(ReadOnlyAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         row = (
-            Notification.objects.select_related("item").filter(pk=object_id).first()
-            if str(object_id).isdigit()
+            Notification.objects.select_related("item").filter(pk=id_or_none(object_id)).first()
+            if id_or_none(object_id) is not None
             else None
         )
         if row is not None and row.item is not None and row.recipient_address and response.status_code == 200:

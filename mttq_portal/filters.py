@@ -11,6 +11,27 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 MAX_ID = 2**63 - 1
 
 
+def id_or_none(value: object) -> int | None:
+    """A database id read from a query string, a form or a URL: ASCII digits from 1 to 2**63 - 1, else None.
+
+    ``str.isdigit`` is not enough: it accepts "²" (which ``int`` refuses) and numbers past PostgreSQL's
+    bigint, which make a query fail instead of finding nothing."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def year_or_none(value: object) -> int | None:
+    """A calendar year between 1900 and 2100 from a query string, else None."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) != 4:
+        return None
+    year = int(text)
+    return year if MIN_YEAR <= year <= MAX_YEAR else None
+
+
 class YearField(forms.IntegerField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", MIN_YEAR)

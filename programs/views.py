@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mttq_portal.errors import ApplicationError
 from mttq_portal.files import file_response
+from mttq_portal.filters import year_or_none
 from mttq_portal.text import fold_vietnamese
 
 from . import selectors, services
@@ -216,8 +217,8 @@ def evidence_download(request, evidence_id: int):
 def skilful_model_list(request):
     models = selectors.skilful_model_list(user=request.user)
     year = request.GET.get("nam", "")
-    if year.isdigit():
-        models = models.filter(year=int(year))
+    if (number := year_or_none(year)) is not None:
+        models = models.filter(year=number)
     query = request.GET.get("q", "")[:100]
     if folded := fold_vietnamese(query):
         models = models.filter(name_folded__contains=folded)

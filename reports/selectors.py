@@ -63,16 +63,18 @@ class FigureFilters:
         from django.utils.translation import gettext as _
 
         from mttq_portal.errors import ApplicationError
+        from mttq_portal.filters import id_or_none
 
         def as_id(name: str) -> int | None:
             value = str(params.get(name) or "").strip()
             if not value:
                 return None
-            if not value.isdigit():
+            number = id_or_none(value)
+            if number is None:
                 raise ApplicationError(
-                    _("“%(value)s” is not a valid identifier.") % {"value": value}, fields={name: [value]}
+                    _("“%(value)s” is not a valid identifier.") % {"value": value[:40]}, fields={name: [value[:40]]}
                 )
-            return int(value)
+            return number
 
         return cls(
             period=period_parse(params.get("period")),

@@ -16,6 +16,7 @@ from rest_framework import authentication, exceptions
 
 from mttq_portal.client_address import AnonAddressRateThrottle
 from mttq_portal.errors import ApplicationError
+from mttq_portal.filters import id_or_none
 from organizations.models import ApiTokenScope
 from organizations.selectors import commune_list
 from organizations.tokens import (
@@ -439,7 +440,8 @@ def _create(request, *, fmt, identity):
             ),
         )
     commune_code = attribute("commune")
-    commune = commune_list().filter(code=int(commune_code)).first() if commune_code.isdigit() else None
+    code = id_or_none(commune_code)
+    commune = commune_list().filter(code=code).first() if code is not None else None
     if commune is None:
         raise Open311Error(
             400,

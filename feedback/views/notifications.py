@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from mttq_portal.filters import id_or_none
+
 from ..selectors.notifications import notifications_for_user
 from ..services.notifications.inbox import notifications_mark_read, unread_count
 from ..services.notifications.wording import render_message
@@ -21,7 +23,7 @@ def notification_list(request):
 @login_required
 @require_POST
 def notification_mark_read(request):
-    ids = [int(v) for v in request.POST.getlist("id") if v.isdigit()]
+    ids = [number for v in request.POST.getlist("id") if (number := id_or_none(v)) is not None]
     notifications_mark_read(user=request.user, notification_ids=ids or None)
     return redirect("notifications")
 

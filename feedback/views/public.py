@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mttq_portal.errors import ApplicationError, NotAllowedError
+from mttq_portal.filters import id_or_none
 from organizations.models import AdministrativeUnit, UnitKind
 
 from .. import held_uploads, ratelimit
@@ -144,7 +145,7 @@ def support_view(request):
         )
     try:
         item = item_support(
-            item_id=_int_or_none(request.POST.get("item")) or 0,
+            item_id=id_or_none(request.POST.get("item")) or 0,
             email=request.POST.get("submitter_email", ""),
             phone=request.POST.get("submitter_phone", ""),
             consent_contact=request.POST.get("consent_contact") == "on",
@@ -319,13 +320,6 @@ def lookup_action_view(request, action: str):
     )
 
 
-def _int_or_none(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 PUBLIC_RECORD_PAGE_SIZE = 10
 
 
@@ -333,8 +327,8 @@ PUBLIC_RECORD_PAGE_SIZE = 10
 def public_record_view(request):
     from django.utils import timezone
 
-    commune_id = _int_or_none(request.GET.get("commune"))
-    category_id = _int_or_none(request.GET.get("category"))
+    commune_id = id_or_none(request.GET.get("commune"))
+    category_id = id_or_none(request.GET.get("category"))
     query = (request.GET.get("q") or "")[:100]
     period_raw = (request.GET.get("period") or "")[:10].upper()
     period = public_selectors.parse_period(period_raw)

@@ -191,6 +191,8 @@ def test_a_request_without_consent_is_refused(client, world, fmt):
     ("fields", "expected"),
     [
         ({"attribute[commune]": "99999"}, "attribute[commune]"),
+        ({"attribute[commune]": "²"}, "attribute[commune]"),
+        ({"attribute[commune]": "99999999999999999999"}, "attribute[commune]"),
         ({"service_code": "khong-co"}, "khong-co"),
         ({"description": ""}, "description"),
         ({"lat": "abc"}, "lat"),
