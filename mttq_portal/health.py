@@ -1,7 +1,9 @@
 """Readiness checks (django-health-check) beyond the library's database and cache checks.
 
 ``/healthz`` stays the cheap liveness probe; ``/readyz`` answers 200 only when the database, the cache,
-the broker, the migrations, beat and the outbox are all well (docs/adr/0163-health-and-metrics.md).
+the broker, the migrations, beat and the outbox are all well (docs/adr/0163-health-and-metrics.md);
+``/readyz/web`` is the gate for sending traffic to one web process: its release's migrations are applied
+(docs/adr/0181-the-webs-readiness-is-its-own.md).
 """
 
 import dataclasses
@@ -64,6 +66,7 @@ class BeatLastRun(HealthCheck):
     """Beat sent the notification sweep recently (django-celery-beat records each run's time)."""
 
     def run(self) -> None:
+        from django.db.models import Max
         from django.utils import timezone
         from django_celery_beat.models import PeriodicTask
 
@@ -72,16 +75,17 @@ class BeatLastRun(HealthCheck):
         from django.db import connection
 
         try:
-            last = (
-                PeriodicTask.objects.filter(task="feedback.notifications_sweep", enabled=True)
-                .order_by("-last_run_at")
-                .values_list("last_run_at", flat=True)
-                .first()
-            )
+            # (a maximum, not the first row in descending order: PostgreSQL sorts a never-run task's NULL first)
+            last = PeriodicTask.objects.filter(task="feedback.notifications_sweep", enabled=True).aggregate(
+                last=Max("last_run_at")
+            )["last"]
         finally:
             connection.close()
         limit = settings.READINESS_BEAT_MAX_AGE_SECONDS
-        if last is None or (timezone.now() - last).total_seconds() > limit:
+        if last is None:
+            # A new installation until beat's scheduler first writes its runs down (every 3 minutes).
+            raise ServiceUnavailable("beat has not run the sweep yet")
+        if (timezone.now() - last).total_seconds() > limit:
             raise ServiceUnavailable(f"beat has not run the sweep for more than {limit} s")
 
 
@@ -107,6 +111,15 @@ class OutboxAge(HealthCheck):
             raise ServiceUnavailable(f"the oldest submission waits to be planned for {waited} s")
 
 
+# Whether traffic may go to this web process (ADR 0181): its release's migrations are applied (checked
+# against the database until true, then remembered). Nothing every web process shares is counted: with
+# beat stopped, a worker late or Redis down a citizen's submission is still stored (the outbox and the
+# planner catch up, ADR 0174), and with PostgreSQL down the page that keeps what they typed (ADR 0162) is
+# only shown if their request still reaches a web process; counting those would take every web process out
+# of service at once and leave the citizen a proxy's empty error instead.
+WEB_READINESS_CHECKS = (Migrations,)
+
+# Everything the portal needs to be fully well: what monitoring, alerts and the restore drill watch.
 READINESS_CHECKS = (
     "health_check.checks.Database",
     "health_check.checks.Cache",

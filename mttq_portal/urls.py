@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
-from .health import READINESS_CHECKS, ReadinessView
+from .health import READINESS_CHECKS, WEB_READINESS_CHECKS, ReadinessView
 from .observability import metrics_view
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", ReadinessView.as_view(checks=READINESS_CHECKS), name="readyz"),
+    path("readyz/web", ReadinessView.as_view(checks=WEB_READINESS_CHECKS), name="readyz-web"),
     path("metrics", metrics_view, name="metrics"),
     path("bat-dau/", views.staff_landing, name="staff-landing"),
     path("i18n/", include("django.conf.urls.i18n")),

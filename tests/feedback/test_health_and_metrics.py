@@ -106,6 +106,62 @@ def test_readiness_and_metrics_show_a_submission_that_beats_planner_left_waiting
     assert client.get("/readyz", HTTP_ACCEPT="application/json").status_code == 200
 
 
+def test_readiness_says_when_beat_has_never_run_the_sweep(client, with_broker):
+    # given a new installation: beat's scheduler has not yet written a run down (and a task that never ran,
+    # whose NULL PostgreSQL sorts first in descending order, sits beside one that did)
+    every, _ = IntervalSchedule.objects.get_or_create(every=30, period=IntervalSchedule.SECONDS)
+    PeriodicTask.objects.create(name="sweep, never run", task="feedback.notifications_sweep", interval=every)
+
+    never = client.get("/readyz", HTTP_ACCEPT="application/json")
+    beat_ran(seconds_ago=20)
+    since = client.get("/readyz", HTTP_ACCEPT="application/json")
+
+    assert never.status_code == 503
+    assert "Unavailable: beat has not run the sweep yet" in never.json().values()
+    assert since.status_code == 200, since.content
+
+
+def test_the_web_stays_ready_for_traffic_while_beat_is_stopped_and_the_broker_unreachable(client, with_broker):
+    from mttq_portal.celery import app
+
+    beat_ran(seconds_ago=11 * 60)
+    previous = app.conf.broker_url
+    app.conf.broker_url, app._pool, app.amqp._producer_pool = "redis://127.0.0.1:1/0", None, None
+    try:
+        everything = client.get("/readyz", HTTP_ACCEPT="application/json")
+        web = client.get("/readyz/web", HTTP_ACCEPT="application/json")
+    finally:
+        app.conf.broker_url, app._pool, app.amqp._producer_pool = previous, None, None
+
+    assert everything.status_code == 503
+    assert (web.status_code, web.json()) == (200, {"Migrations()": "OK"})
+
+
+def test_the_web_is_not_ready_before_its_release_is_migrated(client, monkeypatch):
+    from django.db import connection
+
+    from mttq_portal import health
+
+    # given the database one migration behind the code (the row of the last one removed, put back after)
+    monkeypatch.setattr(health, "_migrations_applied", False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM django_migrations WHERE id = (SELECT max(id) FROM django_migrations WHERE app = 'feedback')"
+            " RETURNING app, name, applied"
+        )
+        removed = cursor.fetchone()
+    try:
+        behind = client.get("/readyz/web", HTTP_ACCEPT="application/json")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s)", removed)
+    migrated = client.get("/readyz/web", HTTP_ACCEPT="application/json")
+
+    assert (behind.status_code, behind["Retry-After"]) == (503, "30")
+    assert behind.json() == {"Migrations()": "Unavailable: unapplied migrations"}
+    assert migrated.status_code == 200
+
+
 def test_readiness_fails_when_the_broker_is_unreachable(client, with_broker, settings):
     from mttq_portal.celery import app
 
