@@ -3,6 +3,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mttq_portal.ordering import vietnamese_order
 from mttq_portal.pagination import SmallPageNumberPagination
 from mttq_portal.text import fold_vietnamese
 
@@ -37,7 +38,7 @@ class CommuneListApi(generics.ListAPIView):
     pagination_class = SmallPageNumberPagination
 
     def get_queryset(self):
-        return commune_list().order_by("name")
+        return commune_list().order_by(*vietnamese_order("name"))
 
 
 class OrganizationOutput(serializers.ModelSerializer):
@@ -66,7 +67,7 @@ class OrganizationListApi(generics.ListAPIView):
     pagination_class = SmallPageNumberPagination
 
     def get_queryset(self):
-        return organizations_for_user(user=self.request.user).order_by("level", "name")
+        return organizations_for_user(user=self.request.user).order_by("level", *vietnamese_order("name"))
 
 
 class MeOutput(serializers.Serializer):

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mttq_portal.ordering import vietnamese_order
+
 
 class UnitKind(models.TextChoices):
     PROVINCE = "province", _("Province")
@@ -40,7 +42,7 @@ class AdministrativeUnit(models.Model):
     class Meta:
         verbose_name = _("administrative unit")
         verbose_name_plural = _("administrative units")
-        ordering = ["name"]
+        ordering = vietnamese_order("name")
         constraints = [
             models.CheckConstraint(
                 name="unit_province_has_no_parent",
@@ -80,7 +82,7 @@ class ResidentialArea(models.Model):
     class Meta:
         verbose_name = _("residential area")
         verbose_name_plural = _("residential areas")
-        ordering = ["commune__name", "name"]
+        ordering = [*vietnamese_order("commune__name"), *vietnamese_order("name")]
         constraints = [models.UniqueConstraint(fields=["commune", "name"], name="unique_area_name_per_commune")]
 
     def __str__(self) -> str:
@@ -164,7 +166,7 @@ class Organization(models.Model):
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        ordering = ["level", "name"]
+        ordering = ["level", *vietnamese_order("name")]
         indexes = [models.Index(fields=["unit", "kind"], name="org_unit_kind_idx")]
 
     def __str__(self) -> str:

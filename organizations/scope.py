@@ -14,6 +14,8 @@ from typing import TypeAlias
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
+from mttq_portal.ordering import vietnamese_order
+
 from .models import AGENCY_KINDS, SOCIO_POLITICAL_KINDS, Level, Membership, Organization, OrganizationKind, Role, User
 
 # Who acts: a signed-in officer or service account, or the anonymous user of a public page (``request.user``).
@@ -86,7 +88,7 @@ def memberships_breaking_rules():
         Membership.objects.filter(is_active=True)
         .exclude(valid_membership_q())
         .select_related("user", "organization")
-        .order_by("organization__name", "user__username")
+        .order_by(*vietnamese_order("organization__name"), "user__username")
     )
 
 

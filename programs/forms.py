@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mttq_portal.ordering import vietnamese_order
 from organizations.models import ResidentialArea
 
 from .models import PERIOD_END, PERIOD_START, ActivityKind, RecognitionLevel, SkilfulModelField
@@ -60,7 +61,9 @@ class ActivityForm(forms.Form):
     def __init__(self, *args, user, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["organization"].queryset = recordable_organizations(user=user).order_by("level", "name")
+        self.fields["organization"].queryset = recordable_organizations(user=user).order_by(
+            "level", *vietnamese_order("name")
+        )
         communes = recordable_communes(user=user)
         self.fields["commune"].queryset = communes
         self.fields["residential_areas"].queryset = ResidentialArea.objects.filter(
@@ -118,7 +121,9 @@ class SkilfulModelForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = recordable_organizations(user=user).order_by("level", "name")
+        self.fields["organization"].queryset = recordable_organizations(user=user).order_by(
+            "level", *vietnamese_order("name")
+        )
         self.fields["commune"].queryset = recordable_communes(user=user)
         for name, field in self.fields.items():
             if name != "evidence":

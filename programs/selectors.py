@@ -15,6 +15,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from feedback.models import Campaign, Item
+from mttq_portal.ordering import vietnamese_sort_key
 from mttq_portal.text import fold_vietnamese
 from organizations.models import AdministrativeUnit, Level, Organization, OrganizationKind, ResidentialArea
 from organizations.scope import figures_q
@@ -303,7 +304,7 @@ def _campaigns_progress(
     by_org: list[tuple[str, int]] = []
     if with_organizations:
         names: dict[int, str] = dict(fronts.filter(id__in=counts).values_list("id", "name"))
-        by_org = sorted(((names[i], n) for i, n in counts.items()), key=lambda p: (-p[1], p[0]))
+        by_org = sorted(((names[i], n) for i, n in counts.items()), key=lambda p: (-p[1], vietnamese_sort_key(p[0])))
     return QuantityProgress(quantity, value, reached, reached_orgs, total_orgs, by_org)
 
 

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from feedback.models import Category, Channel, ItemType
+from mttq_portal.ordering import vietnamese_order
 from organizations.selectors import units_for_user
 
 
@@ -32,6 +33,6 @@ class FigureFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = period_choices()
-        self.fields["commune"].queryset = units_for_user(user=user).order_by("name")
+        self.fields["commune"].queryset = units_for_user(user=user).order_by(*vietnamese_order("name"))
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"

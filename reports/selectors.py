@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from feedback.models import Category, Channel, ItemType, Status
 from feedback.selectors.statistics import MEASURES
-from mttq_portal.text import fold_vietnamese
+from mttq_portal.ordering import vietnamese_sort_key
 from organizations.models import AdministrativeUnit, Organization, User
 from organizations.scope import figures_q, user_scope
 
@@ -241,7 +241,7 @@ def compliance_figures(
         figures = {k: v for k, v in row.items() if k != "key"}
         result.append(_with_rates({"key": key, "name": str(names.get(key, "")) if key is not None else "", **figures}))
     # Vietnamese order (Đ with D, before E), not code-point order.
-    result.sort(key=lambda r: (r["name"] == "", fold_vietnamese(r["name"]), r["name"]))
+    result.sort(key=lambda r: (r["name"] == "", vietnamese_sort_key(r["name"])))
     return result
 
 
@@ -318,7 +318,7 @@ def agency_table(
                 "median_days": _median(histogram.get(agency_id, [])),
             }
         )
-    rows.sort(key=lambda r: (-r["overdue"], -r["waiting"], r["name"]))
+    rows.sort(key=lambda r: (-r["overdue"], -r["waiting"], vietnamese_sort_key(r["name"])))
     return rows
 
 

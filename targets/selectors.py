@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from mttq_portal.ordering import vietnamese_order
 from organizations.models import Level, Organization
 from organizations.selectors import AnyUser, user_scope
 
@@ -46,12 +47,12 @@ def organizations_user_may_report_for(*, user: AnyUser) -> QuerySet[Organization
     scope = user_scope(user=user)
     qs = Organization.objects.filter(is_active=True).select_related("unit")
     if scope.is_admin or scope.province_wide:
-        return qs.order_by("level", "name")
+        return qs.order_by("level", *vietnamese_order("name"))
     if not scope.is_staff_member:
         return qs.none()
     return qs.filter(
         Q(id__in=scope.organization_ids) | Q(level=Level.COMMUNE, unit_id__in=scope.front_unit_ids)
-    ).order_by("level", "name")
+    ).order_by("level", *vietnamese_order("name"))
 
 
 def values_for_user(*, user: AnyUser) -> QuerySet[IndicatorValue]:

@@ -17,6 +17,7 @@ from rest_framework import authentication, exceptions
 from mttq_portal.client_address import AnonAddressRateThrottle
 from mttq_portal.errors import ApplicationError
 from mttq_portal.filters import id_or_none
+from mttq_portal.ordering import vietnamese_order
 from organizations.models import ApiTokenScope
 from organizations.selectors import commune_list
 from organizations.tokens import (
@@ -232,7 +233,9 @@ def service_definition(request, code, *, fmt, identity):
             "datatype_description": _("The official code of the commune or ward."),
             "order": 1,
             "description": _("Commune or ward where the matter is"),
-            "values": [{"key": str(u.code), "name": u.name} for u in commune_list().order_by("name")],
+            "values": [
+                {"key": str(u.code), "name": u.name} for u in commune_list().order_by(*vietnamese_order("name"))
+            ],
         },
         {
             "variable": True,

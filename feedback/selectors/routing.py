@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Q, Value, When
 
+from mttq_portal.ordering import vietnamese_order
 from organizations.models import Level, Organization
 from organizations.selectors import agency_list
 
@@ -37,7 +38,7 @@ def agency_choices(*, item: Item) -> tuple[list[AgencyGroup], int | None]:
     )
     rows = agency_list().annotate(rank=rank).select_related("unit").only("id", "name", "level", "unit__name")
     groups: dict[int, list[Organization]] = {0: [], 1: [], 2: [], 3: []}
-    for agency in rows.order_by("rank", "unit__name", "name"):
+    for agency in rows.order_by("rank", *vietnamese_order("unit__name"), *vietnamese_order("name")):
         groups[agency.rank].append(agency)
     keys = {0: "proposed", 1: "commune", 2: "province", 3: "other"}
     return [AgencyGroup(keys[r], groups[r]) for r in range(4) if groups[r]], proposed

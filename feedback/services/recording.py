@@ -20,6 +20,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from mttq_portal.errors import ApplicationError, NotAllowedError
+from mttq_portal.ordering import vietnamese_order
 from mttq_portal.spreadsheets import spreadsheet_row
 from mttq_portal.text import fold_vietnamese
 from organizations.models import User
@@ -167,7 +168,11 @@ def import_template(*, user: AnyUser | None = None) -> bytes:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    communes = list(units_for_user(user=user).order_by("name").values_list("name", flat=True)) if user else []
+    communes = (
+        list(units_for_user(user=user).order_by(*vietnamese_order("name")).values_list("name", flat=True))
+        if user
+        else []
+    )
     categories = list(
         Category.objects.filter(is_active=True).order_by("order", "name_vi").values_list("name_vi", flat=True)
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from mttq_portal.errors import ApplicationError, NotFoundError
+from mttq_portal.ordering import vietnamese_order
 from organizations.selectors import agency_list, units_for_user, user_scope
 
 from ..models import Category, Channel, EventKind, ExtensionStatus, ItemType, PersonalDataAccess, Status
@@ -63,7 +64,7 @@ def queue_view(request):
             "communes": units_for_user(user=request.user).only("id", "name")
             if scope.is_front_officer or scope.is_admin
             else [],
-            "agencies": agency_list().only("id", "name").order_by("name"),
+            "agencies": agency_list().only("id", "name").order_by(*vietnamese_order("name")),
             "can_bulk_forward": scope.is_front_officer or scope.is_admin,
             "today": timezone.localdate(),
         },
