@@ -406,9 +406,14 @@ def _prepare(env: dict[str, str]) -> None:
     print(f"Database prepared ({time.monotonic() - started:.1f} s).", flush=True)
 
 
-def after_web(command: list[str], *, timeout: float = 90) -> int:
+def after_web(command: list[str], *, timeout: float = 90, restart_delay: float = 5.0) -> int:
     """Run ``command`` once the web process answers (or after ``timeout`` seconds): under `make run` the
-    worker and beat start after the web process, so the page a person waits for gets the CPU first."""
+    worker and beat start after the web process, so the page a person waits for gets the CPU first.
+
+    A command that fails is started again, after ``restart_delay`` seconds doubling up to a minute, as
+    docker-compose's ``restart: unless-stopped`` does in production: honcho stops every process when one
+    exits, so beat failing on a moment without the database took the web process and the worker down with
+    it. A command that ends well, or that is stopped (honcho's SIGTERM, Ctrl-C), is not started again."""
     import urllib.error
     import urllib.request
 
@@ -422,8 +427,38 @@ def after_web(command: list[str], *, timeout: float = 90) -> int:
             break  # it answers
         except OSError:
             time.sleep(0.5)
-    os.execvp(command[0], command)  # noqa: S606 (the Procfile's own command)
-    return 1  # not reached
+    stopping = False
+    child: subprocess.Popen[bytes] | None = None
+
+    def stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        if child is not None and child.poll() is None:
+            child.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    delay = restart_delay
+    while True:
+        started = time.monotonic()
+        child = subprocess.Popen(command)  # noqa: S603 (the Procfile's own command)
+        code = child.wait()
+        if stopping or code == 0:
+            return code
+        if time.monotonic() - started > 60:
+            delay = restart_delay  # it ran a while: a new failure, not the same one again
+        print(
+            f"{' '.join(command[:4])} exited with {code}; starting it again in {delay:g} s",
+            file=sys.stderr,
+            flush=True,
+        )
+        waited = 0.0
+        while waited < delay and not stopping:
+            time.sleep(0.1)
+            waited += 0.1
+        if stopping:
+            return code
+        delay = min(delay * 2, 60.0)
 
 
 def run() -> int:

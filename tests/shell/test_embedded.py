@@ -1,8 +1,19 @@
-"""The embedded stack: PostgreSQL and Valkey from their wheels, started idempotently, data kept across restarts."""
+"""The embedded stack: PostgreSQL and Valkey from their wheels, started idempotently, data kept across restarts;
+the processes of `make run`: worker and beat started again when they fail, the web process leaving no
+connection behind."""
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
+import uuid
 from pathlib import Path
+
+import pytest
 
 import psycopg2
 import redis
@@ -138,7 +149,7 @@ def test_the_procfile_starts_the_web_process_first():
     )
     lines = {k: v.strip() for k, v in lines.items() if not k.startswith("#")}
 
-    assert lines["web"].startswith("python manage.py runserver")
+    assert lines["web"].startswith("DATABASE_CONN_MAX_AGE=0 python manage.py runserver")
     assert lines["worker"].startswith("python -m mttq_portal.embedded after-web celery -A mttq_portal worker")
     assert lines["beat"].startswith("python -m mttq_portal.embedded after-web celery -A mttq_portal beat")
 
@@ -157,3 +168,106 @@ def test_every_module_a_seed_imports_is_an_input_of_the_preparation():
         for node in ast.walk(ast.parse(seeding.read_text())):
             if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module and node.module != "models":
                 assert f"{app}/{node.module}.py" in inputs, (seeding, node.module)
+
+
+def _supervised(command: list[str], tmp_path: Path) -> subprocess.Popen:
+    """``after_web`` in a process of its own (it installs signal handlers), without waiting for a web process,
+    starting a failed command again after 0.05 s."""
+    code = (
+        "import sys\n"
+        "from mttq_portal import embedded\n"
+        f"sys.exit(embedded.after_web({command!r}, timeout=0, restart_delay=0.05))\n"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=embedded.BASE_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def test_a_worker_or_beat_that_fails_is_started_again_until_it_ends_well(tmp_path):
+    # Given a command that fails twice (beat losing its database, say), then ends well
+    runs = tmp_path / "runs"
+    command = [
+        sys.executable,
+        "-c",
+        f"import pathlib, sys; p = pathlib.Path({str(runs)!r}); n = len(p.read_text()) if p.exists() else 0; "
+        "p.write_text('x' * (n + 1)); sys.exit(1 if n < 2 else 0)",
+    ]
+
+    # When the supervisor runs it
+    supervisor = _supervised(command, tmp_path)
+    output, _ = supervisor.communicate(timeout=30)
+
+    # Then it ran three times, said so each time it started it again, and ended as the command did
+    assert runs.read_text() == "xxx"
+    assert output.count("exited with 1; starting it again") == 2
+    assert supervisor.returncode == 0
+
+
+def test_a_supervised_command_stopped_by_honcho_is_not_started_again(tmp_path):
+    # Given a long-running command under the supervisor
+    started = tmp_path / "started"
+    command = [sys.executable, "-c", f"import pathlib, time; pathlib.Path({str(started)!r}).touch(); time.sleep(60)"]
+    supervisor = _supervised(command, tmp_path)
+    deadline = time.monotonic() + 20
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+    # When honcho stops the process (SIGTERM, as Ctrl-C of `make run` does)
+    supervisor.send_signal(signal.SIGTERM)
+    output, _ = supervisor.communicate(timeout=20)
+
+    # Then the command was stopped with it and not started again
+    assert started.exists()
+    assert "starting it again" not in output
+    assert supervisor.returncode != 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_web_process_of_make_run_leaves_no_database_connection_behind(settings):
+    """runserver serves each request in a thread of its own: with connections kept for the next request
+    (DATABASE_CONN_MAX_AGE), each finished thread left its connection open, until PostgreSQL refused
+    everyone ("too many clients") and beat, failing, took `make run` down."""
+    from django.db import connection
+
+    from tests.processes import free_port, wait_port
+
+    procfile = dict(
+        line.split(":", 1) for line in (embedded.BASE_DIR / "Procfile").read_text().splitlines() if ":" in line
+    )
+    assignments, _, command = procfile["web"].strip().partition(" python ")
+    name = settings.DATABASES["default"]
+    port = free_port()
+    app = f"leak-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        **dict(pair.split("=", 1) for pair in assignments.split()),
+        "DATABASE_URL": f"postgres://{name['USER']}@{name['HOST']}:{name['PORT']}/{name['NAME']}",
+        "PGAPPNAME": app,
+        "DJANGO_SETTINGS_MODULE": "mttq_portal.settings.test",
+        "PYTHONPATH": str(embedded.BASE_DIR),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--skip-checks", "--noreload", f"127.0.0.1:{port}"],
+        cwd=embedded.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_port(port, timeout=60)
+        for _ in range(60):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+                assert response.status == 200
+        time.sleep(0.5)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [app])
+            left_open = cursor.fetchone()[0]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    assert left_open <= 1, f"{left_open} connections left open by 60 requests"
