@@ -13,9 +13,8 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-import pytest
-
 import psycopg2
+import pytest
 import redis
 
 from mttq_portal import embedded
@@ -238,7 +237,7 @@ def test_the_web_process_of_make_run_leaves_no_database_connection_behind(settin
     procfile = dict(
         line.split(":", 1) for line in (embedded.BASE_DIR / "Procfile").read_text().splitlines() if ":" in line
     )
-    assignments, _, command = procfile["web"].strip().partition(" python ")
+    assignments = procfile["web"].strip().partition(" python ")[0]
     name = settings.DATABASES["default"]
     port = free_port()
     app = f"leak-{uuid.uuid4().hex[:8]}"
