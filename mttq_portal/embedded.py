@@ -441,7 +441,7 @@ def after_web(command: list[str], *, timeout: float = 90, restart_delay: float =
     delay = restart_delay
     while True:
         started = time.monotonic()
-        child = subprocess.Popen(command)  # noqa: S603 (the Procfile's own command)
+        child = subprocess.Popen(command)
         code = child.wait()
         if stopping or code == 0:
             return code
