@@ -204,8 +204,10 @@ def import_template(*, user: AnyUser | None = None) -> bytes:
         validation.add(f"{letter}2:{letter}{last}")
         ws.add_data_validation(validation)
     date_letter = get_column_letter(keys.index("received") + 1)
+    phone_letter = get_column_letter(keys.index("submitter_phone") + 1)
     for row in range(2, last + 1):
         ws[f"{date_letter}{row}"].number_format = "DD/MM/YYYY"
+        ws[f"{phone_letter}{row}"].number_format = "@"  # text: Excel keeps the leading 0 of 0912 345 678
     if len(communes) == 1:
         letter = get_column_letter(keys.index("commune") + 1)
         for row in range(2, last + 1):
@@ -232,6 +234,15 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def _phone_cell_text(value: object) -> str:
+    """A phone number typed or pasted into a number cell loses its leading 0 (0912 345 678 is stored as
+    912345678): a whole number of 9 digits (a mobile) or 10 (a landline) is given its 0 back."""
+    text = _cell_text(value)
+    if isinstance(value, int | float) and not isinstance(value, bool) and text.isdigit() and len(text) in (9, 10):
+        return "0" + text
+    return text
 
 
 def _lookup_tables(user: AnyUser) -> tuple[dict[str, int], dict[str, int], dict[str, str]]:
@@ -451,7 +462,10 @@ def items_import(
     reports: list[RowReport] = []
     parsed: list[tuple[RowReport, ImportedFields]] = []
     for number, raw in enumerate(rows[1:], start=2):
-        values = {key: _cell_text(raw[i] if i < len(raw) else None) for i, (key, _l, _r) in enumerate(COLUMNS)}
+        values = {
+            key: (_phone_cell_text if key == "submitter_phone" else _cell_text)(raw[i] if i < len(raw) else None)
+            for i, (key, _l, _r) in enumerate(COLUMNS)
+        }
         # The template fills the commune on every row: a row with nothing else is an empty row.
         if not any(v for k, v in values.items() if k != "commune"):
             reports.append(RowReport(number, "skipped", [_("Empty row, skipped.")]))

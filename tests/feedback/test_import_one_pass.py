@@ -86,6 +86,7 @@ def test_the_template_is_filled_for_the_officers_commune_with_dropdowns_and_impo
 
     # the commune is filled; type, category and commune have dropdowns; nothing else is filled
     assert sheet["B2"].value == "Xã Mường Phăng"
+    assert sheet["I2"].number_format == "@"  # the phone column is text: Excel keeps the leading 0
     ranges = {str(dv.sqref).split(":")[0][0] for dv in sheet.data_validations.dataValidation}
     assert ranges == {"B", "C", "D"}
     assert all(sheet.cell(row=2, column=c).value is None for c in (1, 3, 4, 5, 6))
@@ -112,3 +113,22 @@ def test_the_template_is_filled_for_the_officers_commune_with_dropdowns_and_impo
     ).context["report"]
     assert report.imported == 1
     assert Item.objects.get().commune == commune_a
+
+
+def test_a_phone_number_excel_stored_as_a_number_gets_its_leading_zero_back(client, officer_a, commune_a, rules):
+    # Given a sheet where the phone column was a number column: 0912 345 678 became 912345678, a landline
+    # 0215 3826 123 became 2153826123, and a row that is only empty cells sits between them
+    CategoryFactory(code="giao-thong", name_vi="Giao thông", name_en="Transport")
+    client.force_login(officer_a)
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    row = [today, "Xã Mường Phăng", "Phản ánh", "Giao thông", "Cầu hỏng", "Nội dung", "", "Lò Văn B"]
+    rows = [[*row, 912345678, ""], [None] * 10, [*row[:4], "Đường sạt", *row[5:], 2153826123.0, ""], [*row, 1234, ""]]
+
+    report = _post(client, rows).context["report"]
+
+    # Then the two numbers are read as the phones they were; a number too short for one is still refused
+    assert [r.status for r in report.rows] == ["ok", "skipped", "ok", "error"]
+    assert "số điện thoại" in report.rows[3].messages[0].lower()
+    fixed = _post(client, [rows[0], rows[2]]).context["report"]
+    assert fixed.imported == 2
+    assert sorted(Item.objects.values_list("submitter_phone", flat=True)) == ["+842153826123", "+84912345678"]
