@@ -1,12 +1,41 @@
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.utils.translation import gettext_lazy as _
+
+
+class _BoundedDateChangeList(ChangeList):
+    def get_filters(self, request):
+        # Django's date hierarchy turns a year it cannot build into "?e=1" only for ValueError: a year past
+        # the C integer (OverflowError) or 9999 (whose next year is computed outside its check) was a 500.
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
+class _BoundedDateHierarchy:
+    """A year out of range in a ``date_hierarchy`` is the admin's "?e=1", not a 500."""
+
+    def get_changelist(self, request, **kwargs):
+        return _BoundedDateChangeList
 
 
 class PortalAdminSite(admin.AdminSite):
     site_header = _("MTTQ Portal administration")
     site_title = _("MTTQ Portal administration")
     index_title = _("Administration")
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Every list of the admin, the third-party apps' included (periodic tasks, login attempts), gets the
+        # bounded date hierarchy.
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, _BoundedDateHierarchy):
+            admin_class = type(
+                admin_class.__name__, (_BoundedDateHierarchy, admin_class), {"__module__": admin_class.__module__}
+            )
+        super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request):
         # Only administrators (superusers) reach the admin; officers never do, even with is_staff set.

@@ -101,3 +101,24 @@ def test_the_admin_answers_an_id_past_bigint_as_not_found(client, admin_user, pa
 
     # the admin's own "does not exist" message, on its index
     assert (response.status_code, response["Location"]) == (302, "/quan-tri/")
+
+
+@pytest.mark.django_db
+def test_every_admin_date_hierarchy_answers_a_year_out_of_range_with_its_own_error_page(client, admin_user):
+    from django.contrib import admin
+
+    client.force_login(admin_user)
+    client.raise_request_exception = False
+    hierarchies = [
+        (model, model_admin.date_hierarchy)
+        for model, model_admin in admin.site._registry.items()
+        if model_admin.date_hierarchy
+    ]
+
+    assert len(hierarchies) >= 5
+    for model, field in hierarchies:
+        url = f"/quan-tri/{model._meta.app_label}/{model._meta.model_name}/"
+        for year in ("99999999999999999999", "9999", "0", "²"):
+            response = client.get(url, {f"{field}__year": year})
+            # the admin's own answer to a filter it cannot apply: back to the list with ?e=1
+            assert (response.status_code, response.get("Location")) == (302, f"{url}?e=1"), (url, year)
