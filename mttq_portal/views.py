@@ -133,7 +133,8 @@ def error_400(request, exception):
         status, code, message = 400, "malformed", _("The request could not be read.")
     if _is_api(request):
         return _machine_error(request, status, code, message)
-    html = render_to_string("errors/400.html", {"status": status, "message": message})
+    sent = request.method not in ("GET", "HEAD")
+    html = render_to_string("errors/400.html", {"status": status, "message": message, "sent": sent})
     return HttpResponse(html, status=status)
 
 

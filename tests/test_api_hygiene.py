@@ -117,7 +117,7 @@ def test_a_nul_character_in_a_query_string_is_a_400_in_each_answer_shape_never_a
     assert page["Content-Type"].startswith("text/html")
     assert '<html lang="vi">' in page.content.decode()
     assert "Không đọc được yêu cầu." in page.content.decode()
-    assert "Nothing was saved." in english_page.content.decode()
+    assert "Check the address of the page" in english_page.content.decode()
     assert api.status_code == 400
     assert api.json()["error"]["code"] == "malformed"
     assert open311.status_code == 400
@@ -155,4 +155,5 @@ def test_a_body_over_the_size_limit_is_a_413_that_says_the_limit(settings):
     assert "1 MB" in api.json()["error"]["message"]
     assert page.status_code == 413
     assert "Yêu cầu quá lớn: mỗi lần chỉ gửi tối đa 1 MB." in page.content.decode()
+    assert "Chưa có gì được lưu." in page.content.decode()
     assert page["Content-Type"].startswith("text/html")
