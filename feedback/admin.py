@@ -150,11 +150,8 @@ class NotificationAdmin(ReadOnlyAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        row = (
-            Notification.objects.select_related("item").filter(pk=id_or_none(object_id)).first()
-            if id_or_none(object_id) is not None
-            else None
-        )
+        row_id = id_or_none(object_id)
+        row = Notification.objects.select_related("item").filter(pk=row_id).first() if row_id is not None else None
         if row is not None and row.item is not None and row.recipient_address and response.status_code == 200:
             personal_data_access_record(
                 user=request.user,

@@ -51,6 +51,8 @@ def _tables() -> tuple[str, str, str, str]:
 
 
 LETTERS_FROM, LETTERS_TO, TONES_FROM, TONES_TO = _tables()
+_LETTERS = str.maketrans(LETTERS_FROM, LETTERS_TO)
+_TONES = str.maketrans(TONES_FROM, TONES_TO)
 
 
 def _translate(field: str, source: str, target: str) -> Collate:
@@ -71,7 +73,7 @@ def vietnamese_sort_key(text: str) -> tuple[str, str, str]:
     """The same three keys computed in Python, for lists that are sorted after they are read."""
     nfc = unicodedata.normalize("NFC", text)
     return (
-        nfc.translate(str.maketrans(LETTERS_FROM, LETTERS_TO)),
-        nfc.translate(str.maketrans(TONES_FROM, TONES_TO)),
+        nfc.translate(_LETTERS),
+        nfc.translate(_TONES),
         nfc,
     )
