@@ -5,7 +5,11 @@ from .moves import STAFF_MOVES
 
 urlpatterns = [
     path("public/categories/", public.PublicCategoryListApi.as_view(), name="api-public-categories"),
-    path("public/items/", public.PublicItemCreateApi.as_view(), name="api-public-item-submit"),
+    path(
+        "public/items/",
+        public.with_plain_json_shortcut(public.PublicItemCreateApi.as_view()),
+        name="api-public-item-submit",
+    ),
     path("public/items/<str:code>/", public.PublicItemDetailApi.as_view(), name="api-public-item-lookup"),
     # Staff: the scoped list, the detail and one endpoint per decision.
     path("items/", staff.ItemListApi.as_view(), name="api-items"),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from vietnam_provinces import Province
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+assert len(ALPHABET) == 32  # _random_characters takes 5 bits a character
 RANDOM_LENGTH = 8
 SECRET_LENGTH = 6
 _CODE_RE = re.compile(r"^([A-Z]{2,3})-(\d{2})-([0-9A-Z]{3})-([0-9A-Z]{3})-([0-9A-Z]{3})$")
@@ -48,9 +49,17 @@ def _check_character(payload: str) -> str:
     return ALPHABET[(n - total % n) % n]
 
 
+def _random_characters(count: int) -> str:
+    """``count`` characters of the alphabet, uniformly and independently drawn: the alphabet's 32 characters are
+    5 bits each, so one draw of ``5 * count`` random bits gives them all (one call to the system's generator,
+    not one per character)."""
+    number = secrets.randbits(5 * count)
+    return "".join(ALPHABET[(number >> (5 * i)) & 31] for i in range(count))
+
+
 def new_tracking_code(*, year: int | None = None) -> str:
     year = year if year is not None else timezone.localdate().year
-    body = "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_LENGTH))
+    body = _random_characters(RANDOM_LENGTH)
     full = body + _check_character(body)
     return f"{province_prefix()}-{year % 100:02d}-{full[0:3]}-{full[3:6]}-{full[6:9]}"
 
@@ -73,7 +82,7 @@ def normalize_tracking_code(raw: str) -> str | None:
 
 
 def new_secret() -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(SECRET_LENGTH))
+    return _random_characters(SECRET_LENGTH)
 
 
 def _keys() -> list[str]:

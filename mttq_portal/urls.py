@@ -6,6 +6,10 @@ from .health import READINESS_CHECKS, WEB_READINESS_CHECKS, ReadinessView
 from .observability import metrics_view
 
 urlpatterns = [
+    # The API's and Open311's prefixes first: the submissions of apps are resolved in the fewest tries, and the
+    # pages pay two quick prefix refusals for it (none of the patterns below begins with these prefixes).
+    path("api/", include("mttq_portal.api_urls")),
+    path("open311/v2/", include("feedback.open311.urls")),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", ReadinessView.as_view(checks=READINESS_CHECKS), name="readyz"),
@@ -16,8 +20,6 @@ urlpatterns = [
     path("accounts/", include("organizations.urls")),
     path("webauthn/", include("organizations.webauthn")),
     path("quan-tri/", admin.site.urls),
-    path("api/", include("mttq_portal.api_urls")),
-    path("open311/v2/", include("feedback.open311.urls")),
     path("", include("feedback.urls")),
     path("", include("programs.urls")),
     path("", include("targets.urls")),

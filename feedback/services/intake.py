@@ -25,7 +25,7 @@ import hmac
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache, partial
 from typing import Any
@@ -34,7 +34,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -558,11 +558,69 @@ def _insert_fields(
     return fields_, tuple(connection.ops.quote_name(str(f.column)) for f in fields_)
 
 
+# Django's own field classes whose database value, on PostgreSQL, is the Python value itself when it has the
+# type below (or is None): ``get_db_prep_save`` would only check it. Checked once per process against the
+# backend (``_passes_through``); subclasses are not listed, since they may convert.
+_PLAIN_COLUMN_TYPES: dict[type, type] = {
+    models.CharField: str,
+    models.EmailField: str,
+    models.TextField: str,
+    models.BooleanField: bool,
+    models.IntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.ForeignKey: int,
+    models.DateField: date,
+    models.DateTimeField: datetime,
+}
+_SAMPLES: dict[type, Any] = {
+    str: "Ý kiến",
+    bool: True,
+    int: 7,
+    date: date(2026, 1, 31),
+    datetime: datetime(2026, 1, 31, 8, 30, tzinfo=UTC),
+}
+
+
+def _passes_through(f: "Field[Any, Any]", value: Any) -> bool:
+    prepared = f.get_db_prep_save(value, connection=connection)
+    return prepared is value or (type(prepared) is type(value) and prepared == value)
+
+
+@cache
+def _insert_plan(
+    model: type[Item] | type[ItemEvent], skip: str
+) -> "tuple[tuple[Field[Any, Any], str, type | None], ...]":
+    """For each field of ``_insert_fields``: the field, its attribute, and the Python type whose values are sent as
+    they are (None where every value goes through the field: a computed ``pre_save``, JSON, decimals)."""
+    plan = []
+    for f in _insert_fields(model, skip)[0]:
+        plain = _PLAIN_COLUMN_TYPES.get(type(f))
+        if plain is not None and (
+            getattr(f, "auto_now", False)
+            or getattr(f, "auto_now_add", False)
+            or not _passes_through(f, _SAMPLES[plain])
+            or not _passes_through(f, None)
+        ):
+            plain = None
+        plan.append((f, f.attname, plain))
+    return tuple(plan)
+
+
 def _insert_values(obj: Item | ItemEvent, *, skip: str = "") -> list[Any]:
     """The database values Django's own INSERT would send for ``obj`` (defaults and ``auto_now`` applied by
-    each field's ``pre_save``), in ``_insert_fields``' order, so the one-statement INSERT writes the same row."""
-    fields_, _columns = _insert_fields(type(obj), skip)
-    return [f.get_db_prep_save(f.pre_save(obj, add=True), connection=connection) for f in fields_]
+    each field's ``pre_save``), in ``_insert_fields``' order, so the one-statement INSERT writes the same row.
+    A value of a plain column's own type is sent as it is, as Django would (tests/feedback/test_intake_values.py
+    compares the two for every column): the rest go through the field."""
+    values = []
+    for f, attname, plain in _insert_plan(type(obj), skip):
+        value = getattr(obj, attname)
+        if plain is None or not (value is None or type(value) is plain or (plain is str and isinstance(value, str))):
+            value = f.get_db_prep_save(f.pre_save(obj, add=True), connection=connection)
+        elif plain is datetime and value is not None and value.tzinfo is None:
+            value = f.get_db_prep_save(value, connection=connection)  # naive: Django makes it aware and warns
+        values.append(value)
+    return values
 
 
 @cache
