@@ -614,10 +614,10 @@ def _insert_values(obj: Item | ItemEvent, *, skip: str = "") -> list[Any]:
     compares the two for every column): the rest go through the field."""
     values = []
     for f, attname, plain in _insert_plan(type(obj), skip):
-        value = getattr(obj, attname)
+        value: Any = getattr(obj, attname)
         if plain is None or not (value is None or type(value) is plain or (plain is str and isinstance(value, str))):
             value = f.get_db_prep_save(f.pre_save(obj, add=True), connection=connection)
-        elif plain is datetime and value is not None and value.tzinfo is None:
+        elif isinstance(value, datetime) and value.tzinfo is None:
             value = f.get_db_prep_save(value, connection=connection)  # naive: Django makes it aware and warns
         values.append(value)
     return values

@@ -8,15 +8,15 @@ and coordinates, by an officer, in a campaign, with a naive time)."""
 from datetime import datetime
 from decimal import Decimal
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from feedback.models import Campaign, Item, ItemEvent
 from feedback.services import intake
 
-FROZEN = timezone.make_aware(datetime(2026, 12, 1, 9, 30))
+FROZEN = datetime(2026, 12, 1, 9, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 def _djangos_values(obj, skip=""):
@@ -52,7 +52,8 @@ def _instances(**fields):
             "idempotency_key": "5f1c0a4e-2b8d-4c1e-9d7a-0e6b3f2a1c9d",
         },
         {"is_complex": True, "is_mass_petition": True, "submitter_language": "en"},
-        {"naive_time": datetime(2026, 11, 30, 23, 59)},  # set on the instance: Django makes it aware, and warns
+        # set on the instance: Django makes it aware, and warns
+        {"naive_time": datetime(2026, 11, 30, 23, 59)},  # noqa: DTZ001 (naive on purpose)
     ],
 )
 @pytest.mark.filterwarnings("ignore:DateTimeField Item.received_at received a naive datetime")
@@ -88,6 +89,6 @@ def test_the_shortcut_covers_the_columns_it_should(db):
     # Given the plan of the item's INSERT: the plain columns go as they are, the computed ones through the field
     plan = {f.name: plain for f, _attname, plain in intake._insert_plan(Item, "")}
     # Then texts, flags, ids and dates are plain; the decimals and the auto-stamped time are not
-    assert plan["title"] is str and plan["is_anonymous"] is bool and plan["commune"] is int
-    assert plan["due_date"].__name__ == "date" and plan["received_at"].__name__ == "datetime"
-    assert plan["latitude"] is None and plan["updated_at"] is None
+    assert (plan["title"], plan["is_anonymous"], plan["commune"]) == (str, bool, int)
+    assert (plan["due_date"].__name__, plan["received_at"].__name__) == ("date", "datetime")
+    assert (plan["latitude"], plan["updated_at"]) == (None, None)
