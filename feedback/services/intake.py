@@ -37,7 +37,9 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Field
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mttq_portal import prepared
 from mttq_portal.errors import ApplicationError, ConflictError
@@ -184,19 +186,44 @@ def _coordinate(value: object, field: str, bound: int) -> Decimal | None:
     return number
 
 
-def _text(value: object, field: str, *, required: bool, max_length: int, label: str) -> str:
+@dataclass(frozen=True)
+class _TextRule:
+    required: bool
+    max_length: int
+    label: Any  # lazy: translated only when an error names it
+
+
+# Every text a submission carries: whether it must be given, its longest value, and the words an error names it by.
+_TEXT_RULES: dict[str, _TextRule] = {
+    "title": _TextRule(True, TITLE_MAX, gettext_lazy("the title")),
+    "content": _TextRule(True, CONTENT_MAX, gettext_lazy("the description of what happened")),
+    "request_text": _TextRule(False, item_field_max("request_text"), gettext_lazy("what you ask")),
+    "address_text": _TextRule(False, item_field_max("address_text"), gettext_lazy("the place")),
+    "submitter_name": _TextRule(False, item_field_max("submitter_name"), gettext_lazy("the name")),
+    "submitter_address": _TextRule(False, item_field_max("submitter_address"), gettext_lazy("the address")),
+    "submitter_phone": _TextRule(False, PHONE_INPUT_MAX, gettext_lazy("the phone")),
+    "submitter_email": _TextRule(False, item_field_max("submitter_email"), gettext_lazy("the email")),
+}
+
+
+def _text(value: object, field: str) -> str:
+    rule = _TEXT_RULES[field]
     if value is not None and not isinstance(value, str):
-        raise _field_error(field, _("%(label)s must be text.") % {"label": label})
+        raise _field_error(field, capfirst(_("%(label)s must be text.") % {"label": rule.label}))
     text = (value or "").strip()
     if "\x00" in text:
-        raise _field_error(field, _("%(label)s contains characters that are not allowed.") % {"label": label})
-    if required and not text:
-        raise _field_error(field, _("Please fill in %(label)s.") % {"label": label}, code="required")
-    if len(text) > max_length:
+        raise _field_error(
+            field, capfirst(_("%(label)s contains characters that are not allowed.") % {"label": rule.label})
+        )
+    if rule.required and not text:
+        raise _field_error(field, _("Please fill in %(label)s.") % {"label": rule.label}, code="required")
+    if len(text) > rule.max_length:
         raise _field_error(
             field,
-            _("%(label)s is too long (at most %(max)s characters, you wrote %(count)s).")
-            % {"label": label, "max": max_length, "count": len(text)},
+            capfirst(
+                _("%(label)s is too long (at most %(max)s characters, you wrote %(count)s).")
+                % {"label": rule.label, "max": rule.max_length, "count": len(text)}
+            ),
         )
     return text
 
@@ -281,12 +308,10 @@ def _check_kind_and_consent(
 
 def _check_texts(title: object, content: object, request: object, place: object) -> tuple[str, str, str, str]:
     return (
-        _text(title, "title", required=True, max_length=TITLE_MAX, label=_("the title")),
-        _text(content, "content", required=True, max_length=CONTENT_MAX, label=_("the description of what happened")),
-        _text(
-            request, "request_text", required=False, max_length=item_field_max("request_text"), label=_("what you ask")
-        ),
-        _text(place, "address_text", required=False, max_length=item_field_max("address_text"), label=_("the place")),
+        _text(title, "title"),
+        _text(content, "content"),
+        _text(request, "request_text"),
+        _text(place, "address_text"),
     )
 
 
@@ -353,21 +378,11 @@ def _check_submitter(
     """Who sent it and how to reach them; an anonymous submission keeps nothing of the kind."""
     if is_anonymous:
         return _Submitter(True, "", "", "", "", consent_contact=False)
-    name = _text(
-        name, "submitter_name", required=False, max_length=item_field_max("submitter_name"), label=_("the name")
-    )
-    address = _text(
-        address,
-        "submitter_address",
-        required=False,
-        max_length=item_field_max("submitter_address"),
-        label=_("the address"),
-    )
-    phone = _text(phone, "submitter_phone", required=False, max_length=PHONE_INPUT_MAX, label=_("the phone"))
+    name = _text(name, "submitter_name")
+    address = _text(address, "submitter_address")
+    phone = _text(phone, "submitter_phone")
     phone = normalize_vn_phone(phone) if phone else ""
-    email = _text(
-        email, "submitter_email", required=False, max_length=item_field_max("submitter_email"), label=_("the email")
-    )
+    email = _text(email, "submitter_email")
     if email:
         try:
             validate_email(email)

@@ -247,3 +247,22 @@ def test_failed_write_leaves_no_orphan_file(submit_kwargs, settings, monkeypatch
         item_submit(**submit_kwargs, attachments=[SimpleUploadedFile("don.pdf", PDF)])
     media = settings.MEDIA_ROOT
     assert not media.exists() or not [p for p in media.rglob("*") if p.is_file()]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("vi", "Trường tiêu đề quá dài (tối đa 200 ký tự, bạn đã nhập 201)."),
+        ("en", "The title is too long (at most 200 characters, you wrote 201)."),  # a sentence begins in capitals
+    ],
+)
+def test_a_text_error_names_the_field_in_the_language_of_the_moment(submit_kwargs, language, expected):
+    # Given the field names, read once per process (lazily), and a citizen writing in either language
+    from django.utils import translation
+
+    from feedback.services.intake import item_submit
+
+    # When a title one character too long is submitted, then the error names the title in that language
+    with translation.override(language), pytest.raises(ApplicationError) as refused:
+        item_submit(**{**submit_kwargs, "title": "t" * 201})
+    assert refused.value.fields == {"title": [expected]}

@@ -126,3 +126,14 @@ def test_a_request_that_asks_for_something_else_goes_through_drf(client, payload
     content_type = headers.pop("CONTENT_TYPE", "application/json")
     client.post(URL + query, json.dumps(payload), content_type=content_type, **headers)
     assert validated == [1]
+
+
+def test_the_shortcut_needs_no_csrf_token_as_the_drf_view_needs_none(payload):
+    # Given an app that posts JSON with no cookie and no CSRF token, to a server that checks CSRF
+    from django.test import Client
+
+    app = Client(enforce_csrf_checks=True)
+    # When it submits, then the submission is stored, as the DRF view (no session authentication) stores it
+    response = app.post(URL, payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert Item.objects.filter(tracking_code=response.json()["tracking_code"]).exists()
