@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from feedback.models import DeadlineChase, EventKind, Item, ItemEvent, Notification
 from feedback.services.deadlines import daily_digest_send, deadlines_chase
@@ -292,3 +292,36 @@ def test_overdue_list_query_count(
 
     assert response.status_code == 200
     assert response.content.decode().count("<tr>") == rows + 1
+
+
+def test_the_chase_reads_no_chase_row_before_it_inserts(citizen_submission, chase_people):
+    # Given a new installation: an empty chase table, and six items received on 20 January 2027 whose triage is
+    # due on Wednesday 3 February (the reminder window opens on the 27th, see the test above)
+    from feedback.services.deadlines import chase_plans
+
+    with _at(dt.date(2027, 1, 20)):
+        for n in range(6):
+            item_submit(**{**citizen_submission, "consent_contact": False, "title": f"Cống tắc số {n}"})
+    assert not DeadlineChase.objects.exists()
+
+    # When each level's statement is explained as it runs on the 4th, in a transaction rolled back
+    with _at(dt.date(2027, 2, 4)):
+        plans = chase_plans(today=dt.date(2027, 2, 4))
+    scans = []
+    for _level, sql, params in plans:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+            (plan,) = cursor.fetchone()
+            transaction.set_rollback(True)
+        scans.extend(_scans_of("feedback_deadlinechase", plan[0]["Plan"]))
+
+    # Then no plan node scans the chase table: its unique constraint alone decides "once" (ADR 0031). A NOT
+    # EXISTS there became, at 1M items, a nested loop rescanning the pages the same INSERT was filling (ADR 0184)
+    assert scans == []
+
+
+def _scans_of(table, node):
+    if node.get("Relation Name") == table and "Scan" in node["Node Type"]:
+        yield node["Actual Loops"]
+    for child in node.get("Plans", []):
+        yield from _scans_of(table, child)
