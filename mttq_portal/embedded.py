@@ -461,6 +461,28 @@ def after_web(command: list[str], *, timeout: float = 90, restart_delay: float =
         delay = min(delay * 2, 60.0)
 
 
+def foreground(command: list[str], *, cwd: Path, env: dict[str, str]) -> int:
+    """Run ``command`` until it ends and return its exit code. Ctrl-C reaches every process of the terminal, so
+    here it is ignored: the command stops its own children and ends. A SIGTERM or SIGHUP sent to this process
+    alone (``kill``, a service manager's stop, a closed terminal) is passed on to the command as SIGTERM, so
+    that what it started stops before the caller goes on (``run`` then stops the servers it started); left
+    to its default, it ended this process at once and left honcho, the web process, the worker, beat and both
+    servers running."""
+    child = subprocess.Popen(command, cwd=cwd, env=env)
+
+    def forward(_signum: int, _frame: object) -> None:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def run() -> int:
     """Start the embedded servers unless DATABASE_URL / REDIS_URL are set, prepare the database (skipped when
     nothing it depends on changed), then run the Procfile (web first, then worker and beat) in the foreground
@@ -482,19 +504,16 @@ def run() -> int:
         )
     else:
         print("DATABASE_URL / REDIS_URL are set: using them, no embedded server.", flush=True)
-    previous_sigint = signal.getsignal(signal.SIGINT)
     try:
         # The translation catalogues compile (when stale) as the first Django process starts.
         _prepare(env)
-        # Ctrl-C reaches every process of the terminal: honcho stops its children, we wait, then stop servers.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
         honcho = Path(sys.executable).parent / "honcho"
-        code = subprocess.run([str(honcho), "start", "-f", "Procfile"], cwd=BASE_DIR, env=env, check=False).returncode
-        return 0 if code == 128 + signal.SIGINT else code  # stopped with Ctrl-C: what was asked
+        code = foreground([str(honcho), "start", "-f", "Procfile"], cwd=BASE_DIR, env=env)
+        # Stopped with Ctrl-C or SIGTERM: what was asked.
+        return 0 if code in (128 + signal.SIGINT, 128 + signal.SIGTERM, -signal.SIGTERM) else code
     except subprocess.CalledProcessError as error:
         return error.returncode or 1
     finally:
-        signal.signal(signal.SIGINT, previous_sigint)
         if started_here:
             print(f"Stopping the embedded servers: {', '.join(stop()) or 'none running'}.", flush=True)
 

@@ -225,6 +225,33 @@ def test_a_supervised_command_stopped_by_honcho_is_not_started_again(tmp_path):
     assert supervisor.returncode != 0
 
 
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_make_run_stopped_by_a_signal_of_its_own_stops_what_it_started_first(tmp_path, signum):
+    # Given `make run`'s foreground step running a command (honcho, in `make run`) that has started a process
+    ready, stopped, returned = tmp_path / "ready", tmp_path / "stopped", tmp_path / "returned"
+    command = ["sh", "-c", f"trap 'echo TERM > {stopped}; exit 0' TERM; touch {ready}; sleep 60 & wait"]
+    script = (
+        "import os, pathlib, sys\n"
+        "from mttq_portal.embedded import foreground\n"
+        f"code = foreground({command!r}, cwd=pathlib.Path('.'), env=dict(os.environ))\n"
+        f"pathlib.Path({str(returned)!r}).write_text(str(code))\n"
+    )
+    make_run = subprocess.Popen([sys.executable, "-c", script], cwd=Path(embedded.__file__).resolve().parent.parent)
+    deadline = time.monotonic() + 20
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+    # When that process alone is sent SIGTERM (kill, a service manager) or SIGHUP (its terminal closed)
+    make_run.send_signal(signum)
+    make_run.wait(timeout=20)
+
+    # Then the command got SIGTERM and ended first, and make run went on to its own end (where it stops the
+    # servers it started) instead of dying at once and leaving everything running
+    assert stopped.read_text() == "TERM\n"
+    assert returned.read_text() == "0"
+    assert make_run.returncode == 0
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_web_process_of_make_run_leaves_no_database_connection_behind(settings):
     """runserver serves each request in a thread of its own: with connections kept for the next request
