@@ -88,6 +88,8 @@ _OWN_VALIDATORS = (
 _REFUSED_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
 # Beyond a bigint no id exists; such a number is left to the serializer (and the service) to refuse.
 _BIGINT = 2**63 - 1
+# What ``_plain_value`` answers for a value the serializer must read itself.
+_NOT_PLAIN = object()
 
 
 def _plain_value(field: drf_fields.Field, value: Any) -> Any:  # type: ignore[type-arg]
@@ -119,9 +121,6 @@ def _plain_value(field: drf_fields.Field, value: Any) -> Any:  # type: ignore[ty
             return _NOT_PLAIN
         return _NOT_PLAIN if _REFUSED_CHARACTERS.search(text) else text
     return _NOT_PLAIN  # decimals, files, lists: the serializer reads them
-
-
-_NOT_PLAIN = object()
 
 
 def _plain_fields(serializer_class: type) -> dict[str, drf_fields.Field] | None:  # type: ignore[type-arg]
